@@ -1,0 +1,158 @@
+// Byte helpers shared by every module. Pure, no Node APIs: the library runs in browsers.
+import { invalidArgument } from './errors.js';
+
+/** What the public API accepts as message bytes. */
+export type BytesInput = Uint8Array | ArrayBuffer | string;
+
+/** A Uint8Array backed by a plain ArrayBuffer (what WebCrypto accepts under TS >= 5.7). */
+export type Bytes = Uint8Array<ArrayBuffer>;
+
+const latin1Decoder = new TextDecoder('latin1');
+const utf8Decoder = new TextDecoder('utf-8');
+const utf8Encoder = new TextEncoder();
+
+/**
+ * Normalises caller input to bytes without copying when it already is bytes.
+ * Strings are accepted for 7-bit text only: a code point above 0xFF would be lost, so it is refused.
+ */
+export function toBytes(input: unknown, name = 'input'): Bytes {
+  if (input instanceof Uint8Array) return input as Bytes;
+  if (input instanceof ArrayBuffer) return new Uint8Array(input);
+  if (ArrayBuffer.isView(input)) return new Uint8Array(input.buffer as ArrayBuffer, input.byteOffset, input.byteLength);
+  if (typeof input === 'string') {
+    const out = new Uint8Array(input.length);
+    for (let i = 0; i < input.length; i++) {
+      const c = input.charCodeAt(i);
+      if (c > 0xff) {
+        throw invalidArgument(`${name}: string input must be 8-bit text (found U+${c.toString(16)} at ${i}); pass a Uint8Array instead`);
+      }
+      out[i] = c;
+    }
+    return out;
+  }
+  throw invalidArgument(`${name} must be a Uint8Array, ArrayBuffer or string, got ${describe(input)}`);
+}
+
+/** A short type description for error messages. */
+export function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  return typeof v === 'object' ? (v.constructor?.name ?? 'object') : typeof v;
+}
+
+/** Bytes → string, one char per byte (never fails, never loses bytes). */
+export function latin1(bytes: Uint8Array, start = 0, end = bytes.length): string {
+  return latin1Decoder.decode(bytes.subarray(start, end));
+}
+
+/** UTF-8 decode, replacing invalid sequences with U+FFFD. */
+export function utf8(bytes: Uint8Array): string {
+  return utf8Decoder.decode(bytes);
+}
+
+/** String → UTF-8 bytes. */
+export function encodeUtf8(s: string): Bytes {
+  return utf8Encoder.encode(s) as Bytes;
+}
+
+/** ASCII/latin1 string → bytes (chars above 0xFF are a programming error here). */
+export function ascii(s: string): Bytes {
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i) & 0xff;
+  return out;
+}
+
+/** Concatenate byte arrays. */
+export function concat(parts: readonly Uint8Array[]): Bytes {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = new Uint8Array(n);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+/** First index of `needle` in `hay` at or after `from`, or -1. */
+export function indexOf(hay: Uint8Array, needle: Uint8Array, from = 0): number {
+  const n = needle.length;
+  if (n === 0) return from;
+  const first = needle[0]!;
+  const last = hay.length - n;
+  for (let i = hay.indexOf(first, from); i !== -1 && i <= last; i = hay.indexOf(first, i + 1)) {
+    let j = 1;
+    while (j < n && hay[i + j] === needle[j]) j++;
+    if (j === n) return i;
+  }
+  return -1;
+}
+
+/** Last index of `needle` in `hay` that starts at or before `from`, or -1. */
+export function lastIndexOf(hay: Uint8Array, needle: Uint8Array, from = hay.length - needle.length): number {
+  const n = needle.length;
+  if (n === 0) return Math.min(from, hay.length);
+  const first = needle[0]!;
+  for (let i = hay.lastIndexOf(first, Math.min(from, hay.length - n)); i !== -1; i = i === 0 ? -1 : hay.lastIndexOf(first, i - 1)) {
+    let j = 1;
+    while (j < n && hay[i + j] === needle[j]) j++;
+    if (j === n) return i;
+  }
+  return -1;
+}
+
+/** True when the bytes contain a LF not preceded by CR (or a CR not followed by LF). */
+export function hasBareLineBreaks(b: Uint8Array): boolean {
+  for (let i = b.indexOf(0x0a); i !== -1; i = b.indexOf(0x0a, i + 1)) {
+    if (i === 0 || b[i - 1] !== 0x0d) return true;
+  }
+  for (let i = b.indexOf(0x0d); i !== -1; i = b.indexOf(0x0d, i + 1)) {
+    if (b[i + 1] !== 0x0a) return true;
+  }
+  return false;
+}
+
+/** Canonical line endings: every bare LF or bare CR becomes CRLF. Idempotent. */
+export function toCRLF(b: Uint8Array): Bytes {
+  if (!hasBareLineBreaks(b)) return b as Bytes;
+  // Worst case doubles; count first to allocate once.
+  let extra = 0;
+  for (let i = 0; i < b.length; i++) {
+    const c = b[i];
+    if (c === 0x0a && (i === 0 || b[i - 1] !== 0x0d)) extra++;
+    else if (c === 0x0d && b[i + 1] !== 0x0a) extra++;
+  }
+  const out = new Uint8Array(b.length + extra);
+  let o = 0;
+  for (let i = 0; i < b.length; i++) {
+    const c = b[i]!;
+    if (c === 0x0a && (i === 0 || b[i - 1] !== 0x0d)) {
+      out[o++] = 0x0d;
+      out[o++] = 0x0a;
+    } else if (c === 0x0d && b[i + 1] !== 0x0a) {
+      out[o++] = 0x0d;
+      out[o++] = 0x0a;
+    } else out[o++] = c;
+  }
+  return out;
+}
+
+/** Lower-case hex of bytes. */
+export function toHex(b: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < b.length; i++) s += b[i]!.toString(16).padStart(2, '0');
+  return s;
+}
+
+/** Byte equality. */
+export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** A copy backed by its own ArrayBuffer (for APIs that read `.buffer` whole). */
+export function own(b: Uint8Array): Bytes {
+  return b.byteOffset === 0 && b.byteLength === b.buffer.byteLength && b.buffer instanceof ArrayBuffer ? (b as Bytes) : (b.slice() as Bytes);
+}
