@@ -75,12 +75,12 @@ export function concat(parts: readonly Uint8Array[]): Bytes {
   return out;
 }
 
-/** First index of `needle` in `hay` at or after `from`, or -1. */
-export function indexOf(hay: Uint8Array, needle: Uint8Array, from = 0): number {
+/** First index of `needle` in `hay[from, end)`, or -1. */
+export function indexOf(hay: Uint8Array, needle: Uint8Array, from = 0, end = hay.length): number {
   const n = needle.length;
   if (n === 0) return from;
   const first = needle[0]!;
-  const last = hay.length - n;
+  const last = Math.min(end, hay.length) - n;
   for (let i = hay.indexOf(first, from); i !== -1 && i <= last; i = hay.indexOf(first, i + 1)) {
     let j = 1;
     while (j < n && hay[i + j] === needle[j]) j++;
