@@ -1,0 +1,165 @@
+// A provider's signing identity: certificate, private key and the chain to embed.
+import * as asn1js from 'asn1js';
+import * as pkijs from 'pkijs';
+import { type Bytes, describe, encodeUtf8 } from '../bytes.js';
+import { resolveCrypto } from '../crypto.js';
+import { invalidArgument, PecError } from '../errors.js';
+import { derBlocks } from '../pem.js';
+import { DIGEST_BY_NAME, type DigestName, OID } from './oids.js';
+
+/** Certificate or key material: PEM text, PEM bytes or DER bytes. */
+export type KeyMaterial = string | Uint8Array | ArrayBuffer;
+
+/** A ready-to-use signing identity (see {@link importSigner}). */
+export interface Signer {
+  /** The signer certificate. */
+  readonly certificate: pkijs.Certificate;
+  /** Intermediate certificates to embed after the signer certificate. */
+  readonly chain: readonly pkijs.Certificate[];
+  /** The subjectAltName e-mail of the certificate (the From address of what it signs), if any. */
+  readonly email: string | null;
+  /** The signature scheme the key uses. */
+  readonly scheme: 'RSASSA-PKCS1-v1_5' | 'RSA-PSS' | 'ECDSA';
+  /** Returns the private key for the given digest (RSA keys bind their hash at import). */
+  keyFor(digest: DigestName): Promise<CryptoKey>;
+}
+
+/** Input of {@link importSigner}. */
+export interface SignerInput {
+  /** The signer certificate (PEM or DER). */
+  certificate: KeyMaterial;
+  /** The private key: PKCS#8 PEM/DER, or a WebCrypto CryptoKey. */
+  privateKey: KeyMaterial | CryptoKey;
+  /** Intermediate CA certificates to embed (PEM with one or more blocks, or DER), signer's issuer first. */
+  chain?: KeyMaterial | readonly KeyMaterial[];
+  /** For RSA keys: PKCS#1 v1.5 (default, what providers use) or PSS. */
+  rsaPadding?: 'pkcs1' | 'pss';
+  /** WebCrypto implementation (default `globalThis.crypto`). */
+  crypto?: Crypto;
+}
+
+const CURVES: Record<string, string> = {
+  '1.2.840.10045.3.1.7': 'P-256',
+  '1.3.132.0.34': 'P-384',
+  '1.3.132.0.35': 'P-521',
+};
+
+/** Decodes one certificate from PEM or DER with a coded error. */
+export function decodeCertificate(input: KeyMaterial, what = 'certificate'): pkijs.Certificate {
+  return decodeCertificates(input, what)[0]!;
+}
+
+/** Decodes every certificate in PEM text (or one DER certificate). */
+export function decodeCertificates(input: KeyMaterial, what = 'certificate'): pkijs.Certificate[] {
+  if (typeof input !== 'string' && !(input instanceof Uint8Array) && !(input instanceof ArrayBuffer)) {
+    throw invalidArgument(`${what} must be PEM text or DER bytes, got ${describe(input)}`);
+  }
+  return derBlocks(input, ['CERTIFICATE'], what).map((der) => {
+    try {
+      return pkijs.Certificate.fromBER(der);
+    } catch (e) {
+      throw new PecError('CERT_MALFORMED', `${what} is not a valid X.509 certificate: ${(e as Error).message}`, undefined, { cause: e });
+    }
+  });
+}
+
+/** The rfc822Name entries of a certificate's subjectAltName, lower-cased. */
+export function certificateEmails(cert: pkijs.Certificate): string[] {
+  const ext = cert.extensions?.find((e) => e.extnID === '2.5.29.17');
+  const names = (ext?.parsedValue as pkijs.AltName | undefined)?.altNames ?? [];
+  return names.filter((n) => n.type === 1).map((n) => String(n.value).toLowerCase());
+}
+
+function schemeOf(cert: pkijs.Certificate, padding: 'pkcs1' | 'pss'): Signer['scheme'] {
+  const alg = cert.subjectPublicKeyInfo.algorithm.algorithmId;
+  if (alg === OID.rsaPss) return 'RSA-PSS';
+  if (alg === OID.rsaEncryption) return padding === 'pss' ? 'RSA-PSS' : 'RSASSA-PKCS1-v1_5';
+  if (alg === OID.ecPublicKey) return 'ECDSA';
+  throw new PecError('CMS_UNSUPPORTED', `unsupported public key algorithm ${alg} in the signer certificate`);
+}
+
+function importParams(cert: pkijs.Certificate, scheme: Signer['scheme'], digest: DigestName): RsaHashedImportParams | EcKeyImportParams {
+  if (scheme === 'ECDSA') {
+    const params = cert.subjectPublicKeyInfo.algorithm.algorithmParams as asn1js.ObjectIdentifier | undefined;
+    const curve = params instanceof asn1js.ObjectIdentifier ? CURVES[params.getValue()] : undefined;
+    if (!curve) throw new PecError('CMS_UNSUPPORTED', 'unsupported or missing elliptic curve in the signer certificate');
+    return { name: 'ECDSA', namedCurve: curve };
+  }
+  return { name: scheme, hash: DIGEST_BY_NAME[digest].webcrypto };
+}
+
+function signParams(scheme: Signer['scheme'], digest: DigestName): AlgorithmIdentifier | RsaPssParams | EcdsaParams {
+  const hash = DIGEST_BY_NAME[digest].webcrypto;
+  if (scheme === 'RSA-PSS') return { name: 'RSA-PSS', saltLength: { sha1: 20, sha256: 32, sha384: 48, sha512: 64 }[digest] };
+  if (scheme === 'ECDSA') return { name: 'ECDSA', hash };
+  return { name: scheme };
+}
+
+/**
+ * Imports a signing identity and checks that the key belongs to the certificate (by signing and
+ * verifying a probe) so that nothing is ever signed with a mismatched pair.
+ *
+ * @example
+ * ```ts
+ * const signer = await importSigner({ certificate: certPem, privateKey: keyPem, chain: caPem });
+ * ```
+ */
+export async function importSigner(input: SignerInput): Promise<Signer> {
+  if (typeof input !== 'object' || input === null) throw invalidArgument(`importSigner expects an object, got ${describe(input)}`);
+  const crypto = resolveCrypto(input.crypto);
+  const certificate = decodeCertificate(input.certificate, 'signer certificate');
+  const chainInput = input.chain === undefined ? [] : Array.isArray(input.chain) ? input.chain : [input.chain as KeyMaterial];
+  const chain = chainInput.flatMap((c) => decodeCertificates(c, 'chain certificate'));
+  const scheme = schemeOf(certificate, input.rsaPadding ?? 'pkcs1');
+  const given = input.privateKey;
+  let pkcs8: Bytes | null = null;
+  let fixedKey: CryptoKey | null = null;
+  if (typeof given === 'object' && given !== null && 'type' in given && 'algorithm' in given && !(given instanceof Uint8Array)) {
+    fixedKey = given as CryptoKey;
+    if (fixedKey.type !== 'private') throw invalidArgument('privateKey must be a private CryptoKey');
+    if (fixedKey.extractable) pkcs8 = new Uint8Array(await crypto.subtle.exportKey('pkcs8', fixedKey));
+  } else {
+    pkcs8 = derBlocks(given as KeyMaterial, ['PRIVATE KEY'], 'private key')[0]!;
+  }
+  const keys = new Map<DigestName, CryptoKey>();
+  const keyFor = async (digest: DigestName): Promise<CryptoKey> => {
+    const cached = keys.get(digest);
+    if (cached) return cached;
+    let key: CryptoKey;
+    if (pkcs8) {
+      try {
+        key = await crypto.subtle.importKey('pkcs8', pkcs8, importParams(certificate, scheme, digest), false, ['sign']);
+      } catch (e) {
+        throw new PecError('KEY_MISMATCH', `the private key cannot be imported for ${scheme}: ${(e as Error).message}`, undefined, { cause: e });
+      }
+    } else {
+      key = fixedKey!;
+      const hash = (key.algorithm as RsaHashedKeyAlgorithm).hash?.name;
+      if (hash && scheme !== 'ECDSA' && hash !== DIGEST_BY_NAME[digest].webcrypto) {
+        throw invalidArgument(`the non-extractable key is bound to ${hash}; it cannot sign with ${digest}`);
+      }
+    }
+    keys.set(digest, key);
+    return key;
+  };
+  // Probe: sign and verify with the certificate's public key.
+  const probeDigest: DigestName = fixedKey && !pkcs8 ? digestOfKey(fixedKey) : 'sha256';
+  const key = await keyFor(probeDigest);
+  const probe = encodeUtf8('pec-kit key probe');
+  let matches = false;
+  try {
+    const sig = await crypto.subtle.sign(signParams(scheme, probeDigest), key, probe);
+    const pub = await crypto.subtle.importKey('spki', certificate.subjectPublicKeyInfo.toSchema().toBER(false), importParams(certificate, scheme, probeDigest), false, ['verify']);
+    matches = await crypto.subtle.verify(signParams(scheme, probeDigest), pub, sig, probe);
+  } catch {
+    matches = false;
+  }
+  if (!matches) throw new PecError('KEY_MISMATCH', 'the private key does not belong to the signer certificate');
+  return { certificate, chain, email: certificateEmails(certificate)[0] ?? null, scheme, keyFor };
+}
+
+function digestOfKey(key: CryptoKey): DigestName {
+  const hash = (key.algorithm as RsaHashedKeyAlgorithm).hash?.name ?? 'SHA-256';
+  const found = (Object.keys(DIGEST_BY_NAME) as DigestName[]).find((d) => DIGEST_BY_NAME[d].webcrypto === hash);
+  return found ?? 'sha256';
+}
