@@ -1,0 +1,120 @@
+// The original message carried as postacert.eml: exact bytes, the facts a PEC app needs at once,
+// and a lazily loaded display-level view (postal-mime, only when asked: it is 78 KB of bundle).
+import { type Bytes, toHex } from '../bytes.js';
+import type { Limits } from '../limits.js';
+import { parseAddressList, parseDate } from '../mime/address.js';
+import { decodeTransfer } from '../mime/transfer.js';
+import { type MimeEntity, walk } from '../mime/read.js';
+
+/** One attachment of the original message, read from its exact MIME part. */
+export interface Attachment {
+  /** File name (RFC 2231 / 2047 decoded), or null for an unnamed attachment. */
+  filename: string | null;
+  /** Lower-cased content type. */
+  contentType: string;
+  /** `attachment`, `inline` or null when absent. */
+  disposition: string | null;
+  /** Decoded size in bytes. */
+  size: number;
+  /** The MIME part. Use {@link attachmentContent} for the decoded bytes. */
+  entity: MimeEntity;
+}
+
+/** The original message (postacert.eml) of an envelope or a completa/breve receipt. */
+export interface OriginalMessage {
+  /** Exact bytes of the message as embedded (inside the signed content when signed). */
+  raw: Bytes;
+  /** The parsed MIME tree. */
+  entity: MimeEntity;
+  /** Message-ID (for a PEC original: the identificativo in angle brackets). */
+  messageId: string | null;
+  subject: string | null;
+  from: string | null;
+  to: string[];
+  cc: string[];
+  /** The Date header as an ISO instant. */
+  date: string | null;
+  /** X-Riferimento-Message-ID added by the access point: the client's Message-ID. */
+  xRiferimentoMessageId: string | null;
+  /** The receipt form the sender asked for (X-TipoRicevuta), lower-cased. */
+  xTipoRicevuta: string | null;
+  /** Attachments: parts with a file name or an attachment disposition (multiparts excluded). */
+  attachments: Attachment[];
+  /**
+   * Display-level parse with postal-mime (text, html, decoded attachments), loaded on first use.
+   * @example
+   * ```ts
+   * const email = await pec.original?.parse();
+   * console.log(email?.text);
+   * ```
+   */
+  parse(): Promise<import('postal-mime').Email>;
+}
+
+/** The decoded bytes of an attachment. */
+export function attachmentContent(a: Attachment, limits: Limits): Bytes {
+  return decodeTransfer(a.entity.body, a.entity.transferEncoding, limits);
+}
+
+function attachmentsOf(root: MimeEntity, limits: Limits): Attachment[] {
+  const out: Attachment[] = [];
+  for (const part of walk(root, false)) {
+    if (part === root || part.contentType.type === 'multipart') continue;
+    const disposition = part.disposition?.value ?? null;
+    if (!part.filename && disposition !== 'attachment') continue;
+    const size = part.transferEncoding === 'base64' || part.transferEncoding === 'quoted-printable' ? decodeTransfer(part.body, part.transferEncoding, limits).length : part.body.length;
+    out.push({ filename: part.filename ?? null, contentType: part.contentType.value, disposition, size, entity: part });
+  }
+  return out;
+}
+
+/** Builds the original-message view of a message/rfc822 entity. */
+export function originalFrom(entity: MimeEntity, limits: Limits): OriginalMessage {
+  const h = entity.headers;
+  let parsed: Promise<import('postal-mime').Email> | undefined;
+  const addresses = (name: string): string[] => parseAddressList(h.get(name)).map((m) => m.address);
+  const date = parseDate(h.get('date'));
+  return {
+    raw: entity.raw,
+    entity,
+    messageId: h.get('message-id')?.trim() ?? null,
+    subject: h.get('subject') ?? null,
+    from: addresses('from')[0] ?? null,
+    to: addresses('to'),
+    cc: addresses('cc'),
+    date: date ? date.toISOString() : null,
+    xRiferimentoMessageId: h.get('x-riferimento-message-id')?.trim() ?? null,
+    xTipoRicevuta: h.get('x-tiporicevuta')?.trim().toLowerCase() ?? null,
+    attachments: attachmentsOf(entity, limits),
+    parse() {
+      parsed ??= import('postal-mime').then((m) => m.default.parse(entity.raw, { forceRfc822Attachments: true }));
+      return parsed;
+    },
+  };
+}
+
+/** One `<name>.hash` entry of a breve receipt. */
+export interface BreveHash {
+  /** The original attachment's file name (the `.hash` suffix removed). */
+  filename: string;
+  /** The hash file's own name. */
+  hashFilename: string;
+  /** The 40 hex digits, lower-cased, or null when the file does not hold a SHA-1 in hex. */
+  sha1: string | null;
+}
+
+/** The `.hash` parts of a breve receipt's postacert.eml. */
+export function breveHashes(original: OriginalMessage, limits: Limits): BreveHash[] {
+  const out: BreveHash[] = [];
+  for (const a of original.attachments) {
+    if (!a.filename?.toLowerCase().endsWith('.hash')) continue;
+    const text = new TextDecoder('latin1').decode(attachmentContent(a, limits)).trim();
+    out.push({ filename: a.filename.slice(0, -5), hashFilename: a.filename, sha1: /^[0-9a-fA-F]{40}$/.test(text) ? text.toLowerCase() : null });
+  }
+  return out;
+}
+
+/** SHA-1 in lower-case hex, through WebCrypto. */
+export async function sha1Hex(crypto: Crypto, data: Uint8Array): Promise<string> {
+  return toHex(new Uint8Array(await crypto.subtle.digest('SHA-1', data as Bytes)));
+}

@@ -1,0 +1,405 @@
+// parsePec: any message out of a PEC mailbox → typed data taken from the signed daticert.xml.
+// Headers are outside the signature; they only corroborate, and every disagreement is reported.
+import { type Bytes, type BytesInput, toBytes } from '../bytes.js';
+import { parseDaticert } from '../daticert/parse.js';
+import type { Daticert } from '../daticert/schema.js';
+import { isPecError, PecError } from '../errors.js';
+import { type Issue, issue } from '../issues.js';
+import { enforce, type Limits, resolveLimits } from '../limits.js';
+import { parseAddressList, parseDate } from '../mime/address.js';
+import { decodeBase64 } from '../mime/base64.js';
+import { type Headers, parseHeaderBlock, splitHeaderBody } from '../mime/headers.js';
+import { parseContentType } from '../mime/params.js';
+import { decodeText, type MimeEntity, readMimeWith, walk } from '../mime/read.js';
+import { countSignedParts, type SignedParts, splitSigned } from '../mime/signed.js';
+import { decodeTransfer } from '../mime/transfer.js';
+import { type DeliveryForm, KINDS, kindFromHeaders, type PecKind, postacertFor, splitSubjectPrefix, subjectPrefixFor } from './kinds.js';
+import { type BreveHash, breveHashes, type OriginalMessage, originalFrom } from './original.js';
+
+/** The top-level headers that matter for PEC (all unsigned), decoded. */
+export interface PecHeaders {
+  /** The From address (addr-spec). */
+  from: string | null;
+  /** The From display name (for envelopes: `Per conto di: <sender>`). */
+  fromName: string | null;
+  to: string[];
+  cc: string[];
+  /** Subject, RFC 2047 decoded. */
+  subject: string | null;
+  /** The Date header as written. */
+  date: string | null;
+  messageId: string | null;
+  xTrasporto: string | null;
+  xRicevuta: string | null;
+  xTipoRicevuta: string | null;
+  xRiferimentoMessageId: string | null;
+  xVerificaSicurezza: string | null;
+  xMittente: string | null;
+}
+
+/** The multipart/signed layer of a message. */
+export interface SignatureParts {
+  /** The exact bytes covered by the signature. */
+  signed: Bytes;
+  /** The decoded CMS (DER), or null when the signature part is missing or not base64. */
+  der: Bytes | null;
+  protocol: string;
+  micalg: string | null;
+  /** Why `der` is null. */
+  error: PecError | null;
+}
+
+interface PecMessageBase {
+  /** The top-level headers (unsigned). */
+  headers: PecHeaders;
+  /** Every top-level header field, in order, case-insensitive lookup. */
+  rawHeaders: Headers;
+  /** The exact input bytes. */
+  raw: Bytes;
+  /** The multipart/signed layer, or null when the message is not signed. */
+  signature: SignatureParts | null;
+  /** The signed daticert.xml, or null. */
+  daticert: Daticert | null;
+  /** The provider's readable text (text/plain), or null. */
+  text: string | null;
+  /** The original message (postacert.eml, or the received message of an anomaly envelope). */
+  original: OriginalMessage | null;
+  /** PEC messages found inside this one (forwarded PEC, wrapped envelopes). */
+  nested: PecMessage[];
+  /** Findings, never fatal. */
+  issues: Issue[];
+}
+
+/** A transport envelope (busta di trasporto). */
+export interface EnvelopeMessage extends PecMessageBase {
+  kind: 'posta-certificata';
+  /** The receipt form the sender asked for (daticert ricevuta, else X-TipoRicevuta), or null. */
+  ricevutaRichiesta: DeliveryForm | null;
+}
+
+/** An anomaly envelope (busta di anomalia): the received message is in `original`. */
+export interface AnomalyMessage extends PecMessageBase {
+  kind: 'errore';
+}
+
+/** A receipt or notice. */
+export interface ReceiptMessage extends PecMessageBase {
+  kind: Exclude<PecKind, 'posta-certificata' | 'errore'>;
+  /** For avvenuta-consegna: the form this receipt really has (from its content), else null. */
+  deliveryForm: DeliveryForm | null;
+  /** For a breve receipt: the `.hash` entries of postacert.eml. */
+  hashes: BreveHash[];
+}
+
+/** Ordinary mail (possibly wrapping a PEC message: see `nested`). */
+export interface NonPecMessage extends PecMessageBase {
+  kind: 'non-pec';
+}
+
+/** Any parsed message, discriminated on `kind`. */
+export type PecMessage = EnvelopeMessage | AnomalyMessage | ReceiptMessage | NonPecMessage;
+
+/** Options of {@link parsePec}. */
+export interface ParsePecOptions {
+  /** Input limits (see {@link Limits}); unknown keys and negative values are refused. */
+  limits?: Partial<Limits>;
+}
+
+const MAX_NESTED_PEC = 4;
+
+function pecHeaders(h: Headers): PecHeaders {
+  const from = parseAddressList(h.get('from'))[0];
+  const v = (name: string): string | null => h.get(name)?.trim() ?? null;
+  return {
+    from: from?.address ?? null,
+    fromName: from?.name || null,
+    to: parseAddressList(h.get('to')).map((m) => m.address),
+    cc: parseAddressList(h.get('cc')).map((m) => m.address),
+    subject: h.get('subject') ?? null,
+    date: v('date'),
+    messageId: v('message-id'),
+    xTrasporto: v('x-trasporto'),
+    xRicevuta: v('x-ricevuta'),
+    xTipoRicevuta: v('x-tiporicevuta'),
+    xRiferimentoMessageId: v('x-riferimento-message-id'),
+    xVerificaSicurezza: v('x-verificasicurezza'),
+    xMittente: v('x-mittente'),
+  };
+}
+
+function isDaticert(part: MimeEntity): boolean {
+  const name = part.filename?.toLowerCase();
+  return name === 'daticert.xml' || (name === undefined && part.contentType.params.get('name')?.toLowerCase() === 'daticert.xml');
+}
+
+/** The PEC parts of the signed body, found by type and name, never by position (spec §3.1). */
+function pecParts(body: MimeEntity): { daticert?: MimeEntity; postacert?: MimeEntity; text?: MimeEntity } {
+  const found: { daticert?: MimeEntity; postacert?: MimeEntity; text?: MimeEntity } = {};
+  for (const part of walk(body, false)) {
+    if (part.contentType.type === 'multipart') continue;
+    if (!found.daticert && isDaticert(part)) found.daticert = part;
+    else if (!found.postacert && part.contentType.value === 'message/rfc822' && part.message) found.postacert = part;
+    else if (!found.text && part.contentType.value === 'text/plain' && !part.filename) found.text = part;
+  }
+  return found;
+}
+
+function stripBrackets(id: string | null | undefined): string | null {
+  return id ? id.trim().replace(/^<|>$/g, '') : null;
+}
+
+function normalizeSpaces(s: string): string {
+  return s.replace(/\s+/g, ' ').trim();
+}
+
+/** Cross-checks the unsigned headers against the signed daticert (spec §9). */
+function corroborate(kind: PecKind, d: Daticert, h: PecHeaders, issues: Issue[]): void {
+  const headerKind = kindFromHeaders(h.xTrasporto ?? undefined, h.xRicevuta ?? undefined);
+  if (!h.xTrasporto && !h.xRicevuta) issues.push(issue('KIND_HEADER_MISSING', `no X-Trasporto or X-Ricevuta header; daticert says ${kind}`));
+  else if (headerKind !== kind) {
+    issues.push(issue('KIND_HEADER_MISMATCH', `headers say ${h.xTrasporto ? `X-Trasporto: ${h.xTrasporto}` : `X-Ricevuta: ${h.xRicevuta}`}, the signed daticert says tipo="${kind}"`));
+  }
+  if (KINDS[kind].family === 'envelope' && h.messageId && stripBrackets(h.messageId) !== d.identificativo) {
+    issues.push(issue('MESSAGE_ID_MISMATCH', `Message-ID ${h.messageId} differs from the signed identificativo ${d.identificativo}`));
+  }
+  if (d.msgid && h.xRiferimentoMessageId && stripBrackets(h.xRiferimentoMessageId) !== stripBrackets(d.msgid)) {
+    issues.push(issue('RIFERIMENTO_MISMATCH', `X-Riferimento-Message-ID ${h.xRiferimentoMessageId} differs from the signed msgid ${d.msgid}`));
+  }
+  if (h.subject !== null) {
+    const { prefix, rest } = splitSubjectPrefix(h.subject);
+    const expected = subjectPrefixFor(kind, d.errore);
+    if (prefix !== expected) {
+      issues.push(issue('SUBJECT_PREFIX_MISMATCH', `the Subject starts with ${prefix ? `"${prefix}:"` : 'no PEC prefix'}, expected "${expected}:"`));
+    } else if (d.oggetto !== null && normalizeSpaces(rest) !== normalizeSpaces(d.oggetto)) {
+      issues.push(issue('SUBJECT_MISMATCH', `the Subject "${rest}" differs from the signed oggetto "${d.oggetto}"`));
+    }
+  }
+  if (KINDS[kind].from === 'per-conto-di' && h.fromName) {
+    const m = /per conto di:?\s*(\S+@\S+)/i.exec(h.fromName);
+    if (m && m[1]!.toLowerCase() !== d.mittente.toLowerCase()) {
+      issues.push(issue('SENDER_MISMATCH', `From says "Per conto di: ${m[1]}", the signed mittente is ${d.mittente}`));
+    }
+  }
+}
+
+function deliveryFormOf(d: Daticert | null, original: OriginalMessage | null, hashes: BreveHash[]): DeliveryForm {
+  if (!original) return 'sintetica';
+  if (hashes.length > 0) return 'breve';
+  // A breve receipt of a message without attachments looks like a completa one.
+  if (d?.ricevutaTipo === 'breve' && original.attachments.length === 0) return 'breve';
+  return 'completa';
+}
+
+interface Located {
+  headers: Headers;
+  signature: SignatureParts | null;
+  /** The entity holding the PEC parts (the signed multipart/mixed, or the unsigned body). */
+  body: MimeEntity | null;
+  issues: Issue[];
+}
+
+/** Finds the signed layer of a top-level entity `b`, reading as little as possible. */
+function locate(b: Bytes, limits: Limits, depth: number): Located {
+  const split = splitHeaderBody(b);
+  const headers = parseHeaderBlock(b, 0, split.headerEnd, limits);
+  const ct = parseContentType(headers.get('content-type'));
+  const issues: Issue[] = [];
+  if (ct.value !== 'multipart/signed') {
+    return { headers, signature: null, body: null, issues };
+  }
+  let parts: SignedParts;
+  try {
+    parts = splitSigned(b, limits);
+  } catch (e) {
+    if (!isPecError(e) || e.code === 'LIMIT_EXCEEDED') throw e;
+    const code = e.code === 'MIME_SIGNATURE_PART_MISSING' ? 'SIGNATURE_PART_MISSING' : e.code === 'MIME_BAD_PROTOCOL' ? 'SIGNATURE_PROTOCOL' : 'MIME_DEFECT';
+    issues.push(issue(code, e.message));
+    // Read what is there (unsigned, and said so) so the caller still learns what the message claims.
+    const whole = readMimeWith(b, limits, depth);
+    const first = whole.parts[0] ?? null;
+    return { headers, signature: null, body: first, issues };
+  }
+  let der: Bytes | null = null;
+  let error: PecError | null = null;
+  const enc = (parts.signatureHeaders.get('content-transfer-encoding') ?? 'base64').trim().toLowerCase();
+  try {
+    der = enc === 'base64' ? decodeBase64(parts.signatureBody) : parts.signatureBody;
+  } catch (e) {
+    if (!isPecError(e)) throw e;
+    error = e;
+    issues.push(issue('SIGNATURE_UNREADABLE', `the signature part cannot be decoded: ${e.message}`));
+  }
+  const count = countSignedParts(b, parts, limits.maxParts);
+  if (count.count > 2) issues.push(issue('MIME_EXTRA_PARTS', `multipart/signed has ${count.count} parts; only the first is signed and only the signed data is used`));
+  const body = readMimeWith(parts.signed, limits, depth + 1);
+  return {
+    headers,
+    signature: { signed: parts.signed, der, protocol: parts.protocol, micalg: parts.micalg ?? null, error },
+    body,
+    issues,
+  };
+}
+
+function defects(entity: MimeEntity, issues: Issue[]): void {
+  for (const part of walk(entity)) for (const d of part.defects) issues.push(issue('MIME_DEFECT', d.message));
+}
+
+/** Every PEC message nested in `root` (not counting root itself), shallowest first. */
+function findNested(root: MimeEntity, limits: Limits, level: number): PecMessage[] {
+  if (level >= MAX_NESTED_PEC) return [];
+  const out: PecMessage[] = [];
+  const visit = (e: MimeEntity): void => {
+    for (const child of [...e.parts, ...(e.message ? [e.message] : [])]) {
+      const h = child.headers;
+      const ct = child.contentType.value;
+      const looksPec = ct === 'multipart/signed' || h.has('x-trasporto') || h.has('x-ricevuta');
+      if (looksPec) {
+        const nested = parseAt(child.raw, limits, level + 1);
+        if (nested.kind !== 'non-pec') {
+          out.push(nested);
+          continue;
+        }
+      }
+      visit(child);
+    }
+  };
+  visit(root);
+  return out;
+}
+
+function parseAt(b: Bytes, limits: Limits, level: number): PecMessage {
+  const located = locate(b, limits, level);
+  const issues = located.issues;
+  const headers = pecHeaders(located.headers);
+  let body = located.body;
+  const signature = located.signature;
+  const headerKind = kindFromHeaders(headers.xTrasporto ?? undefined, headers.xRicevuta ?? undefined);
+  let whole: MimeEntity | null = null;
+  if (!body) {
+    whole = readMimeWith(b, limits, level);
+    defects(whole, issues);
+    if (headerKind) {
+      issues.push(issue('PEC_NOT_SIGNED', `the message has ${headers.xTrasporto ? 'X-Trasporto' : 'X-Ricevuta'} headers but no multipart/signed structure`));
+      body = whole;
+    }
+  } else defects(body, issues);
+
+  const base = { headers, rawHeaders: located.headers, raw: b, signature, nested: [] as PecMessage[], issues };
+  if (!body) {
+    // Ordinary mail: look for PEC inside (forwarded, mailing-list wrapped).
+    const nested = findNested(whole!, limits, level);
+    for (const n of nested) {
+      issues.push(issue('WRAPPED_PEC', `this ordinary message wraps a PEC message (${n.kind}); the wrapper is not itself PEC`));
+    }
+    for (const part of walk(whole!)) {
+      if (isDaticert(part)) issues.push(issue('DATICERT_OUTSIDE_SIGNATURE', 'a daticert.xml outside any signed PEC content was ignored'));
+    }
+    if (nested.length === 0) issues.push(issue('NOT_PEC', 'no PEC headers, no daticert, no signature'));
+    const text = firstText(whole!, limits);
+    return { ...base, kind: 'non-pec', nested, daticert: null, text, original: null };
+  }
+
+  const parts = pecParts(body);
+  let daticert: Daticert | null = null;
+  if (parts.daticert) {
+    try {
+      const content = decodeTransfer(parts.daticert.body, parts.daticert.transferEncoding, limits);
+      enforce(limits, 'maxDaticertBytes', content.length, 'daticert.xml');
+      const result = parseDaticert(content, { limits });
+      daticert = result.daticert;
+      for (const w of result.warnings) issues.push({ code: w.code, severity: 'warning', message: w.message });
+    } catch (e) {
+      if (!isPecError(e) || e.code === 'LIMIT_EXCEEDED') throw e;
+      issues.push(issue('DATICERT_UNREADABLE', `daticert.xml cannot be read (${e.code}): ${e.message}`));
+    }
+  }
+  const kind: PecKind | null = (daticert?.tipo as PecKind | undefined) ?? headerKind;
+  const text = parts.text ? safeText(parts.text, limits) : null;
+  const original = parts.postacert?.message ? originalFrom(parts.postacert.message, limits) : null;
+  if (!kind) {
+    // Signed, but neither daticert nor PEC headers: an ordinary S/MIME message.
+    issues.push(issue('NOT_PEC', 'a signed message without daticert.xml or PEC headers'));
+    const nested = findNested(body, limits, level);
+    return { ...base, kind: 'non-pec', nested, daticert: null, text, original: null };
+  }
+  if (!daticert && KINDS[kind].daticert === 'required' && !parts.daticert) {
+    issues.push(issue('DATICERT_MISSING', `no daticert.xml in the ${signature ? 'signed ' : ''}content; the kind ${kind} comes from the unsigned headers only`));
+  }
+  if (daticert && KINDS[kind].daticert === 'forbidden') issues.push(issue('DATICERT_UNEXPECTED', `a ${kind} message should not carry daticert.xml`));
+  if (daticert) corroborate(kind, daticert, headers, issues);
+
+  const hashes = original && kind === 'avvenuta-consegna' ? breveHashes(original, limits) : [];
+  const form = kind === 'avvenuta-consegna' ? deliveryFormOf(daticert, original, hashes) : null;
+  const presence = postacertFor(kind, form);
+  if (presence === 'required' && !original) issues.push(issue('POSTACERT_MISSING', `a ${kind} message must carry the original message (postacert.eml)`));
+  if (presence === 'forbidden' && original && kind !== 'avvenuta-consegna') {
+    issues.push(issue('POSTACERT_UNEXPECTED', `a ${kind} message must not carry the original message`));
+  }
+  if (original && daticert && kind !== 'errore' && stripBrackets(original.messageId) !== daticert.identificativo) {
+    issues.push(issue('POSTACERT_ID_MISMATCH', `postacert.eml has Message-ID ${original.messageId ?? '(none)'}, the identificativo is ${daticert.identificativo}`));
+  }
+  if (kind === 'avvenuta-consegna' && daticert?.ricevutaTipo && form && daticert.ricevutaTipo !== form) {
+    // A Cc recipient of a completa/breve request gets a sintetica receipt whose daticert may still name the requested form.
+    issues.push(issue('DELIVERY_FORM_MISMATCH', `daticert says ricevuta tipo="${daticert.ricevutaTipo}" but the receipt is ${form}`, form === 'sintetica' ? 'info' : 'warning'));
+  }
+  const nested = original ? findNestedIn(original, limits, level) : [];
+  for (const n of nested) issues.push(issue('NESTED_PEC', `the original message is itself a PEC message (${n.kind})`));
+  const common = { ...base, nested, daticert, text, original };
+  if (kind === 'posta-certificata') {
+    const asked = daticert?.ricevutaTipo ?? (headers.xTipoRicevuta?.toLowerCase() as DeliveryForm | undefined) ?? null;
+    return { ...common, kind, ricevutaRichiesta: asked && ['completa', 'breve', 'sintetica'].includes(asked) ? asked : null };
+  }
+  if (kind === 'errore') return { ...common, kind };
+  return { ...common, kind, deliveryForm: form, hashes };
+}
+
+function findNestedIn(original: OriginalMessage, limits: Limits, level: number): PecMessage[] {
+  if (level + 1 >= MAX_NESTED_PEC) return [];
+  const e = original.entity;
+  if (e.contentType.value === 'multipart/signed' || e.headers.has('x-trasporto') || e.headers.has('x-ricevuta')) {
+    const nested = parseAt(e.raw, limits, level + 1);
+    if (nested.kind !== 'non-pec') return [nested];
+  }
+  return findNested(e, limits, level + 1);
+}
+
+function safeText(e: MimeEntity, limits: Limits): string | null {
+  try {
+    return decodeText(e, limits);
+  } catch (err) {
+    if (isPecError(err) && err.code !== 'LIMIT_EXCEEDED') return null;
+    throw err;
+  }
+}
+
+function firstText(root: MimeEntity, limits: Limits): string | null {
+  for (const part of walk(root, false)) {
+    if (part.contentType.value === 'text/plain' && !part.filename) return safeText(part, limits);
+  }
+  return null;
+}
+
+/**
+ * Parses any message out of a PEC mailbox: envelopes, every receipt and notice, anomaly
+ * envelopes and ordinary mail. The kind and every field come from the signed daticert.xml; the
+ * unsigned headers only corroborate, and each disagreement becomes an issue. Never throws on a
+ * bad message: only wrong argument types (TypeError) and exceeded limits (LIMIT_EXCEEDED) throw.
+ *
+ * @example
+ * ```ts
+ * import { parsePec } from 'pec-kit';
+ * const pec = parsePec(bytes);
+ * if (pec.kind === 'avvenuta-consegna') console.log(pec.daticert?.consegna, pec.deliveryForm);
+ * ```
+ */
+export function parsePec(raw: BytesInput, options: ParsePecOptions = {}): PecMessage {
+  const bytes = toBytes(raw, 'message');
+  const limits = resolveLimits(options.limits);
+  enforce(limits, 'maxMessageBytes', bytes.length, 'message size');
+  return parseAt(bytes, limits, 0);
+}
+
+/** The Date header of a parsed message as an ISO instant, or null. */
+export function messageDate(pec: PecMessage): string | null {
+  return parseDate(pec.headers.date ?? undefined)?.toISOString() ?? null;
+}
