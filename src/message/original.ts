@@ -16,6 +16,8 @@ export interface Attachment {
   disposition: string | null;
   /** Decoded size in bytes. */
   size: number;
+  /** True when the transfer encoding is broken (bad base64): `size` and content are best effort. */
+  damaged: boolean;
   /** The MIME part. Use {@link attachmentContent} for the decoded bytes. */
   entity: MimeEntity;
 }
@@ -53,7 +55,7 @@ export interface OriginalMessage {
 
 /** The decoded bytes of an attachment. */
 export function attachmentContent(a: Attachment, limits: Limits): Bytes {
-  return decodeTransfer(a.entity.body, a.entity.transferEncoding, limits);
+  return decodeTransfer(a.entity.body, a.entity.transferEncoding, limits, !a.damaged);
 }
 
 function attachmentsOf(root: MimeEntity, limits: Limits): Attachment[] {
@@ -62,8 +64,16 @@ function attachmentsOf(root: MimeEntity, limits: Limits): Attachment[] {
     if (part === root || part.contentType.type === 'multipart') continue;
     const disposition = part.disposition?.value ?? null;
     if (!part.filename && disposition !== 'attachment') continue;
-    const size = part.transferEncoding === 'base64' || part.transferEncoding === 'quoted-printable' ? decodeTransfer(part.body, part.transferEncoding, limits).length : part.body.length;
-    out.push({ filename: part.filename ?? null, contentType: part.contentType.value, disposition, size, entity: part });
+    let damaged = false;
+    let size: number;
+    try {
+      size = decodeTransfer(part.body, part.transferEncoding, limits).length;
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'BASE64_INVALID') throw e;
+      damaged = true;
+      size = decodeTransfer(part.body, part.transferEncoding, limits, false).length;
+    }
+    out.push({ filename: part.filename ?? null, contentType: part.contentType.value, disposition, size, damaged, entity: part });
   }
   return out;
 }

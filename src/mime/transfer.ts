@@ -48,12 +48,16 @@ export function decodeQuotedPrintable(input: Uint8Array): Bytes {
   return out.slice(0, o);
 }
 
-/** Decodes a part body according to its Content-Transfer-Encoding (absent → identity). */
-export function decodeTransfer(body: Uint8Array, encoding: string | undefined, limits: Limits): Bytes {
+/**
+ * Decodes a part body according to its Content-Transfer-Encoding (absent → identity).
+ * `strict` base64 (the default) refuses characters outside the alphabet with BASE64_INVALID;
+ * lenient decoding skips them, for display of damaged attachments.
+ */
+export function decodeTransfer(body: Uint8Array, encoding: string | undefined, limits: Limits, strict = true): Bytes {
   const enc = (encoding ?? '7bit').trim().toLowerCase();
   if (enc === 'base64') {
     enforce(limits, 'maxBase64Bytes', body.length, 'base64 body');
-    return decodeBase64(body);
+    return decodeBase64(body, strict);
   }
   if (enc === 'quoted-printable') return decodeQuotedPrintable(body);
   return body as Bytes;
