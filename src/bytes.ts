@@ -18,13 +18,16 @@ const utf8Encoder = new TextEncoder();
 export function toBytes(input: unknown, name = 'input'): Bytes {
   if (input instanceof Uint8Array) return input as Bytes;
   if (input instanceof ArrayBuffer) return new Uint8Array(input);
-  if (ArrayBuffer.isView(input)) return new Uint8Array(input.buffer as ArrayBuffer, input.byteOffset, input.byteLength);
+  if (ArrayBuffer.isView(input))
+    return new Uint8Array(input.buffer as ArrayBuffer, input.byteOffset, input.byteLength);
   if (typeof input === 'string') {
     const out = new Uint8Array(input.length);
     for (let i = 0; i < input.length; i++) {
       const c = input.charCodeAt(i);
       if (c > 0xff) {
-        throw invalidArgument(`${name}: string input must be 8-bit text (found U+${c.toString(16)} at ${i}); pass a Uint8Array instead`);
+        throw invalidArgument(
+          `${name}: string input must be 8-bit text (found U+${c.toString(16)} at ${i}); pass a Uint8Array instead`,
+        );
       }
       out[i] = c;
     }
@@ -94,7 +97,11 @@ export function lastIndexOf(hay: Uint8Array, needle: Uint8Array, from = hay.leng
   const n = needle.length;
   if (n === 0) return Math.min(from, hay.length);
   const first = needle[0]!;
-  for (let i = hay.lastIndexOf(first, Math.min(from, hay.length - n)); i !== -1; i = i === 0 ? -1 : hay.lastIndexOf(first, i - 1)) {
+  for (
+    let i = hay.lastIndexOf(first, Math.min(from, hay.length - n));
+    i !== -1;
+    i = i === 0 ? -1 : hay.lastIndexOf(first, i - 1)
+  ) {
     let j = 1;
     while (j < n && hay[i + j] === needle[j]) j++;
     if (j === n) return i;
@@ -154,5 +161,7 @@ export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
 
 /** A copy backed by its own ArrayBuffer (for APIs that read `.buffer` whole). */
 export function own(b: Uint8Array): Bytes {
-  return b.byteOffset === 0 && b.byteLength === b.buffer.byteLength && b.buffer instanceof ArrayBuffer ? (b as Bytes) : (b.slice() as Bytes);
+  return b.byteOffset === 0 && b.byteLength === b.buffer.byteLength && b.buffer instanceof ArrayBuffer
+    ? (b as Bytes)
+    : (b.slice() as Bytes);
 }

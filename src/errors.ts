@@ -48,7 +48,12 @@ export class PecError extends Error {
   /** Extra facts about the failure (offsets, limits, names); never secrets. */
   readonly details: Readonly<Record<string, unknown>> | undefined;
 
-  constructor(code: PecErrorCode, message: string, details?: Record<string, unknown>, options?: { cause?: unknown }) {
+  constructor(
+    code: PecErrorCode,
+    message: string,
+    details?: Record<string, unknown>,
+    options?: { cause?: unknown },
+  ) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'PecError';
     this.code = code;

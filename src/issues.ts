@@ -16,19 +16,46 @@ export interface Issue {
 
 /** Message-level issue codes with their severity and meaning. */
 export const MESSAGE_ISSUES = {
-  MIME_DEFECT: ['warning', 'The MIME structure is damaged (truncated, missing delimiters); what could be read was kept.'],
-  MIME_EXTRA_PARTS: ['error', 'multipart/signed has more than two parts: something was added next to the signed content.'],
+  MIME_DEFECT: [
+    'warning',
+    'The MIME structure is damaged (truncated, missing delimiters); what could be read was kept.',
+  ],
+  MIME_EXTRA_PARTS: [
+    'error',
+    'multipart/signed has more than two parts: something was added next to the signed content.',
+  ],
   PEC_NOT_SIGNED: ['error', 'The message claims to be PEC but is not multipart/signed.'],
   SIGNATURE_PART_MISSING: ['error', 'multipart/signed without its signature part (stripped or truncated).'],
-  SIGNATURE_UNREADABLE: ['error', 'The signature part is not valid base64 or not a CMS SignedData (placeholder or corrupted).'],
-  SIGNATURE_PROTOCOL: ['error', 'multipart/signed with a protocol other than application/(x-)pkcs7-signature.'],
+  SIGNATURE_UNREADABLE: [
+    'error',
+    'The signature part is not valid base64 or not a CMS SignedData (placeholder or corrupted).',
+  ],
+  SIGNATURE_PROTOCOL: [
+    'error',
+    'multipart/signed with a protocol other than application/(x-)pkcs7-signature.',
+  ],
   DATICERT_MISSING: ['error', 'No daticert.xml in the signed content of a kind that requires it.'],
-  DATICERT_UNREADABLE: ['error', 'daticert.xml is present but cannot be read (malformed, forbidden DTD/entities, invalid values).'],
+  DATICERT_UNREADABLE: [
+    'error',
+    'daticert.xml is present but cannot be read (malformed, forbidden DTD/entities, invalid values).',
+  ],
   DATICERT_UNEXPECTED: ['warning', 'A daticert.xml in a kind that must not carry one (anomaly envelope).'],
-  DATICERT_OUTSIDE_SIGNATURE: ['error', 'A daticert.xml was found outside the signed content; it is ignored.'],
-  KIND_HEADER_MISMATCH: ['warning', 'X-Trasporto / X-Ricevuta (unsigned) disagree with the signed daticert tipo.'],
-  KIND_HEADER_MISSING: ['warning', 'Neither X-Trasporto nor X-Ricevuta is present; the kind comes from daticert.'],
-  MESSAGE_ID_MISMATCH: ['warning', 'The envelope Message-ID (unsigned) differs from the signed identificativo.'],
+  DATICERT_OUTSIDE_SIGNATURE: [
+    'error',
+    'A daticert.xml was found outside the signed content; it is ignored.',
+  ],
+  KIND_HEADER_MISMATCH: [
+    'warning',
+    'X-Trasporto / X-Ricevuta (unsigned) disagree with the signed daticert tipo.',
+  ],
+  KIND_HEADER_MISSING: [
+    'warning',
+    'Neither X-Trasporto nor X-Ricevuta is present; the kind comes from daticert.',
+  ],
+  MESSAGE_ID_MISMATCH: [
+    'warning',
+    'The envelope Message-ID (unsigned) differs from the signed identificativo.',
+  ],
   RIFERIMENTO_MISMATCH: ['warning', 'X-Riferimento-Message-ID (unsigned) differs from the signed msgid.'],
   SUBJECT_PREFIX_MISMATCH: ['warning', 'The Subject prefix (unsigned) does not match the kind.'],
   SUBJECT_MISMATCH: ['info', 'The Subject after its prefix differs from the signed oggetto.'],
@@ -36,9 +63,15 @@ export const MESSAGE_ISSUES = {
   POSTACERT_MISSING: ['error', 'postacert.eml is missing where the kind and form require it.'],
   POSTACERT_UNEXPECTED: ['warning', 'postacert.eml is present in a kind that must not carry the original.'],
   POSTACERT_ID_MISMATCH: ['warning', 'The Message-ID of postacert.eml differs from the identificativo.'],
-  DELIVERY_FORM_MISMATCH: ['warning', 'The receipt form in daticert differs from what the receipt really contains.'],
+  DELIVERY_FORM_MISMATCH: [
+    'warning',
+    'The receipt form in daticert differs from what the receipt really contains.',
+  ],
   NESTED_PEC: ['info', 'A PEC message is nested inside this one (forwarded PEC or wrapped envelope).'],
-  WRAPPED_PEC: ['error', 'This is ordinary mail wrapping a PEC message (forward, mailing list); the wrapper itself is not PEC.'],
+  WRAPPED_PEC: [
+    'error',
+    'This is ordinary mail wrapping a PEC message (forward, mailing list); the wrapper itself is not PEC.',
+  ],
   NOT_PEC: ['info', 'Ordinary e-mail: no PEC headers, no daticert, no provider signature.'],
 } as const satisfies Record<string, readonly [Severity, string]>;
 

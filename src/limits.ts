@@ -43,13 +43,17 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
  */
 export function resolveLimits(given?: unknown): Limits {
   if (given === undefined || given === null) return { ...DEFAULT_LIMITS };
-  if (typeof given !== 'object' || Array.isArray(given)) throw invalidArgument(`limits must be an object, got ${describe(given)}`);
+  if (typeof given !== 'object' || Array.isArray(given))
+    throw invalidArgument(`limits must be an object, got ${describe(given)}`);
   const out: Limits = { ...DEFAULT_LIMITS };
   for (const [k, v] of Object.entries(given as Record<string, unknown>)) {
     if (!(k in DEFAULT_LIMITS)) throw invalidArgument(`unknown limit "${k}"`, { limit: k });
     if (v === undefined) continue;
     if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) {
-      throw invalidArgument(`limit ${k} must be a non-negative integer, got ${typeof v === 'number' ? v : describe(v)}`, { limit: k });
+      throw invalidArgument(
+        `limit ${k} must be a non-negative integer, got ${typeof v === 'number' ? v : describe(v)}`,
+        { limit: k },
+      );
     }
     out[k as keyof Limits] = v;
   }
@@ -59,6 +63,10 @@ export function resolveLimits(given?: unknown): Limits {
 /** Throws LIMIT_EXCEEDED when `value` is above `limits[name]`. */
 export function enforce(limits: Limits, name: keyof Limits, value: number, what: string): void {
   if (value > limits[name]) {
-    throw new PecError('LIMIT_EXCEEDED', `${what} (${value}) exceeds ${name} (${limits[name]})`, { limit: name, value, max: limits[name] });
+    throw new PecError('LIMIT_EXCEEDED', `${what} (${value}) exceeds ${name} (${limits[name]})`, {
+      limit: name,
+      value,
+      max: limits[name],
+    });
   }
 }

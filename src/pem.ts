@@ -25,12 +25,17 @@ export function pemBlocks(text: string): PemBlock[] {
  * DER blocks from PEM text, PEM bytes or raw DER bytes, keeping only the given labels.
  * Raw DER (first byte 0x30, a SEQUENCE) is returned as one block.
  */
-export function derBlocks(input: string | Uint8Array | ArrayBuffer, labels: readonly string[], what: string): Bytes[] {
+export function derBlocks(
+  input: string | Uint8Array | ArrayBuffer,
+  labels: readonly string[],
+  what: string,
+): Bytes[] {
   const bytes = typeof input === 'string' ? null : toBytes(input, what);
   if (bytes && bytes[0] === 0x30) return [bytes];
   const text = typeof input === 'string' ? input : latin1(bytes!);
   const blocks = pemBlocks(text).filter((b) => labels.includes(b.label));
-  if (blocks.length === 0) throw new PecError('CERT_MALFORMED', `${what}: no ${labels.join(' or ')} PEM block and not DER`);
+  if (blocks.length === 0)
+    throw new PecError('CERT_MALFORMED', `${what}: no ${labels.join(' or ')} PEM block and not DER`);
   return blocks.map((b) => b.der);
 }
 

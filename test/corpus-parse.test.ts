@@ -39,10 +39,14 @@ describe.skipIf(!HAVE_CORPUS)('corpus: parsePec', () => {
       // Header/daticert disagreements are reported exactly where the ground truth finds them.
       const codes = pec.issues.map((i) => i.code);
       const consistency = (e.consistency ?? {}) as Record<string, boolean | undefined>;
-      if (e.headerDaticertAgreement !== null) expect(codes.includes('KIND_HEADER_MISMATCH')).toBe(!e.headerDaticertAgreement);
-      if (consistency.msgidEqualsXRiferimento !== undefined) expect(codes.includes('RIFERIMENTO_MISMATCH')).toBe(!consistency.msgidEqualsXRiferimento);
+      if (e.headerDaticertAgreement !== null)
+        expect(codes.includes('KIND_HEADER_MISMATCH')).toBe(!e.headerDaticertAgreement);
+      if (consistency.msgidEqualsXRiferimento !== undefined)
+        expect(codes.includes('RIFERIMENTO_MISMATCH')).toBe(!consistency.msgidEqualsXRiferimento);
       if (consistency.identificativoEqualsPostacertMessageId !== undefined) {
-        expect(codes.includes('POSTACERT_ID_MISMATCH')).toBe(!consistency.identificativoEqualsPostacertMessageId);
+        expect(codes.includes('POSTACERT_ID_MISMATCH')).toBe(
+          !consistency.identificativoEqualsPostacertMessageId,
+        );
       }
     });
   }

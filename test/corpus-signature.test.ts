@@ -26,7 +26,11 @@ describe.skipIf(!HAVE_CORPUS)('corpus: CMS signature over the exact signed bytes
         );
         expect(isPecError(err)).toBe(true);
         const code = (err as { code: string }).code;
-        expect(e.signatureStatus === 'missing-signature-part' ? ['MIME_SIGNATURE_PART_MISSING'] : ['BASE64_INVALID', 'CMS_MALFORMED']).toContain(code);
+        expect(
+          e.signatureStatus === 'missing-signature-part'
+            ? ['MIME_SIGNATURE_PART_MISSING']
+            : ['BASE64_INVALID', 'CMS_MALFORMED'],
+        ).toContain(code);
         return;
       }
       const parts = splitSigned(bytes as never, resolveLimits());

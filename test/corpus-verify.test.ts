@@ -18,7 +18,11 @@ describe.skipIf(!HAVE_CORPUS)('corpus: verifyPec with the default PEC trust', ()
       const codes = codesOf(r);
       switch (e.signatureStatus) {
         case 'intact':
-          expect(r.signature).toMatchObject({ present: true, intact: true, digestAlgorithm: e.digestAlgorithm });
+          expect(r.signature).toMatchObject({
+            present: true,
+            intact: true,
+            digestAlgorithm: e.digestAlgorithm,
+          });
           expect(r.signature.signingTime?.replace('.000Z', 'Z')).toBe(e.signingTime);
           expect(r.signature.signer?.subject).toBe(e.signerSubject);
           expect(r.signature.signer?.issuer).toBe(e.signerIssuer);

@@ -62,29 +62,63 @@ describe.skipIf(!HAVE_CORPUS)('tamper: unsigned outer headers', () => {
     expect(re.test(head), `${name} present`).toBe(true);
     return bytes(head.replace(re, `${name}: ${value}${head.includes('\r\n') ? '\r' : ''}`) + text.slice(end));
   };
-  const receipt = EXPECTED.find((e) => e.kind === 'avvenuta-consegna' && e.signatureIntact === true && e.eol === 'CRLF')!;
-  const envelope = EXPECTED.find((e) => e.kind === 'posta-certificata' && e.signatureIntact === true && e.eol === 'CRLF')!;
+  const receipt = EXPECTED.find(
+    (e) => e.kind === 'avvenuta-consegna' && e.signatureIntact === true && e.eol === 'CRLF',
+  )!;
+  const envelope = EXPECTED.find(
+    (e) => e.kind === 'posta-certificata' && e.signatureIntact === true && e.eol === 'CRLF',
+  )!;
 
   const cases: [string, () => Uint8Array, string][] = [
-    ['X-Ricevuta', () => editHeader(corpusBytes(receipt.file), 'X-Ricevuta', 'errore-consegna'), 'KIND_HEADER_MISMATCH'],
-    ['Subject prefix', () => editHeader(corpusBytes(receipt.file), 'Subject', 'ACCETTAZIONE: forged'), 'SUBJECT_PREFIX_MISMATCH'],
-    ['Subject text', () => editHeader(corpusBytes(receipt.file), 'Subject', 'CONSEGNA: forged subject'), 'SUBJECT_MISMATCH'],
-    ['X-Riferimento-Message-ID', () => editHeader(corpusBytes(receipt.file), 'X-Riferimento-Message-ID', '<forged@example.com>'), 'RIFERIMENTO_MISMATCH'],
-    ['envelope Message-ID', () => editHeader(corpusBytes(envelope.file), 'Message-ID', '<forged@example.com>'), 'MESSAGE_ID_MISMATCH'],
-    ['X-Trasporto', () => editHeader(corpusBytes(envelope.file), 'X-Trasporto', 'errore'), 'KIND_HEADER_MISMATCH'],
+    [
+      'X-Ricevuta',
+      () => editHeader(corpusBytes(receipt.file), 'X-Ricevuta', 'errore-consegna'),
+      'KIND_HEADER_MISMATCH',
+    ],
+    [
+      'Subject prefix',
+      () => editHeader(corpusBytes(receipt.file), 'Subject', 'ACCETTAZIONE: forged'),
+      'SUBJECT_PREFIX_MISMATCH',
+    ],
+    [
+      'Subject text',
+      () => editHeader(corpusBytes(receipt.file), 'Subject', 'CONSEGNA: forged subject'),
+      'SUBJECT_MISMATCH',
+    ],
+    [
+      'X-Riferimento-Message-ID',
+      () => editHeader(corpusBytes(receipt.file), 'X-Riferimento-Message-ID', '<forged@example.com>'),
+      'RIFERIMENTO_MISMATCH',
+    ],
+    [
+      'envelope Message-ID',
+      () => editHeader(corpusBytes(envelope.file), 'Message-ID', '<forged@example.com>'),
+      'MESSAGE_ID_MISMATCH',
+    ],
+    [
+      'X-Trasporto',
+      () => editHeader(corpusBytes(envelope.file), 'X-Trasporto', 'errore'),
+      'KIND_HEADER_MISMATCH',
+    ],
   ];
   for (const [what, make, code] of cases) {
     it(`${what}: signature stays intact, the signed data stands, ${code} is reported`, async () => {
       const r = await verify(make());
       expect(r.signature.intact).toBe(true);
       expect(r.chain.trusted).toBe(true);
-      expect(r.kind).toBe(what.startsWith('X-Trasporto') || what.startsWith('envelope') ? 'posta-certificata' : 'avvenuta-consegna');
+      expect(r.kind).toBe(
+        what.startsWith('X-Trasporto') || what.startsWith('envelope')
+          ? 'posta-certificata'
+          : 'avvenuta-consegna',
+      );
       expect(r.issues.map((i) => i.code)).toContain(code);
     });
   }
 
   it('a From that is not the signer address is an error (S/MIME clients treat it as forgery)', async () => {
-    const r = await verify(editHeader(corpusBytes(receipt.file), 'From', 'posta-certificata@evil.example.com'));
+    const r = await verify(
+      editHeader(corpusBytes(receipt.file), 'From', 'posta-certificata@evil.example.com'),
+    );
     expect(r.signature.intact).toBe(true);
     expect(r.valid).toBe(false);
     expect(r.issues.find((i) => i.code === 'SIGNER_FROM_MISMATCH')?.severity).toBe('error');

@@ -49,7 +49,9 @@ export async function expandTargets(paths: readonly string[]): Promise<Target[]>
       const all: Target[] = [];
       await walkDir(base, all);
       const re = globToRegExp(p.startsWith('./') ? p.slice(2) : p);
-      const matched = all.filter((t) => !('error' in t) && re.test((base === '.' ? t.file : t.file).split(sep).join('/')));
+      const matched = all.filter(
+        (t) => !('error' in t) && re.test((base === '.' ? t.file : t.file).split(sep).join('/')),
+      );
       if (matched.length === 0) out.push({ file: p, error: 'no file matches this pattern' });
       out.push(...matched);
       continue;
@@ -58,7 +60,11 @@ export async function expandTargets(paths: readonly string[]): Promise<Target[]>
     try {
       info = await stat(p);
     } catch (e) {
-      out.push({ file: p, error: (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : (e as Error).message });
+      out.push({
+        file: p,
+        error:
+          (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : (e as Error).message,
+      });
       continue;
     }
     if (info.isDirectory()) await walkDir(p, out);

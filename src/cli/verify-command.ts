@@ -28,12 +28,21 @@ Examples:
   pec-kit verify --trust my-test-ca.pem out/envelope.eml`;
 
 /** The JSON object printed for one file. */
-export type FileReport = ({ file: string } & VerificationReport) | { file: string; valid: false; kind: null; error: string; issues: { code: string; severity: 'error'; message: string }[] };
+export type FileReport =
+  | ({ file: string } & VerificationReport)
+  | {
+      file: string;
+      valid: false;
+      kind: null;
+      error: string;
+      issues: { code: string; severity: 'error'; message: string }[];
+    };
 
 function parseAt(value: string | undefined): 'signing-time' | 'now' | Date | undefined {
   if (value === undefined || value === 'signing-time' || value === 'now') return value;
   const d = new Date(value);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(d.getTime())) throw new UsageError(`--at expects signing-time, now or an ISO-8601 instant, got "${value}"`);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(d.getTime()))
+    throw new UsageError(`--at expects signing-time, now or an ISO-8601 instant, got "${value}"`);
   return d;
 }
 
@@ -53,7 +62,13 @@ export async function verifyCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { trust: { type: 'string', multiple: true }, crl: { type: 'string', multiple: true }, at: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      trust: { type: 'string', multiple: true },
+      crl: { type: 'string', multiple: true },
+      at: { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   if (values.help) {
     io.out(VERIFY_HELP);
@@ -81,14 +96,26 @@ export async function verifyCommand(args: string[], io: Io): Promise<number> {
       const i = next++;
       const t = targets[i]!;
       if ('error' in t) {
-        reports[i] = { file: t.file, valid: false, kind: null, error: t.error, issues: [{ code: 'READ_ERROR', severity: 'error', message: t.error }] };
+        reports[i] = {
+          file: t.file,
+          valid: false,
+          kind: null,
+          error: t.error,
+          issues: [{ code: 'READ_ERROR', severity: 'error', message: t.error }],
+        };
       } else {
         try {
           const bytes = new Uint8Array(await readFile(t.file));
           reports[i] = { file: t.file, ...(await verify(bytes)) };
         } catch (e) {
           const message = (e as Error).message;
-          reports[i] = { file: t.file, valid: false, kind: null, error: message, issues: [{ code: 'READ_ERROR', severity: 'error', message }] };
+          reports[i] = {
+            file: t.file,
+            valid: false,
+            kind: null,
+            error: message,
+            issues: [{ code: 'READ_ERROR', severity: 'error', message }],
+          };
         }
       }
       bar.tick(t.file);
@@ -112,11 +139,18 @@ export async function verifyCommand(args: string[], io: Io): Promise<number> {
       io.out(`${verdict} ${r.file}  ${style.dim(`${r.kind}${by}${when}`)}`);
       for (const i of r.issues) {
         if (i.severity === 'info' && r.valid) continue;
-        const tag = i.severity === 'error' ? style.red('error') : i.severity === 'warning' ? style.yellow('warn ') : style.dim('info ');
+        const tag =
+          i.severity === 'error'
+            ? style.red('error')
+            : i.severity === 'warning'
+              ? style.yellow('warn ')
+              : style.dim('info ');
         io.out(`    ${tag} ${i.code}: ${i.message}`);
       }
     }
-    io.out(style.bold(`${valid} valid, ${reports.length - valid - unreadable} invalid, ${unreadable} unreadable`));
+    io.out(
+      style.bold(`${valid} valid, ${reports.length - valid - unreadable} invalid, ${unreadable} unreadable`),
+    );
   }
   if (unreadable > 0) return 2;
   return valid === reports.length ? 0 : 1;

@@ -12,7 +12,9 @@ export const DIGESTS: Readonly<Record<string, { name: DigestName; webcrypto: str
 export type DigestName = 'sha1' | 'sha256' | 'sha384' | 'sha512';
 
 /** Digest name → OID and WebCrypto name. */
-export const DIGEST_BY_NAME: Readonly<Record<DigestName, { oid: string; webcrypto: string; micalg: string }>> = {
+export const DIGEST_BY_NAME: Readonly<
+  Record<DigestName, { oid: string; webcrypto: string; micalg: string }>
+> = {
   sha1: { oid: '1.3.14.3.2.26', webcrypto: 'SHA-1', micalg: 'sha1' },
   sha256: { oid: '2.16.840.1.101.3.4.2.1', webcrypto: 'SHA-256', micalg: 'sha-256' },
   sha384: { oid: '2.16.840.1.101.3.4.2.2', webcrypto: 'SHA-384', micalg: 'sha-384' },

@@ -11,23 +11,39 @@ import { OID } from './oids.js';
 export function parseSignedData(der: Bytes, limits: Limits): pkijs.SignedData {
   if (der.length === 0) throw new PecError('CMS_MALFORMED', 'the signature is empty');
   const asn1 = asn1js.fromBER(der);
-  if (asn1.offset === -1) throw new PecError('CMS_MALFORMED', `the signature is not valid DER/BER: ${asn1.result.error || 'decode error'}`);
+  if (asn1.offset === -1)
+    throw new PecError(
+      'CMS_MALFORMED',
+      `the signature is not valid DER/BER: ${asn1.result.error || 'decode error'}`,
+    );
   let signed: pkijs.SignedData;
   try {
     const info = new pkijs.ContentInfo({ schema: asn1.result });
     if (info.contentType !== OID.signedData) {
-      throw new PecError('CMS_MALFORMED', `the CMS content type is ${info.contentType}, not SignedData`, { contentType: info.contentType });
+      throw new PecError('CMS_MALFORMED', `the CMS content type is ${info.contentType}, not SignedData`, {
+        contentType: info.contentType,
+      });
     }
     signed = new pkijs.SignedData({ schema: info.content });
   } catch (e) {
     if (e instanceof PecError) throw e;
-    throw new PecError('CMS_MALFORMED', `the signature is not a CMS SignedData structure: ${(e as Error).message}`, undefined, { cause: e });
+    throw new PecError(
+      'CMS_MALFORMED',
+      `the signature is not a CMS SignedData structure: ${(e as Error).message}`,
+      undefined,
+      { cause: e },
+    );
   }
   const certCount = signed.certificates?.length ?? 0;
   if (certCount > limits.maxCertificates) {
-    throw new PecError('LIMIT_EXCEEDED', `the CMS carries ${certCount} certificates, more than maxCertificates (${limits.maxCertificates})`, { limit: 'maxCertificates' });
+    throw new PecError(
+      'LIMIT_EXCEEDED',
+      `the CMS carries ${certCount} certificates, more than maxCertificates (${limits.maxCertificates})`,
+      { limit: 'maxCertificates' },
+    );
   }
-  if (signed.signerInfos.length === 0) throw new PecError('CMS_MALFORMED', 'the CMS SignedData has no SignerInfo');
+  if (signed.signerInfos.length === 0)
+    throw new PecError('CMS_MALFORMED', 'the CMS SignedData has no SignerInfo');
   return signed;
 }
 
@@ -37,7 +53,10 @@ export function embeddedCertificates(sd: pkijs.SignedData): pkijs.Certificate[] 
 }
 
 /** Finds the certificate a SignerInfo names, by issuer+serial or by subject key identifier. */
-export function findSignerCertificate(sd: pkijs.SignedData, info: pkijs.SignerInfo): pkijs.Certificate | undefined {
+export function findSignerCertificate(
+  sd: pkijs.SignedData,
+  info: pkijs.SignerInfo,
+): pkijs.Certificate | undefined {
   const certs = embeddedCertificates(sd);
   const sid = info.sid as pkijs.IssuerAndSerialNumber | asn1js.Primitive | asn1js.Constructed;
   if (sid instanceof pkijs.IssuerAndSerialNumber) {
@@ -54,7 +73,9 @@ export function findSignerCertificate(sd: pkijs.SignedData, info: pkijs.SignerIn
 }
 
 function skiBytes(sid: unknown): Uint8Array | undefined {
-  const block = sid as { valueBlock?: { valueHexView?: Uint8Array; value?: { valueBlock?: { valueHexView?: Uint8Array } }[] } };
+  const block = sid as {
+    valueBlock?: { valueHexView?: Uint8Array; value?: { valueBlock?: { valueHexView?: Uint8Array } }[] };
+  };
   const direct = block.valueBlock?.valueHexView;
   if (direct && direct.length > 0) return new Uint8Array(direct);
   const inner = block.valueBlock?.value?.[0]?.valueBlock?.valueHexView;

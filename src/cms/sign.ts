@@ -26,7 +26,9 @@ function compareBytes(a: Uint8Array, b: Uint8Array): number {
 function timeValue(d: Date): asn1js.UTCTime | asn1js.GeneralizedTime {
   // RFC 5652 §11.3: UTCTime for 1950–2049, GeneralizedTime otherwise.
   const y = d.getUTCFullYear();
-  return y >= 1950 && y < 2050 ? new asn1js.UTCTime({ valueDate: d }) : new asn1js.GeneralizedTime({ valueDate: d });
+  return y >= 1950 && y < 2050
+    ? new asn1js.UTCTime({ valueDate: d })
+    : new asn1js.GeneralizedTime({ valueDate: d });
 }
 
 /**
@@ -39,17 +41,24 @@ function timeValue(d: Date): asn1js.UTCTime | asn1js.GeneralizedTime {
  * const der = await signDetached(entityBytes, signer, { digest: 'sha1', signingTime: at });
  * ```
  */
-export async function signDetached(content: Uint8Array, signer: Signer, options: SignOptions = {}): Promise<Bytes> {
-  if (!(content instanceof Uint8Array)) throw invalidArgument(`content must be a Uint8Array, got ${describe(content)}`);
+export async function signDetached(
+  content: Uint8Array,
+  signer: Signer,
+  options: SignOptions = {},
+): Promise<Bytes> {
+  if (!(content instanceof Uint8Array))
+    throw invalidArgument(`content must be a Uint8Array, got ${describe(content)}`);
   const digest = options.digest ?? 'sha256';
   if (!(digest in DIGEST_BY_NAME)) throw invalidArgument(`unknown digest "${String(digest)}"`);
   const signingTime = options.signingTime ?? new Date();
-  if (!(signingTime instanceof Date) || Number.isNaN(signingTime.getTime())) throw invalidArgument('signingTime must be a valid Date');
+  if (!(signingTime instanceof Date) || Number.isNaN(signingTime.getTime()))
+    throw invalidArgument('signingTime must be a valid Date');
   const crypto = resolveCrypto(options.crypto);
   const engine = engineFor(crypto);
   const alg = DIGEST_BY_NAME[digest];
   const messageDigest = await crypto.subtle.digest(alg.webcrypto, content as Bytes);
-  const attribute = (type: string, value: asn1js.AsnType): pkijs.Attribute => new pkijs.Attribute({ type, values: [value] });
+  const attribute = (type: string, value: asn1js.AsnType): pkijs.Attribute =>
+    new pkijs.Attribute({ type, values: [value] });
   const attributes = [
     attribute(OID.contentType, new asn1js.ObjectIdentifier({ value: OID.data })),
     attribute(OID.signingTime, timeValue(signingTime)),
@@ -65,7 +74,10 @@ export async function signDetached(content: Uint8Array, signer: Signer, options:
     signerInfos: [
       new pkijs.SignerInfo({
         version: 1,
-        sid: new pkijs.IssuerAndSerialNumber({ issuer: signer.certificate.issuer, serialNumber: signer.certificate.serialNumber }),
+        sid: new pkijs.IssuerAndSerialNumber({
+          issuer: signer.certificate.issuer,
+          serialNumber: signer.certificate.serialNumber,
+        }),
         signedAttrs: new pkijs.SignedAndUnsignedAttributes({ type: 0, attributes: encoded.map((e) => e.a) }),
       }),
     ],

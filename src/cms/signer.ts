@@ -58,7 +58,12 @@ export function decodeCertificates(input: KeyMaterial, what = 'certificate'): pk
     try {
       return pkijs.Certificate.fromBER(der);
     } catch (e) {
-      throw new PecError('CERT_MALFORMED', `${what} is not a valid X.509 certificate: ${(e as Error).message}`, undefined, { cause: e });
+      throw new PecError(
+        'CERT_MALFORMED',
+        `${what} is not a valid X.509 certificate: ${(e as Error).message}`,
+        undefined,
+        { cause: e },
+      );
     }
   });
 }
@@ -78,19 +83,31 @@ function schemeOf(cert: pkijs.Certificate, padding: 'pkcs1' | 'pss'): Signer['sc
   throw new PecError('CMS_UNSUPPORTED', `unsupported public key algorithm ${alg} in the signer certificate`);
 }
 
-function importParams(cert: pkijs.Certificate, scheme: Signer['scheme'], digest: DigestName): RsaHashedImportParams | EcKeyImportParams {
+function importParams(
+  cert: pkijs.Certificate,
+  scheme: Signer['scheme'],
+  digest: DigestName,
+): RsaHashedImportParams | EcKeyImportParams {
   if (scheme === 'ECDSA') {
     const params = cert.subjectPublicKeyInfo.algorithm.algorithmParams as asn1js.ObjectIdentifier | undefined;
     const curve = params instanceof asn1js.ObjectIdentifier ? CURVES[params.getValue()] : undefined;
-    if (!curve) throw new PecError('CMS_UNSUPPORTED', 'unsupported or missing elliptic curve in the signer certificate');
+    if (!curve)
+      throw new PecError(
+        'CMS_UNSUPPORTED',
+        'unsupported or missing elliptic curve in the signer certificate',
+      );
     return { name: 'ECDSA', namedCurve: curve };
   }
   return { name: scheme, hash: DIGEST_BY_NAME[digest].webcrypto };
 }
 
-function signParams(scheme: Signer['scheme'], digest: DigestName): AlgorithmIdentifier | RsaPssParams | EcdsaParams {
+function signParams(
+  scheme: Signer['scheme'],
+  digest: DigestName,
+): AlgorithmIdentifier | RsaPssParams | EcdsaParams {
   const hash = DIGEST_BY_NAME[digest].webcrypto;
-  if (scheme === 'RSA-PSS') return { name: 'RSA-PSS', saltLength: { sha1: 20, sha256: 32, sha384: 48, sha512: 64 }[digest] };
+  if (scheme === 'RSA-PSS')
+    return { name: 'RSA-PSS', saltLength: { sha1: 20, sha256: 32, sha384: 48, sha512: 64 }[digest] };
   if (scheme === 'ECDSA') return { name: 'ECDSA', hash };
   return { name: scheme };
 }
@@ -105,16 +122,24 @@ function signParams(scheme: Signer['scheme'], digest: DigestName): AlgorithmIden
  * ```
  */
 export async function importSigner(input: SignerInput): Promise<Signer> {
-  if (typeof input !== 'object' || input === null) throw invalidArgument(`importSigner expects an object, got ${describe(input)}`);
+  if (typeof input !== 'object' || input === null)
+    throw invalidArgument(`importSigner expects an object, got ${describe(input)}`);
   const crypto = resolveCrypto(input.crypto);
   const certificate = decodeCertificate(input.certificate, 'signer certificate');
-  const chainInput = input.chain === undefined ? [] : Array.isArray(input.chain) ? input.chain : [input.chain as KeyMaterial];
+  const chainInput =
+    input.chain === undefined ? [] : Array.isArray(input.chain) ? input.chain : [input.chain as KeyMaterial];
   const chain = chainInput.flatMap((c) => decodeCertificates(c, 'chain certificate'));
   const scheme = schemeOf(certificate, input.rsaPadding ?? 'pkcs1');
   const given = input.privateKey;
   let pkcs8: Bytes | null = null;
   let fixedKey: CryptoKey | null = null;
-  if (typeof given === 'object' && given !== null && 'type' in given && 'algorithm' in given && !(given instanceof Uint8Array)) {
+  if (
+    typeof given === 'object' &&
+    given !== null &&
+    'type' in given &&
+    'algorithm' in given &&
+    !(given instanceof Uint8Array)
+  ) {
     fixedKey = given as CryptoKey;
     if (fixedKey.type !== 'private') throw invalidArgument('privateKey must be a private CryptoKey');
     if (fixedKey.extractable) pkcs8 = new Uint8Array(await crypto.subtle.exportKey('pkcs8', fixedKey));
@@ -128,9 +153,20 @@ export async function importSigner(input: SignerInput): Promise<Signer> {
     let key: CryptoKey;
     if (pkcs8) {
       try {
-        key = await crypto.subtle.importKey('pkcs8', pkcs8, importParams(certificate, scheme, digest), false, ['sign']);
+        key = await crypto.subtle.importKey(
+          'pkcs8',
+          pkcs8,
+          importParams(certificate, scheme, digest),
+          false,
+          ['sign'],
+        );
       } catch (e) {
-        throw new PecError('KEY_MISMATCH', `the private key cannot be imported for ${scheme}: ${(e as Error).message}`, undefined, { cause: e });
+        throw new PecError(
+          'KEY_MISMATCH',
+          `the private key cannot be imported for ${scheme}: ${(e as Error).message}`,
+          undefined,
+          { cause: e },
+        );
       }
     } else {
       key = fixedKey!;
@@ -149,17 +185,26 @@ export async function importSigner(input: SignerInput): Promise<Signer> {
   let matches = false;
   try {
     const sig = await crypto.subtle.sign(signParams(scheme, probeDigest), key, probe);
-    const pub = await crypto.subtle.importKey('spki', certificate.subjectPublicKeyInfo.toSchema().toBER(false), importParams(certificate, scheme, probeDigest), false, ['verify']);
+    const pub = await crypto.subtle.importKey(
+      'spki',
+      certificate.subjectPublicKeyInfo.toSchema().toBER(false),
+      importParams(certificate, scheme, probeDigest),
+      false,
+      ['verify'],
+    );
     matches = await crypto.subtle.verify(signParams(scheme, probeDigest), pub, sig, probe);
   } catch {
     matches = false;
   }
-  if (!matches) throw new PecError('KEY_MISMATCH', 'the private key does not belong to the signer certificate');
+  if (!matches)
+    throw new PecError('KEY_MISMATCH', 'the private key does not belong to the signer certificate');
   return { certificate, chain, email: certificateEmails(certificate)[0] ?? null, scheme, keyFor };
 }
 
 function digestOfKey(key: CryptoKey): DigestName {
   const hash = (key.algorithm as RsaHashedKeyAlgorithm).hash?.name ?? 'SHA-256';
-  const found = (Object.keys(DIGEST_BY_NAME) as DigestName[]).find((d) => DIGEST_BY_NAME[d].webcrypto === hash);
+  const found = (Object.keys(DIGEST_BY_NAME) as DigestName[]).find(
+    (d) => DIGEST_BY_NAME[d].webcrypto === hash,
+  );
   return found ?? 'sha256';
 }

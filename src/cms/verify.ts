@@ -2,9 +2,9 @@
 // real archives need (8 of the corpus' intact messages are stored with LF endings).
 import * as asn1js from 'asn1js';
 import type * as pkijs from 'pkijs';
-import { type Bytes, equalBytes, hasBareLineBreaks, toCRLF } from '../bytes.js';
+import { type Bytes, describe, equalBytes, hasBareLineBreaks, toCRLF } from '../bytes.js';
 import { engineFor, resolveCrypto } from '../crypto.js';
-import { PecError } from '../errors.js';
+import { invalidArgument, PecError } from '../errors.js';
 import { type Limits, resolveLimits } from '../limits.js';
 import { DIGESTS, type DigestName, OID } from './oids.js';
 import { embeddedCertificates, findSignerCertificate, parseSignedData } from './parse.js';
@@ -80,7 +80,14 @@ function readSigningTime(info: pkijs.SignerInfo): Date | null {
  * if (r.intact) console.log('signed by', r.signerCertificate?.subject, 'at', r.signingTime);
  * ```
  */
-export async function verifyDetached(content: Uint8Array, der: Bytes, options: VerifyDetachedOptions = {}): Promise<CmsVerification> {
+export async function verifyDetached(
+  content: Uint8Array,
+  der: Bytes,
+  options: VerifyDetachedOptions = {},
+): Promise<CmsVerification> {
+  if (!(content instanceof Uint8Array))
+    throw invalidArgument(`content must be a Uint8Array, got ${describe(content)}`);
+  if (!(der instanceof Uint8Array)) throw invalidArgument(`der must be a Uint8Array, got ${describe(der)}`);
   const crypto = resolveCrypto(options.crypto);
   const limits = resolveLimits(options.limits);
   const sd = parseSignedData(der, limits);
@@ -103,14 +110,17 @@ export async function verifyDetached(content: Uint8Array, der: Bytes, options: V
     signedAttributes: info.signedAttrs?.attributes.map((a) => a.type) ?? [],
     signerCount: sd.signerInfos.length,
   };
-  const fail = (failure: SignatureFailure, message: string): CmsVerification => Object.assign(result, { failure, message });
+  const fail = (failure: SignatureFailure, message: string): CmsVerification =>
+    Object.assign(result, { failure, message });
   if (!digest) return fail('SIGNATURE_UNSUPPORTED_ALGORITHM', `unsupported digest algorithm ${digestOid}`);
-  if (!signerCertificate) return fail('SIGNER_CERT_MISSING', 'the CMS does not carry the certificate its SignerInfo names');
+  if (!signerCertificate)
+    return fail('SIGNER_CERT_MISSING', 'the CMS does not carry the certificate its SignerInfo names');
 
   let data: Uint8Array;
   if (info.signedAttrs) {
     const md = attributeValue(info, OID.messageDigest);
-    if (!(md instanceof asn1js.OctetString)) return fail('SIGNATURE_NO_MESSAGE_DIGEST', 'the signed attributes have no messageDigest');
+    if (!(md instanceof asn1js.OctetString))
+      return fail('SIGNATURE_NO_MESSAGE_DIGEST', 'the signed attributes have no messageDigest');
     const ct = attributeValue(info, OID.contentType);
     if (!(ct instanceof asn1js.ObjectIdentifier) || ct.getValue() !== OID.data) {
       return fail('SIGNATURE_CONTENT_TYPE', 'the contentType signed attribute is missing or not id-data');
@@ -123,7 +133,11 @@ export async function verifyDetached(content: Uint8Array, der: Bytes, options: V
         const canonical = new Uint8Array(await crypto.subtle.digest(digest.webcrypto, toCRLF(content)));
         matched = equalBytes(canonical, expected);
       }
-      if (!matched) return fail('SIGNATURE_DIGEST_MISMATCH', 'the signed content was altered: its digest does not match the signed messageDigest');
+      if (!matched)
+        return fail(
+          'SIGNATURE_DIGEST_MISMATCH',
+          'the signed content was altered: its digest does not match the signed messageDigest',
+        );
       result.canonicalized = true;
     }
     data = new Uint8Array(info.signedAttrs.encodedValue);
@@ -141,11 +155,22 @@ export async function verifyDetached(content: Uint8Array, der: Bytes, options: V
       info.signatureAlgorithm.algorithmId === OID.rsaEncryption ? digest.webcrypto : undefined,
     );
   } catch (e) {
-    return fail('SIGNATURE_UNSUPPORTED_ALGORITHM', `the signature cannot be checked: ${(e as Error).message}`);
+    return fail(
+      'SIGNATURE_UNSUPPORTED_ALGORITHM',
+      `the signature cannot be checked: ${(e as Error).message}`,
+    );
   }
   if (!ok) {
     if (!info.signedAttrs && hasBareLineBreaks(content)) {
-      const again = await engine.verifyWithPublicKey(toCRLF(content), info.signature, signerCertificate.subjectPublicKeyInfo, info.signatureAlgorithm, info.signatureAlgorithm.algorithmId === OID.rsaEncryption ? digest.webcrypto : undefined).catch(() => false);
+      const again = await engine
+        .verifyWithPublicKey(
+          toCRLF(content),
+          info.signature,
+          signerCertificate.subjectPublicKeyInfo,
+          info.signatureAlgorithm,
+          info.signatureAlgorithm.algorithmId === OID.rsaEncryption ? digest.webcrypto : undefined,
+        )
+        .catch(() => false);
       if (again) return Object.assign(result, { intact: true, canonicalized: true });
     }
     return fail('SIGNATURE_INVALID', 'the signature value does not verify with the signer certificate key');
@@ -153,4 +178,3 @@ export async function verifyDetached(content: Uint8Array, der: Bytes, options: V
   result.intact = true;
   return result;
 }
-

@@ -45,12 +45,22 @@ export interface KindSpec {
   /** Extra header every message of this kind carries (besides X-Riferimento-Message-ID). */
   readonly extraHeader?: 'X-Mittente';
   /** daticert elements this kind fills in. */
-  readonly fields: { readonly consegna: Presence; readonly ricezione: Presence; readonly ricevuta: Presence; readonly erroreEsteso: Presence };
+  readonly fields: {
+    readonly consegna: Presence;
+    readonly ricezione: Presence;
+    readonly ricevuta: Presence;
+    readonly erroreEsteso: Presence;
+  };
   /** The `errore` values that fit this kind. */
   readonly errori: readonly string[];
 }
 
-const NONE = { consegna: 'forbidden', ricezione: 'forbidden', ricevuta: 'forbidden', erroreEsteso: 'forbidden' } as const;
+const NONE = {
+  consegna: 'forbidden',
+  ricezione: 'forbidden',
+  ricevuta: 'forbidden',
+  erroreEsteso: 'forbidden',
+} as const;
 
 /** The catalogue. */
 export const KINDS: Readonly<Record<PecKind, KindSpec>> = {
@@ -197,7 +207,10 @@ export function isPecKind(value: unknown): value is PecKind {
 }
 
 /** The kind a set of X-Trasporto / X-Ricevuta header values names, if any. */
-export function kindFromHeaders(xTrasporto: string | undefined, xRicevuta: string | undefined): PecKind | null {
+export function kindFromHeaders(
+  xTrasporto: string | undefined,
+  xRicevuta: string | undefined,
+): PecKind | null {
   const t = xTrasporto?.trim().toLowerCase();
   if (t === 'posta-certificata' || t === 'errore') return t;
   const r = xRicevuta?.trim().toLowerCase();
@@ -210,10 +223,14 @@ export function kindFromHeaders(xTrasporto: string | undefined, xRicevuta: strin
  */
 export function splitSubjectPrefix(subject: string): { prefix: string | null; rest: string } {
   const normal = subject.replace(/\s+/g, ' ').trimStart();
-  const prefixes = PEC_KINDS.flatMap((k) => [KINDS[k].subjectPrefix, KINDS[k].virusSubjectPrefix ?? '']).filter(Boolean);
+  const prefixes = PEC_KINDS.flatMap((k) => [
+    KINDS[k].subjectPrefix,
+    KINDS[k].virusSubjectPrefix ?? '',
+  ]).filter(Boolean);
   prefixes.sort((a, b) => b.length - a.length);
   for (const p of prefixes) {
-    if (normal.toUpperCase().startsWith(`${p}:`)) return { prefix: p, rest: normal.slice(p.length + 1).trimStart() };
+    if (normal.toUpperCase().startsWith(`${p}:`))
+      return { prefix: p, rest: normal.slice(p.length + 1).trimStart() };
   }
   return { prefix: null, rest: subject };
 }

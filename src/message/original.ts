@@ -3,8 +3,8 @@
 import { type Bytes, toHex } from '../bytes.js';
 import type { Limits } from '../limits.js';
 import { parseAddressList, parseDate } from '../mime/address.js';
-import { decodeTransfer } from '../mime/transfer.js';
 import { type MimeEntity, walk } from '../mime/read.js';
+import { decodeTransfer } from '../mime/transfer.js';
 
 /** One attachment of the original message, read from its exact MIME part. */
 export interface Attachment {
@@ -73,7 +73,14 @@ function attachmentsOf(root: MimeEntity, limits: Limits): Attachment[] {
       damaged = true;
       size = decodeTransfer(part.body, part.transferEncoding, limits, false).length;
     }
-    out.push({ filename: part.filename ?? null, contentType: part.contentType.value, disposition, size, damaged, entity: part });
+    out.push({
+      filename: part.filename ?? null,
+      contentType: part.contentType.value,
+      disposition,
+      size,
+      damaged,
+      entity: part,
+    });
   }
   return out;
 }
@@ -97,7 +104,9 @@ export function originalFrom(entity: MimeEntity, limits: Limits): OriginalMessag
     xTipoRicevuta: h.get('x-tiporicevuta')?.trim().toLowerCase() ?? null,
     attachments: attachmentsOf(entity, limits),
     parse() {
-      parsed ??= import('postal-mime').then((m) => m.default.parse(entity.raw, { forceRfc822Attachments: true }));
+      parsed ??= import('postal-mime').then((m) =>
+        m.default.parse(entity.raw, { forceRfc822Attachments: true }),
+      );
       return parsed;
     },
   };
@@ -119,7 +128,11 @@ export function breveHashes(original: OriginalMessage, limits: Limits): BreveHas
   for (const a of original.attachments) {
     if (!a.filename?.toLowerCase().endsWith('.hash')) continue;
     const text = new TextDecoder('latin1').decode(attachmentContent(a, limits)).trim();
-    out.push({ filename: a.filename.slice(0, -5), hashFilename: a.filename, sha1: /^[0-9a-fA-F]{40}$/.test(text) ? text.toLowerCase() : null });
+    out.push({
+      filename: a.filename.slice(0, -5),
+      hashFilename: a.filename,
+      sha1: /^[0-9a-fA-F]{40}$/.test(text) ? text.toLowerCase() : null,
+    });
   }
   return out;
 }

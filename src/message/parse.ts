@@ -3,7 +3,7 @@
 import { type Bytes, type BytesInput, toBytes } from '../bytes.js';
 import { parseDaticert } from '../daticert/parse.js';
 import type { Daticert } from '../daticert/schema.js';
-import { isPecError, PecError } from '../errors.js';
+import { isPecError, type PecError } from '../errors.js';
 import { type Issue, issue } from '../issues.js';
 import { enforce, type Limits, resolveLimits } from '../limits.js';
 import { parseAddressList, parseDate } from '../mime/address.js';
@@ -13,7 +13,15 @@ import { parseContentType } from '../mime/params.js';
 import { decodeText, type MimeEntity, readMimeWith, walk } from '../mime/read.js';
 import { countSignedParts, type SignedParts, splitSigned } from '../mime/signed.js';
 import { decodeTransfer } from '../mime/transfer.js';
-import { type DeliveryForm, KINDS, kindFromHeaders, type PecKind, postacertFor, splitSubjectPrefix, subjectPrefixFor } from './kinds.js';
+import {
+  type DeliveryForm,
+  KINDS,
+  kindFromHeaders,
+  type PecKind,
+  postacertFor,
+  splitSubjectPrefix,
+  subjectPrefixFor,
+} from './kinds.js';
 import { type BreveHash, breveHashes, type OriginalMessage, originalFrom } from './original.js';
 
 /** The top-level headers that matter for PEC (all unsigned), decoded. */
@@ -129,7 +137,10 @@ function pecHeaders(h: Headers): PecHeaders {
 
 function isDaticert(part: MimeEntity): boolean {
   const name = part.filename?.toLowerCase();
-  return name === 'daticert.xml' || (name === undefined && part.contentType.params.get('name')?.toLowerCase() === 'daticert.xml');
+  return (
+    name === 'daticert.xml' ||
+    (name === undefined && part.contentType.params.get('name')?.toLowerCase() === 'daticert.xml')
+  );
 }
 
 /** The PEC parts of the signed body, found by type and name, never by position (spec §3.1). */
@@ -138,7 +149,8 @@ function pecParts(body: MimeEntity): { daticert?: MimeEntity; postacert?: MimeEn
   for (const part of walk(body, false)) {
     if (part.contentType.type === 'multipart') continue;
     if (!found.daticert && isDaticert(part)) found.daticert = part;
-    else if (!found.postacert && part.contentType.value === 'message/rfc822' && part.message) found.postacert = part;
+    else if (!found.postacert && part.contentType.value === 'message/rfc822' && part.message)
+      found.postacert = part;
     else if (!found.text && part.contentType.value === 'text/plain' && !part.filename) found.text = part;
   }
   return found;
@@ -155,34 +167,67 @@ function normalizeSpaces(s: string): string {
 /** Cross-checks the unsigned headers against the signed daticert (spec §9). */
 function corroborate(kind: PecKind, d: Daticert, h: PecHeaders, issues: Issue[]): void {
   const headerKind = kindFromHeaders(h.xTrasporto ?? undefined, h.xRicevuta ?? undefined);
-  if (!h.xTrasporto && !h.xRicevuta) issues.push(issue('KIND_HEADER_MISSING', `no X-Trasporto or X-Ricevuta header; daticert says ${kind}`));
+  if (!h.xTrasporto && !h.xRicevuta)
+    issues.push(issue('KIND_HEADER_MISSING', `no X-Trasporto or X-Ricevuta header; daticert says ${kind}`));
   else if (headerKind !== kind) {
-    issues.push(issue('KIND_HEADER_MISMATCH', `headers say ${h.xTrasporto ? `X-Trasporto: ${h.xTrasporto}` : `X-Ricevuta: ${h.xRicevuta}`}, the signed daticert says tipo="${kind}"`));
+    issues.push(
+      issue(
+        'KIND_HEADER_MISMATCH',
+        `headers say ${h.xTrasporto ? `X-Trasporto: ${h.xTrasporto}` : `X-Ricevuta: ${h.xRicevuta}`}, the signed daticert says tipo="${kind}"`,
+      ),
+    );
   }
   if (KINDS[kind].family === 'envelope' && h.messageId && stripBrackets(h.messageId) !== d.identificativo) {
-    issues.push(issue('MESSAGE_ID_MISMATCH', `Message-ID ${h.messageId} differs from the signed identificativo ${d.identificativo}`));
+    issues.push(
+      issue(
+        'MESSAGE_ID_MISMATCH',
+        `Message-ID ${h.messageId} differs from the signed identificativo ${d.identificativo}`,
+      ),
+    );
   }
-  if (d.msgid && h.xRiferimentoMessageId && stripBrackets(h.xRiferimentoMessageId) !== stripBrackets(d.msgid)) {
-    issues.push(issue('RIFERIMENTO_MISMATCH', `X-Riferimento-Message-ID ${h.xRiferimentoMessageId} differs from the signed msgid ${d.msgid}`));
+  if (
+    d.msgid &&
+    h.xRiferimentoMessageId &&
+    stripBrackets(h.xRiferimentoMessageId) !== stripBrackets(d.msgid)
+  ) {
+    issues.push(
+      issue(
+        'RIFERIMENTO_MISMATCH',
+        `X-Riferimento-Message-ID ${h.xRiferimentoMessageId} differs from the signed msgid ${d.msgid}`,
+      ),
+    );
   }
   if (h.subject !== null) {
     const { prefix, rest } = splitSubjectPrefix(h.subject);
     const expected = subjectPrefixFor(kind, d.errore);
     if (prefix !== expected) {
-      issues.push(issue('SUBJECT_PREFIX_MISMATCH', `the Subject starts with ${prefix ? `"${prefix}:"` : 'no PEC prefix'}, expected "${expected}:"`));
+      issues.push(
+        issue(
+          'SUBJECT_PREFIX_MISMATCH',
+          `the Subject starts with ${prefix ? `"${prefix}:"` : 'no PEC prefix'}, expected "${expected}:"`,
+        ),
+      );
     } else if (d.oggetto !== null && normalizeSpaces(rest) !== normalizeSpaces(d.oggetto)) {
-      issues.push(issue('SUBJECT_MISMATCH', `the Subject "${rest}" differs from the signed oggetto "${d.oggetto}"`));
+      issues.push(
+        issue('SUBJECT_MISMATCH', `the Subject "${rest}" differs from the signed oggetto "${d.oggetto}"`),
+      );
     }
   }
   if (KINDS[kind].from === 'per-conto-di' && h.fromName) {
     const m = /per conto di:?\s*(\S+@\S+)/i.exec(h.fromName);
     if (m && m[1]!.toLowerCase() !== d.mittente.toLowerCase()) {
-      issues.push(issue('SENDER_MISMATCH', `From says "Per conto di: ${m[1]}", the signed mittente is ${d.mittente}`));
+      issues.push(
+        issue('SENDER_MISMATCH', `From says "Per conto di: ${m[1]}", the signed mittente is ${d.mittente}`),
+      );
     }
   }
 }
 
-function deliveryFormOf(d: Daticert | null, original: OriginalMessage | null, hashes: BreveHash[]): DeliveryForm {
+function deliveryFormOf(
+  d: Daticert | null,
+  original: OriginalMessage | null,
+  hashes: BreveHash[],
+): DeliveryForm {
   if (!original) return 'sintetica';
   if (hashes.length > 0) return 'breve';
   // A breve receipt of a message without attachments looks like a completa one.
@@ -212,7 +257,12 @@ function locate(b: Bytes, limits: Limits, depth: number): Located {
     parts = splitSigned(b, limits);
   } catch (e) {
     if (!isPecError(e) || e.code === 'LIMIT_EXCEEDED') throw e;
-    const code = e.code === 'MIME_SIGNATURE_PART_MISSING' ? 'SIGNATURE_PART_MISSING' : e.code === 'MIME_BAD_PROTOCOL' ? 'SIGNATURE_PROTOCOL' : 'MIME_DEFECT';
+    const code =
+      e.code === 'MIME_SIGNATURE_PART_MISSING'
+        ? 'SIGNATURE_PART_MISSING'
+        : e.code === 'MIME_BAD_PROTOCOL'
+          ? 'SIGNATURE_PROTOCOL'
+          : 'MIME_DEFECT';
     issues.push(issue(code, e.message));
     // Read what is there (unsigned, and said so) so the caller still learns what the message claims.
     const whole = readMimeWith(b, limits, depth);
@@ -230,7 +280,13 @@ function locate(b: Bytes, limits: Limits, depth: number): Located {
     issues.push(issue('SIGNATURE_UNREADABLE', `the signature part cannot be decoded: ${e.message}`));
   }
   const count = countSignedParts(b, parts, limits.maxParts);
-  if (count.count > 2) issues.push(issue('MIME_EXTRA_PARTS', `multipart/signed has ${count.count} parts; only the first is signed and only the signed data is used`));
+  if (count.count > 2)
+    issues.push(
+      issue(
+        'MIME_EXTRA_PARTS',
+        `multipart/signed has ${count.count} parts; only the first is signed and only the signed data is used`,
+      ),
+    );
   const body = readMimeWith(parts.signed, limits, depth + 1);
   return {
     headers,
@@ -279,20 +335,40 @@ function parseAt(b: Bytes, limits: Limits, level: number): PecMessage {
     whole = readMimeWith(b, limits, level);
     defects(whole, issues);
     if (headerKind) {
-      issues.push(issue('PEC_NOT_SIGNED', `the message has ${headers.xTrasporto ? 'X-Trasporto' : 'X-Ricevuta'} headers but no multipart/signed structure`));
+      issues.push(
+        issue(
+          'PEC_NOT_SIGNED',
+          `the message has ${headers.xTrasporto ? 'X-Trasporto' : 'X-Ricevuta'} headers but no multipart/signed structure`,
+        ),
+      );
       body = whole;
     }
   } else defects(body, issues);
 
-  const base = { headers, rawHeaders: located.headers, raw: b, signature, nested: [] as PecMessage[], issues };
+  const base = {
+    headers,
+    rawHeaders: located.headers,
+    raw: b,
+    signature,
+    nested: [] as PecMessage[],
+    issues,
+  };
   if (!body) {
     // Ordinary mail: look for PEC inside (forwarded, mailing-list wrapped).
     const nested = findNested(whole!, limits, level);
     for (const n of nested) {
-      issues.push(issue('WRAPPED_PEC', `this ordinary message wraps a PEC message (${n.kind}); the wrapper is not itself PEC`));
+      issues.push(
+        issue(
+          'WRAPPED_PEC',
+          `this ordinary message wraps a PEC message (${n.kind}); the wrapper is not itself PEC`,
+        ),
+      );
     }
     for (const part of walk(whole!)) {
-      if (isDaticert(part)) issues.push(issue('DATICERT_OUTSIDE_SIGNATURE', 'a daticert.xml outside any signed PEC content was ignored'));
+      if (isDaticert(part))
+        issues.push(
+          issue('DATICERT_OUTSIDE_SIGNATURE', 'a daticert.xml outside any signed PEC content was ignored'),
+        );
     }
     if (nested.length === 0) issues.push(issue('NOT_PEC', 'no PEC headers, no daticert, no signature'));
     const text = firstText(whole!, limits);
@@ -323,31 +399,62 @@ function parseAt(b: Bytes, limits: Limits, level: number): PecMessage {
     return { ...base, kind: 'non-pec', nested, daticert: null, text, original: null };
   }
   if (!daticert && KINDS[kind].daticert === 'required' && !parts.daticert) {
-    issues.push(issue('DATICERT_MISSING', `no daticert.xml in the ${signature ? 'signed ' : ''}content; the kind ${kind} comes from the unsigned headers only`));
+    issues.push(
+      issue(
+        'DATICERT_MISSING',
+        `no daticert.xml in the ${signature ? 'signed ' : ''}content; the kind ${kind} comes from the unsigned headers only`,
+      ),
+    );
   }
-  if (daticert && KINDS[kind].daticert === 'forbidden') issues.push(issue('DATICERT_UNEXPECTED', `a ${kind} message should not carry daticert.xml`));
+  if (daticert && KINDS[kind].daticert === 'forbidden')
+    issues.push(issue('DATICERT_UNEXPECTED', `a ${kind} message should not carry daticert.xml`));
   if (daticert) corroborate(kind, daticert, headers, issues);
 
   const hashes = original && kind === 'avvenuta-consegna' ? breveHashes(original, limits) : [];
   const form = kind === 'avvenuta-consegna' ? deliveryFormOf(daticert, original, hashes) : null;
   const presence = postacertFor(kind, form);
-  if (presence === 'required' && !original) issues.push(issue('POSTACERT_MISSING', `a ${kind} message must carry the original message (postacert.eml)`));
+  if (presence === 'required' && !original)
+    issues.push(
+      issue('POSTACERT_MISSING', `a ${kind} message must carry the original message (postacert.eml)`),
+    );
   if (presence === 'forbidden' && original && kind !== 'avvenuta-consegna') {
     issues.push(issue('POSTACERT_UNEXPECTED', `a ${kind} message must not carry the original message`));
   }
-  if (original && daticert && kind !== 'errore' && stripBrackets(original.messageId) !== daticert.identificativo) {
-    issues.push(issue('POSTACERT_ID_MISMATCH', `postacert.eml has Message-ID ${original.messageId ?? '(none)'}, the identificativo is ${daticert.identificativo}`));
+  if (
+    original &&
+    daticert &&
+    kind !== 'errore' &&
+    stripBrackets(original.messageId) !== daticert.identificativo
+  ) {
+    issues.push(
+      issue(
+        'POSTACERT_ID_MISMATCH',
+        `postacert.eml has Message-ID ${original.messageId ?? '(none)'}, the identificativo is ${daticert.identificativo}`,
+      ),
+    );
   }
   if (kind === 'avvenuta-consegna' && daticert?.ricevutaTipo && form && daticert.ricevutaTipo !== form) {
     // A Cc recipient of a completa/breve request gets a sintetica receipt whose daticert may still name the requested form.
-    issues.push(issue('DELIVERY_FORM_MISMATCH', `daticert says ricevuta tipo="${daticert.ricevutaTipo}" but the receipt is ${form}`, form === 'sintetica' ? 'info' : 'warning'));
+    issues.push(
+      issue(
+        'DELIVERY_FORM_MISMATCH',
+        `daticert says ricevuta tipo="${daticert.ricevutaTipo}" but the receipt is ${form}`,
+        form === 'sintetica' ? 'info' : 'warning',
+      ),
+    );
   }
   const nested = original ? findNestedIn(original, limits, level) : [];
-  for (const n of nested) issues.push(issue('NESTED_PEC', `the original message is itself a PEC message (${n.kind})`));
+  for (const n of nested)
+    issues.push(issue('NESTED_PEC', `the original message is itself a PEC message (${n.kind})`));
   const common = { ...base, nested, daticert, text, original };
   if (kind === 'posta-certificata') {
-    const asked = daticert?.ricevutaTipo ?? (headers.xTipoRicevuta?.toLowerCase() as DeliveryForm | undefined) ?? null;
-    return { ...common, kind, ricevutaRichiesta: asked && ['completa', 'breve', 'sintetica'].includes(asked) ? asked : null };
+    const asked =
+      daticert?.ricevutaTipo ?? (headers.xTipoRicevuta?.toLowerCase() as DeliveryForm | undefined) ?? null;
+    return {
+      ...common,
+      kind,
+      ricevutaRichiesta: asked && ['completa', 'breve', 'sintetica'].includes(asked) ? asked : null,
+    };
   }
   if (kind === 'errore') return { ...common, kind };
   return { ...common, kind, deliveryForm: form, hashes };
@@ -356,7 +463,11 @@ function parseAt(b: Bytes, limits: Limits, level: number): PecMessage {
 function findNestedIn(original: OriginalMessage, limits: Limits, level: number): PecMessage[] {
   if (level + 1 >= MAX_NESTED_PEC) return [];
   const e = original.entity;
-  if (e.contentType.value === 'multipart/signed' || e.headers.has('x-trasporto') || e.headers.has('x-ricevuta')) {
+  if (
+    e.contentType.value === 'multipart/signed' ||
+    e.headers.has('x-trasporto') ||
+    e.headers.has('x-ricevuta')
+  ) {
     const nested = parseAt(e.raw, limits, level + 1);
     if (nested.kind !== 'non-pec') return [nested];
   }

@@ -34,7 +34,13 @@ export function decodeBase64(text: Uint8Array, strict = true): Bytes {
     const v = DECODE[c]!;
     if (v < 0 || pad > 0) {
       if (strict) {
-        throw new PecError('BASE64_INVALID', v < 0 ? `invalid base64 character 0x${c.toString(16)} at offset ${i}` : `base64 data after padding at offset ${i}`, { offset: i });
+        throw new PecError(
+          'BASE64_INVALID',
+          v < 0
+            ? `invalid base64 character 0x${c.toString(16)} at offset ${i}`
+            : `base64 data after padding at offset ${i}`,
+          { offset: i },
+        );
       }
       if (v < 0) continue;
     }

@@ -67,7 +67,8 @@ export function decodeEncodedWords(value: string): string {
   for (let m = WORD.exec(value); m; m = WORD.exec(value)) {
     const between = value.slice(last, m.index);
     const charset = m[1]!.split('*')[0]!;
-    const bytes = m[2]!.toUpperCase() === 'B' ? decodeBase64(new TextEncoder().encode(m[3]!), false) : decodeQ(m[3]!);
+    const bytes =
+      m[2]!.toUpperCase() === 'B' ? decodeBase64(new TextEncoder().encode(m[3]!), false) : decodeQ(m[3]!);
     if (pending && /^[ \t\r\n]*$/.test(between)) {
       if ((pending as { charset: string }).charset.toLowerCase() === charset.toLowerCase()) {
         (pending as { bytes: Uint8Array[] }).bytes.push(bytes);

@@ -71,11 +71,13 @@ export interface HeaderSplit {
  */
 export function splitHeaderBody(bytes: Uint8Array, start = 0, end = bytes.length): HeaderSplit {
   if (bytes[start] === 0x0a) return { headerEnd: start, bodyStart: start + 1, complete: true };
-  if (bytes[start] === 0x0d && bytes[start + 1] === 0x0a) return { headerEnd: start, bodyStart: start + 2, complete: true };
+  if (bytes[start] === 0x0d && bytes[start + 1] === 0x0a)
+    return { headerEnd: start, bodyStart: start + 2, complete: true };
   for (let i = bytes.indexOf(0x0a, start); i !== -1 && i < end; i = bytes.indexOf(0x0a, i + 1)) {
     const j = i + 1;
     if (bytes[j] === 0x0a && j < end) return { headerEnd: i + 1, bodyStart: j + 1, complete: true };
-    if (bytes[j] === 0x0d && bytes[j + 1] === 0x0a && j + 1 < end) return { headerEnd: i + 1, bodyStart: j + 2, complete: true };
+    if (bytes[j] === 0x0d && bytes[j + 1] === 0x0a && j + 1 < end)
+      return { headerEnd: i + 1, bodyStart: j + 2, complete: true };
   }
   return { headerEnd: end, bodyStart: end, complete: false };
 }

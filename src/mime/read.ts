@@ -65,7 +65,8 @@ export function lineEnd(b: Uint8Array, i: number, end: number): number {
 
 /** Offset of the EOL (CRLF or LF) that ends the content before a delimiter starting at `delim`. */
 function contentEndBefore(b: Uint8Array, delim: number, floor: number): number {
-  if (delim > floor && b[delim - 1] === 0x0a) return delim - 1 > floor && b[delim - 2] === 0x0d ? delim - 2 : delim - 1;
+  if (delim > floor && b[delim - 1] === 0x0a)
+    return delim - 1 > floor && b[delim - 2] === 0x0d ? delim - 2 : delim - 1;
   return delim;
 }
 
@@ -74,7 +75,13 @@ function contentEndBefore(b: Uint8Array, delim: number, floor: number): number {
  * at the start of a line, optionally `--`, then optional whitespace and the line end. The EOL
  * before a delimiter belongs to the delimiter, not to the part.
  */
-export function splitMultipart(b: Uint8Array, start: number, end: number, boundary: string, maxParts: number): MultipartSplit {
+export function splitMultipart(
+  b: Uint8Array,
+  start: number,
+  end: number,
+  boundary: string,
+  maxParts: number,
+): MultipartSplit {
   const dash = ascii(`--${boundary}`);
   const parts: { start: number; end: number }[] = [];
   let firstDelimiter = -1;
@@ -93,7 +100,8 @@ export function splitMultipart(b: Uint8Array, start: number, end: number, bounda
     if (!isLineEndAt(b, k, end)) continue; // a longer boundary that merely starts with ours
     if (partStart !== -1) {
       parts.push({ start: partStart, end: Math.max(partStart, contentEndBefore(b, hit, partStart)) });
-      if (parts.length > maxParts) throw new PecError('LIMIT_EXCEEDED', `more than ${maxParts} MIME parts`, { limit: 'maxParts' });
+      if (parts.length > maxParts)
+        throw new PecError('LIMIT_EXCEEDED', `more than ${maxParts} MIME parts`, { limit: 'maxParts' });
     } else firstDelimiter = hit;
     if (isClose) {
       closed = true;
@@ -110,14 +118,26 @@ interface Budget {
   parts: number;
 }
 
-function readEntity(b: Bytes, start: number, end: number, depth: number, limits: Limits, budget: Budget, defaultType: string): MimeEntity {
+function readEntity(
+  b: Bytes,
+  start: number,
+  end: number,
+  depth: number,
+  limits: Limits,
+  budget: Budget,
+  defaultType: string,
+): MimeEntity {
   enforce(limits, 'maxMimeDepth', depth, 'MIME nesting depth');
   if (++budget.parts > limits.maxParts) {
     throw new PecError('LIMIT_EXCEEDED', `more than ${limits.maxParts} MIME parts`, { limit: 'maxParts' });
   }
   const defects: MimeDefect[] = [];
   const split = splitHeaderBody(b, start, end);
-  if (!split.complete) defects.push({ code: 'MIME_NO_HEADER_END', message: 'no empty line after the headers: the entity has no body' });
+  if (!split.complete)
+    defects.push({
+      code: 'MIME_NO_HEADER_END',
+      message: 'no empty line after the headers: the entity has no body',
+    });
   const headers = parseHeaderBlock(b, start, split.headerEnd, limits);
   const contentType = parseContentType(headers.get('content-type'), defaultType);
   const dispositionRaw = headers.get('content-disposition');
@@ -130,13 +150,25 @@ function readEntity(b: Bytes, start: number, end: number, depth: number, limits:
   if (contentType.type === 'multipart') {
     const boundary = contentType.params.get('boundary');
     if (!boundary) {
-      defects.push({ code: 'MIME_NO_BOUNDARY', message: `${contentType.value} without a boundary parameter` });
+      defects.push({
+        code: 'MIME_NO_BOUNDARY',
+        message: `${contentType.value} without a boundary parameter`,
+      });
     } else {
       const found = splitMultipart(b, bodyStart, end, boundary, limits.maxParts);
-      if (found.parts.length === 0) defects.push({ code: 'MIME_NO_PARTS', message: `no "--${boundary}" delimiter found in the ${contentType.value} body` });
-      else if (!found.closed) defects.push({ code: 'MIME_NO_CLOSE_DELIMITER', message: `the ${contentType.value} body has no close delimiter "--${boundary}--" (truncated?)` });
+      if (found.parts.length === 0)
+        defects.push({
+          code: 'MIME_NO_PARTS',
+          message: `no "--${boundary}" delimiter found in the ${contentType.value} body`,
+        });
+      else if (!found.closed)
+        defects.push({
+          code: 'MIME_NO_CLOSE_DELIMITER',
+          message: `the ${contentType.value} body has no close delimiter "--${boundary}--" (truncated?)`,
+        });
       const childDefault = contentType.subtype === 'digest' ? 'message/rfc822' : 'text/plain';
-      for (const p of found.parts) parts.push(readEntity(b, p.start, p.end, depth + 1, limits, budget, childDefault));
+      for (const p of found.parts)
+        parts.push(readEntity(b, p.start, p.end, depth + 1, limits, budget, childDefault));
     }
   } else if (contentType.value === 'message/rfc822' || contentType.value === 'message/global') {
     if (transferEncoding === 'base64' || transferEncoding === 'quoted-printable') {

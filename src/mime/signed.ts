@@ -59,11 +59,19 @@ export function splitSigned(b: Bytes, limits: Limits, start = 0, end = b.length)
   const headers = parseHeaderBlock(b, start, split.headerEnd, limits);
   const contentType = parseContentType(headers.get('content-type'));
   if (contentType.value !== 'multipart/signed') {
-    throw new PecError('MIME_NOT_SIGNED', `the message is ${contentType.value}, not multipart/signed`, { contentType: contentType.value });
+    throw new PecError('MIME_NOT_SIGNED', `the message is ${contentType.value}, not multipart/signed`, {
+      contentType: contentType.value,
+    });
   }
   const protocol = (contentType.params.get('protocol') ?? '').trim().toLowerCase();
   if (!(SIGNATURE_PROTOCOLS as readonly string[]).includes(protocol)) {
-    throw new PecError('MIME_BAD_PROTOCOL', protocol ? `unsupported multipart/signed protocol "${protocol}"` : 'multipart/signed without a protocol parameter', { protocol });
+    throw new PecError(
+      'MIME_BAD_PROTOCOL',
+      protocol
+        ? `unsupported multipart/signed protocol "${protocol}"`
+        : 'multipart/signed without a protocol parameter',
+      { protocol },
+    );
   }
   const boundary = contentType.params.get('boundary');
   if (!boundary) throw new PecError('MIME_MALFORMED', 'multipart/signed without a boundary parameter');
@@ -81,7 +89,10 @@ export function splitSigned(b: Bytes, limits: Limits, start = 0, end = b.length)
     }
     i = hit + 1;
   }
-  if (first === -1) throw new PecError('MIME_MALFORMED', `no "--${boundary}" delimiter in the multipart/signed body`, { boundary });
+  if (first === -1)
+    throw new PecError('MIME_MALFORMED', `no "--${boundary}" delimiter in the multipart/signed body`, {
+      boundary,
+    });
   const signedStart = lineEnd(b, first + dash.length, end);
 
   // Close delimiter and the delimiter before it: backwards from the end.
@@ -122,7 +133,11 @@ export function splitSigned(b: Bytes, limits: Limits, start = 0, end = b.length)
   if (close === -1) {
     // A truncated message: the signature part runs to the end and is probably cut.
     const sig = signatureEntity(b, sigStart, end, limits);
-    if (sig.body.length === 0) throw new PecError('MIME_SIGNATURE_PART_MISSING', 'the signature part is empty and the close delimiter is missing (truncated)');
+    if (sig.body.length === 0)
+      throw new PecError(
+        'MIME_SIGNATURE_PART_MISSING',
+        'the signature part is empty and the close delimiter is missing (truncated)',
+      );
   }
   const sig = signatureEntity(b, sigStart, Math.max(sigStart, sigEnd), limits);
   enforce(limits, 'maxBase64Bytes', sig.body.length, 'signature part');
@@ -153,7 +168,11 @@ export function signatureDer(parts: SignedParts): Bytes {
  * Counts the parts of the multipart/signed body with a forward scan. Used only to explain a
  * failure (an extra part after the signature, a second signature): the fast path never needs it.
  */
-export function countSignedParts(b: Bytes, parts: SignedParts, maxParts: number): { count: number; closed: boolean } {
+export function countSignedParts(
+  b: Bytes,
+  parts: SignedParts,
+  maxParts: number,
+): { count: number; closed: boolean } {
   const split = splitMultipart(b, parts.bodyStart, b.length, parts.boundary, maxParts);
   return { count: split.parts.length, closed: split.closed };
 }

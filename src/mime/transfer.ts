@@ -53,7 +53,12 @@ export function decodeQuotedPrintable(input: Uint8Array): Bytes {
  * `strict` base64 (the default) refuses characters outside the alphabet with BASE64_INVALID;
  * lenient decoding skips them, for display of damaged attachments.
  */
-export function decodeTransfer(body: Uint8Array, encoding: string | undefined, limits: Limits, strict = true): Bytes {
+export function decodeTransfer(
+  body: Uint8Array,
+  encoding: string | undefined,
+  limits: Limits,
+  strict = true,
+): Bytes {
   const enc = (encoding ?? '7bit').trim().toLowerCase();
   if (enc === 'base64') {
     enforce(limits, 'maxBase64Bytes', body.length, 'base64 body');

@@ -2,18 +2,27 @@
 import type { Severity } from '../issues.js';
 
 export const VERIFY_ISSUES = {
-  SIGNATURE_DIGEST_MISMATCH: ['error', 'The signed content was altered after signing: its digest differs from the signed messageDigest.'],
+  SIGNATURE_DIGEST_MISMATCH: [
+    'error',
+    'The signed content was altered after signing: its digest differs from the signed messageDigest.',
+  ],
   SIGNATURE_INVALID: ['error', 'The signature value does not verify with the signer certificate key.'],
   SIGNATURE_CONTENT_TYPE: ['error', 'The contentType signed attribute is missing or not id-data.'],
   SIGNATURE_NO_MESSAGE_DIGEST: ['error', 'The signed attributes lack messageDigest.'],
   SIGNER_CERT_MISSING: ['error', 'The CMS does not carry the signer certificate.'],
   SIGNATURE_UNSUPPORTED_ALGORITHM: ['error', 'The signature uses an algorithm pec-kit cannot check.'],
   SIGNATURE_SHA1: ['warning', 'SHA-1 digest: what real PEC providers still use; accepted, but weak.'],
-  SIGNATURE_CANONICALIZED: ['info', 'Only the CRLF-canonical form of the signed part verified (stored with LF line endings).'],
+  SIGNATURE_CANONICALIZED: [
+    'info',
+    'Only the CRLF-canonical form of the signed part verified (stored with LF line endings).',
+  ],
   SIGNATURE_MULTIPLE_SIGNERS: ['warning', 'The CMS has several SignerInfos; only the first was checked.'],
   SIGNER_FROM_MISMATCH: ['error', 'The From address is not the signer certificate e-mail address.'],
   SIGNING_TIME_MISSING: ['warning', 'No signingTime attribute; the chain was judged at the current time.'],
-  SIGNING_TIME_DATICERT_MISMATCH: ['warning', 'The daticert time and the signing time are more than 15 minutes apart.'],
+  SIGNING_TIME_DATICERT_MISMATCH: [
+    'warning',
+    'The daticert time and the signing time are more than 15 minutes apart.',
+  ],
   NESTED_VERDICT: ['info', 'The verdict on a PEC message wrapped inside this one.'],
 } as const satisfies Record<string, readonly [Severity, string]>;
 

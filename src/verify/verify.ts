@@ -8,11 +8,18 @@ import { resolveCrypto } from '../crypto.js';
 import { invalidArgument, isPecError } from '../errors.js';
 import { type Issue, issue } from '../issues.js';
 import { type Limits, resolveLimits } from '../limits.js';
-import { parseDate } from '../mime/address.js';
 import type { PecKind } from '../message/kinds.js';
 import { type PecMessage, parsePec } from '../message/parse.js';
+import { parseDate } from '../mime/address.js';
 import { DEFAULT_TRUST_ANCHORS } from '../trust/anchors.js';
-import { certificateEmails, issuerToString, parseCertificates, parseCrls, serialNumberHex, subjectToString } from '../trust/certificates.js';
+import {
+  certificateEmails,
+  issuerToString,
+  parseCertificates,
+  parseCrls,
+  serialNumberHex,
+  subjectToString,
+} from '../trust/certificates.js';
 import { validateChain } from '../trust/chain.js';
 import { VERIFY_ISSUES, type VerifyIssueCode } from './issues.js';
 
@@ -74,7 +81,14 @@ export interface VerificationReport {
   kind: PecKind | 'non-pec';
   signature: SignatureReport;
   chain: ChainReport;
-  checks: { signature: CheckOutcome; chain: CheckOutcome; signer: CheckOutcome; daticert: CheckOutcome; headers: CheckOutcome; postacert: CheckOutcome };
+  checks: {
+    signature: CheckOutcome;
+    chain: CheckOutcome;
+    signer: CheckOutcome;
+    daticert: CheckOutcome;
+    headers: CheckOutcome;
+    postacert: CheckOutcome;
+  };
   issues: Issue[];
   /** Verdicts of PEC messages wrapped in this one (mailing lists, forwards). */
   nested: VerificationReport[];
@@ -110,9 +124,12 @@ function prepare(options: VerifyOptions): Prepared {
   const trust = asList(options.trust, 'trust');
   const crls = asList(options.crls, 'crls');
   const now = options.now ?? new Date();
-  if (!(now instanceof Date) || Number.isNaN(now.getTime())) throw invalidArgument('now must be a valid Date');
+  if (!(now instanceof Date) || Number.isNaN(now.getTime()))
+    throw invalidArgument('now must be a valid Date');
   return {
-    anchors: trust ? trust.flatMap((t) => parseCertificates(t)) : parseCertificates(DEFAULT_TRUST_ANCHORS.join('\n')),
+    anchors: trust
+      ? trust.flatMap((t) => parseCertificates(t))
+      : parseCertificates(DEFAULT_TRUST_ANCHORS.join('\n')),
     crls: crls ? crls.flatMap((c) => parseCrls(c)) : [],
     at: resolveAt(options.at) as Prepared['at'],
     now,
@@ -122,7 +139,9 @@ function prepare(options: VerifyOptions): Prepared {
 }
 
 function worst(issues: readonly Issue[], codes: readonly string[]): CheckOutcome {
-  const mine = issues.filter((i) => codes.includes(i.code) || codes.some((c) => c.endsWith('*') && i.code.startsWith(c.slice(0, -1))));
+  const mine = issues.filter(
+    (i) => codes.includes(i.code) || codes.some((c) => c.endsWith('*') && i.code.startsWith(c.slice(0, -1))),
+  );
   if (mine.some((i) => i.severity === 'error')) return 'fail';
   if (mine.some((i) => i.severity === 'warning')) return 'warn';
   return 'pass';
@@ -130,20 +149,42 @@ function worst(issues: readonly Issue[], codes: readonly string[]): CheckOutcome
 
 async function verifyParsed(pec: PecMessage, p: Prepared): Promise<VerificationReport> {
   const issues: Issue[] = [...pec.issues];
-  const signature: SignatureReport = { present: false, intact: null, digestAlgorithm: null, signingTime: null, canonicalized: false, signer: null };
-  const chain: ChainReport = { trusted: null, at: null, atSource: null, anchor: null, path: [], validNow: null };
+  const signature: SignatureReport = {
+    present: false,
+    intact: null,
+    digestAlgorithm: null,
+    signingTime: null,
+    canonicalized: false,
+    signer: null,
+  };
+  const chain: ChainReport = {
+    trusted: null,
+    at: null,
+    atSource: null,
+    anchor: null,
+    path: [],
+    validNow: null,
+  };
   let cms: CmsVerification | null = null;
   if (pec.signature) {
     signature.present = true;
     if (pec.signature.der) {
       try {
-        cms = await verifyDetached(pec.signature.signed, pec.signature.der, { crypto: p.crypto, limits: p.limits });
+        cms = await verifyDetached(pec.signature.signed, pec.signature.der, {
+          crypto: p.crypto,
+          limits: p.limits,
+        });
       } catch (e) {
         if (!isPecError(e) || e.code === 'INVALID_ARGUMENT') throw e;
-        issues.push(issue('SIGNATURE_UNREADABLE', `the signature is not a usable CMS SignedData: ${e.message}`));
+        issues.push(
+          issue('SIGNATURE_UNREADABLE', `the signature is not a usable CMS SignedData: ${e.message}`),
+        );
       }
     }
-  } else if (pec.kind !== 'non-pec' && !issues.some((i) => i.code === 'PEC_NOT_SIGNED' || i.code === 'SIGNATURE_PART_MISSING')) {
+  } else if (
+    pec.kind !== 'non-pec' &&
+    !issues.some((i) => i.code === 'PEC_NOT_SIGNED' || i.code === 'SIGNATURE_PART_MISSING')
+  ) {
     issues.push(issue('PEC_NOT_SIGNED', 'the message is not signed'));
   }
   if (cms) {
@@ -160,17 +201,38 @@ async function verifyParsed(pec: PecMessage, p: Prepared): Promise<VerificationR
         serialNumber: serialNumberHex(cert),
       };
     }
-    if (!cms.intact) issues.push(vIssue(cms.failure ?? 'SIGNATURE_INVALID', cms.message ?? 'the signature does not verify'));
+    if (!cms.intact)
+      issues.push(vIssue(cms.failure ?? 'SIGNATURE_INVALID', cms.message ?? 'the signature does not verify'));
     else {
-      if (cms.digestAlgorithm === 'sha1') issues.push(vIssue('SIGNATURE_SHA1', 'the signature uses SHA-1, as PEC providers still do; accepted'));
-      if (cms.canonicalized) issues.push(vIssue('SIGNATURE_CANONICALIZED', 'the signature matched the CRLF-canonical form of the signed part (the file was stored with LF line endings)'));
-      if (cms.signerCount > 1) issues.push(vIssue('SIGNATURE_MULTIPLE_SIGNERS', `the CMS has ${cms.signerCount} signers; only the first was checked`));
+      if (cms.digestAlgorithm === 'sha1')
+        issues.push(
+          vIssue('SIGNATURE_SHA1', 'the signature uses SHA-1, as PEC providers still do; accepted'),
+        );
+      if (cms.canonicalized)
+        issues.push(
+          vIssue(
+            'SIGNATURE_CANONICALIZED',
+            'the signature matched the CRLF-canonical form of the signed part (the file was stored with LF line endings)',
+          ),
+        );
+      if (cms.signerCount > 1)
+        issues.push(
+          vIssue(
+            'SIGNATURE_MULTIPLE_SIGNERS',
+            `the CMS has ${cms.signerCount} signers; only the first was checked`,
+          ),
+        );
     }
     // The signer must be the From address (RFC 6109 §2.1); S/MIME clients treat a mismatch as forgery.
     const from = pec.headers.from?.toLowerCase() ?? null;
     const emails = cert ? certificateEmails(cert).map((e) => e.toLowerCase()) : [];
     if (cert && from && !emails.includes(from)) {
-      issues.push(vIssue('SIGNER_FROM_MISMATCH', `From is ${from} but the signer certificate is for ${emails.join(', ') || '(no e-mail)'}`));
+      issues.push(
+        vIssue(
+          'SIGNER_FROM_MISMATCH',
+          `From is ${from} but the signer certificate is for ${emails.join(', ') || '(no e-mail)'}`,
+        ),
+      );
     }
     if (cert) {
       let at: Date;
@@ -181,7 +243,12 @@ async function verifyParsed(pec: PecMessage, p: Prepared): Promise<VerificationR
         } else {
           at = p.now;
           chain.atSource = 'now';
-          issues.push(vIssue('SIGNING_TIME_MISSING', 'no signingTime attribute: the chain was judged at the current time'));
+          issues.push(
+            vIssue(
+              'SIGNING_TIME_MISSING',
+              'no signingTime attribute: the chain was judged at the current time',
+            ),
+          );
         }
       } else if (p.at === 'now') {
         at = p.now;
@@ -190,7 +257,16 @@ async function verifyParsed(pec: PecMessage, p: Prepared): Promise<VerificationR
         at = p.at;
         chain.atSource = 'given';
       }
-      const result = await validateChain({ signer: cert, certificates: cms.certificates, anchors: p.anchors, crls: p.crls, at, now: p.now, crypto: p.crypto, limits: p.limits });
+      const result = await validateChain({
+        signer: cert,
+        certificates: cms.certificates,
+        anchors: p.anchors,
+        crls: p.crls,
+        at,
+        now: p.now,
+        crypto: p.crypto,
+        limits: p.limits,
+      });
       chain.trusted = result.trusted;
       chain.at = result.at;
       chain.anchor = result.anchor;
@@ -199,8 +275,17 @@ async function verifyParsed(pec: PecMessage, p: Prepared): Promise<VerificationR
       issues.push(...result.issues);
       // daticert time vs signing time: the provider writes both for one event.
       const dataUtc = pec.daticert?.dataUtc ? parseDate(pec.daticert.dataUtc) : null;
-      if (dataUtc && cms.signingTime && Math.abs(dataUtc.getTime() - cms.signingTime.getTime()) > 15 * 60 * 1000) {
-        issues.push(vIssue('SIGNING_TIME_DATICERT_MISMATCH', `daticert says ${pec.daticert!.dataUtc}, the signature was made at ${signature.signingTime}`));
+      if (
+        dataUtc &&
+        cms.signingTime &&
+        Math.abs(dataUtc.getTime() - cms.signingTime.getTime()) > 15 * 60 * 1000
+      ) {
+        issues.push(
+          vIssue(
+            'SIGNING_TIME_DATICERT_MISMATCH',
+            `daticert says ${pec.daticert!.dataUtc}, the signature was made at ${signature.signingTime}`,
+          ),
+        );
       }
     }
   }
@@ -209,7 +294,12 @@ async function verifyParsed(pec: PecMessage, p: Prepared): Promise<VerificationR
     const r = await verifyParsed(n, p);
     nested.push(r);
     if (pec.kind === 'non-pec') {
-      issues.push(vIssue('NESTED_VERDICT', `the wrapped PEC message (${r.kind}) is ${r.valid ? 'valid' : 'not valid'} on its own`));
+      issues.push(
+        vIssue(
+          'NESTED_VERDICT',
+          `the wrapped PEC message (${r.kind}) is ${r.valid ? 'valid' : 'not valid'} on its own`,
+        ),
+      );
     }
   }
   const hasError = issues.some((i) => i.severity === 'error');
@@ -220,11 +310,32 @@ async function verifyParsed(pec: PecMessage, p: Prepared): Promise<VerificationR
     signature,
     chain,
     checks: {
-      signature: signature.intact === null ? (signature.present ? 'fail' : pec.kind === 'non-pec' ? 'skip' : 'fail') : signature.intact ? 'pass' : 'fail',
+      signature:
+        signature.intact === null
+          ? signature.present
+            ? 'fail'
+            : pec.kind === 'non-pec'
+              ? 'skip'
+              : 'fail'
+          : signature.intact
+            ? 'pass'
+            : 'fail',
       chain: chain.trusted === null ? 'skip' : chain.trusted ? worst(issues, ['CHAIN_*']) : 'fail',
       signer: signature.signer ? worst(issues, ['SIGNER_FROM_MISMATCH', 'SIGNER_EMAIL_MISMATCH']) : 'skip',
-      daticert: pec.kind === 'non-pec' ? 'skip' : worst(issues, ['DATICERT_*', 'SIGNING_TIME_DATICERT_MISMATCH']),
-      headers: pec.kind === 'non-pec' ? 'skip' : worst(issues, ['KIND_HEADER_MISMATCH', 'KIND_HEADER_MISSING', 'MESSAGE_ID_MISMATCH', 'RIFERIMENTO_MISMATCH', 'SUBJECT_PREFIX_MISMATCH', 'SUBJECT_MISMATCH', 'SENDER_MISMATCH']),
+      daticert:
+        pec.kind === 'non-pec' ? 'skip' : worst(issues, ['DATICERT_*', 'SIGNING_TIME_DATICERT_MISMATCH']),
+      headers:
+        pec.kind === 'non-pec'
+          ? 'skip'
+          : worst(issues, [
+              'KIND_HEADER_MISMATCH',
+              'KIND_HEADER_MISSING',
+              'MESSAGE_ID_MISMATCH',
+              'RIFERIMENTO_MISMATCH',
+              'SUBJECT_PREFIX_MISMATCH',
+              'SUBJECT_MISMATCH',
+              'SENDER_MISMATCH',
+            ]),
       postacert: pec.kind === 'non-pec' ? 'skip' : worst(issues, ['POSTACERT_*', 'DELIVERY_FORM_MISMATCH']),
     },
     issues,
@@ -243,7 +354,9 @@ async function verifyParsed(pec: PecMessage, p: Prepared): Promise<VerificationR
  * for (const file of files) console.log((await verify(file)).valid);
  * ```
  */
-export function createVerifier(options: VerifyOptions = {}): (raw: BytesInput) => Promise<VerificationReport> {
+export function createVerifier(
+  options: VerifyOptions = {},
+): (raw: BytesInput) => Promise<VerificationReport> {
   const p = prepare(options);
   return (raw) => verifyPrepared(raw, p);
 }
@@ -275,9 +388,23 @@ async function verifyPrepared(raw: BytesInput, p: Prepared): Promise<Verificatio
     return {
       valid: false,
       kind: 'non-pec',
-      signature: { present: false, intact: null, digestAlgorithm: null, signingTime: null, canonicalized: false, signer: null },
+      signature: {
+        present: false,
+        intact: null,
+        digestAlgorithm: null,
+        signingTime: null,
+        canonicalized: false,
+        signer: null,
+      },
       chain: { trusted: null, at: null, atSource: null, anchor: null, path: [], validNow: null },
-      checks: { signature: 'skip', chain: 'skip', signer: 'skip', daticert: 'skip', headers: 'skip', postacert: 'skip' },
+      checks: {
+        signature: 'skip',
+        chain: 'skip',
+        signer: 'skip',
+        daticert: 'skip',
+        headers: 'skip',
+        postacert: 'skip',
+      },
       issues: [{ code: e.code, severity: 'error', message: e.message }],
       nested: [],
     };

@@ -8,7 +8,9 @@ export const HAVE_CORPUS = existsSync(join(CORPUS_DIR, 'EXPECTED.json'));
 
 if (!HAVE_CORPUS) {
   // Loud on purpose: a silently skipped conformance suite looks green.
-  console.warn(`\n*** pec-kit: real-provider corpus not found at ${CORPUS_DIR}: corpus tests are SKIPPED (set PEC_CORPUS) ***\n`);
+  console.warn(
+    `\n*** pec-kit: real-provider corpus not found at ${CORPUS_DIR}: corpus tests are SKIPPED (set PEC_CORPUS) ***\n`,
+  );
 }
 
 /** One ground-truth entry of EXPECTED.json (the fields the tests use). */
@@ -26,11 +28,15 @@ export interface Expected {
   daticertParseMode: string | null;
   hasPostacert: boolean;
   postacertMessageId: string | null;
-  postacertAttachments: { filename: string; contentType: string; disposition: string; size: number; sha256: string }[] | null;
+  postacertAttachments:
+    | { filename: string; contentType: string; disposition: string; size: number; sha256: string }[]
+    | null;
   [field: string]: unknown;
 }
 
-export const EXPECTED: Expected[] = HAVE_CORPUS ? JSON.parse(readFileSync(join(CORPUS_DIR, 'EXPECTED.json'), 'utf8')) : [];
+export const EXPECTED: Expected[] = HAVE_CORPUS
+  ? JSON.parse(readFileSync(join(CORPUS_DIR, 'EXPECTED.json'), 'utf8'))
+  : [];
 
 export function corpusBytes(file: string): Uint8Array {
   return new Uint8Array(readFileSync(join(CORPUS_DIR, file)));
