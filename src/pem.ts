@@ -1,48 +1,45 @@
-// PEM armour (RFC 7468): the one place that turns text blocks into DER and back.
-import { ascii, type Bytes, latin1, toBytes } from './bytes.js';
+// PEM armour (RFC 7468): the one place that turns text blocks into DER.
+import { type Bytes, latin1, toBytes } from './bytes.js';
 import { PecError } from './errors.js';
-import { decodeBase64, encodeBase64 } from './mime/base64.js';
+import { decodeBase64 } from './mime/base64.js';
 
-/** One `-----BEGIN X-----` block. */
-export interface PemBlock {
-  label: string;
-  der: Bytes;
-}
-
-const BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
-
-/** All PEM blocks in a text; an empty list when there are none. Bad base64 → BASE64_INVALID. */
-export function pemBlocks(text: string): PemBlock[] {
-  const out: PemBlock[] = [];
-  BLOCK.lastIndex = 0;
-  for (let m = BLOCK.exec(text); m; m = BLOCK.exec(text)) {
-    out.push({ label: m[1]!, der: decodeBase64(ascii(m[2]!.replace(/^[A-Za-z-]+:.*$/gm, ''))) });
-  }
-  return out;
+function malformed(what: string, detail: string, cause?: unknown): PecError {
+  return new PecError('CERT_MALFORMED', `${what}: ${detail}`, undefined, { cause });
 }
 
 /**
- * DER blocks from PEM text, PEM bytes or raw DER bytes, keeping only the given labels.
- * Raw DER (first byte 0x30, a SEQUENCE) is returned as one block.
- */
-export function derBlocks(
-  input: string | Uint8Array | ArrayBuffer,
-  labels: readonly string[],
-  what: string,
-): Bytes[] {
-  const bytes = typeof input === 'string' ? null : toBytes(input, what);
-  if (bytes && bytes[0] === 0x30) return [bytes];
-  const text = typeof input === 'string' ? input : latin1(bytes!);
-  const blocks = pemBlocks(text).filter((b) => labels.includes(b.label));
-  if (blocks.length === 0)
-    throw new PecError('CERT_MALFORMED', `${what}: no ${labels.join(' or ')} PEM block and not DER`);
-  return blocks.map((b) => b.der);
-}
-
-/** Wraps DER in PEM armour with 64-column lines. */
-export function toPem(label: string, der: Uint8Array): string {
-  const b64 = encodeBase64(der);
-  const lines: string[] = [];
-  for (let i = 0; i < b64.length; i += 64) lines.push(b64.slice(i, i + 64));
-  return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
+ * Splits input into DER blobs: every PEM block with an accepted label, or the input itself when it is DER. */
+export function pemDer(input: unknown, labels: ReadonlySet<string>, what: string): Bytes[] {
+  const bytes = toBytes(input, what);
+  let i = 0;
+  while (
+    i < bytes.length &&
+    (bytes[i] === 0x20 || bytes[i] === 0x09 || bytes[i] === 0x0d || bytes[i] === 0x0a)
+  )
+    i++;
+  if (bytes[i] === 0x30) return [bytes.subarray(i) as Bytes];
+  const text = latin1(bytes);
+  if (!text.includes('-----BEGIN ')) throw malformed(what, 'neither DER (SEQUENCE) nor PEM text');
+  const out: Bytes[] = [];
+  // A plain scan rather than one regular expression: linear even on hostile text.
+  for (let at = text.indexOf('-----BEGIN '); at !== -1; at = text.indexOf('-----BEGIN ', at)) {
+    const labelEnd = text.indexOf('-----', at + 11);
+    if (labelEnd === -1) break;
+    const label = text.slice(at + 11, labelEnd);
+    const end = text.indexOf(`-----END ${label}-----`, labelEnd + 5);
+    if (end === -1) throw malformed(what, `PEM block "${label.slice(0, 40)}" has no END line`);
+    const body = text.slice(labelEnd + 5, end);
+    at = end + label.length + 14;
+    if (!labels.has(label)) continue;
+    // PEM may carry RFC 1421 headers ("Proc-Type: ...") before a blank line; certificates never do.
+    if (body.includes(':'))
+      throw malformed(what, `PEM block "${label}" has headers (encrypted or not a plain ${what})`);
+    try {
+      out.push(decodeBase64(toBytes(body)));
+    } catch (e) {
+      throw malformed(what, `PEM block "${label}" is not valid base64`, e);
+    }
+  }
+  if (out.length === 0) throw malformed(what, `no PEM block labelled ${[...labels].join(' or ')}`);
+  return out;
 }

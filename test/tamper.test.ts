@@ -23,7 +23,7 @@ const SAMPLES_PER_MESSAGE = 150;
 
 describe.skipIf(!HAVE_CORPUS)('tamper: single-byte changes in the signed bytes of real messages', () => {
   const verify = createVerifier();
-  const intact = EXPECTED.filter((e) => e.signatureIntact === true && e.bytes < 100_000);
+  const intact = EXPECTED.filter((e) => e.signatureIntact === true && (e.bytes as number) < 100_000);
   it('samples messages of every stored kind and line-ending style', () => {
     expect(new Set(intact.map((e) => e.kind)).size).toBeGreaterThanOrEqual(3);
     expect(new Set(intact.map((e) => e.eol))).toEqual(new Set(['LF', 'CRLF']));

@@ -1,10 +1,11 @@
 // A provider's signing identity: certificate, private key and the chain to embed.
 import * as asn1js from 'asn1js';
-import * as pkijs from 'pkijs';
+import type * as pkijs from 'pkijs';
 import { type Bytes, describe, encodeUtf8 } from '../bytes.js';
 import { resolveCrypto } from '../crypto.js';
 import { invalidArgument, PecError } from '../errors.js';
-import { derBlocks } from '../pem.js';
+import { pemDer } from '../pem.js';
+import { certificateEmails, parseCertificates } from '../trust/certificates.js';
 import { DIGEST_BY_NAME, type DigestName, OID } from './oids.js';
 
 /** Certificate or key material: PEM text, PEM bytes or DER bytes. */
@@ -43,37 +44,6 @@ const CURVES: Record<string, string> = {
   '1.3.132.0.34': 'P-384',
   '1.3.132.0.35': 'P-521',
 };
-
-/** Decodes one certificate from PEM or DER with a coded error. */
-export function decodeCertificate(input: KeyMaterial, what = 'certificate'): pkijs.Certificate {
-  return decodeCertificates(input, what)[0]!;
-}
-
-/** Decodes every certificate in PEM text (or one DER certificate). */
-export function decodeCertificates(input: KeyMaterial, what = 'certificate'): pkijs.Certificate[] {
-  if (typeof input !== 'string' && !(input instanceof Uint8Array) && !(input instanceof ArrayBuffer)) {
-    throw invalidArgument(`${what} must be PEM text or DER bytes, got ${describe(input)}`);
-  }
-  return derBlocks(input, ['CERTIFICATE'], what).map((der) => {
-    try {
-      return pkijs.Certificate.fromBER(der);
-    } catch (e) {
-      throw new PecError(
-        'CERT_MALFORMED',
-        `${what} is not a valid X.509 certificate: ${(e as Error).message}`,
-        undefined,
-        { cause: e },
-      );
-    }
-  });
-}
-
-/** The rfc822Name entries of a certificate's subjectAltName, lower-cased. */
-export function certificateEmails(cert: pkijs.Certificate): string[] {
-  const ext = cert.extensions?.find((e) => e.extnID === '2.5.29.17');
-  const names = (ext?.parsedValue as pkijs.AltName | undefined)?.altNames ?? [];
-  return names.filter((n) => n.type === 1).map((n) => String(n.value).toLowerCase());
-}
 
 function schemeOf(cert: pkijs.Certificate, padding: 'pkcs1' | 'pss'): Signer['scheme'] {
   const alg = cert.subjectPublicKeyInfo.algorithm.algorithmId;
@@ -125,10 +95,10 @@ export async function importSigner(input: SignerInput): Promise<Signer> {
   if (typeof input !== 'object' || input === null)
     throw invalidArgument(`importSigner expects an object, got ${describe(input)}`);
   const crypto = resolveCrypto(input.crypto);
-  const certificate = decodeCertificate(input.certificate, 'signer certificate');
+  const certificate = certificateFrom(input.certificate, 'signer certificate');
   const chainInput =
     input.chain === undefined ? [] : Array.isArray(input.chain) ? input.chain : [input.chain as KeyMaterial];
-  const chain = chainInput.flatMap((c) => decodeCertificates(c, 'chain certificate'));
+  const chain = chainInput.flatMap((c) => certificatesFrom(c, 'chain certificate'));
   const scheme = schemeOf(certificate, input.rsaPadding ?? 'pkcs1');
   const given = input.privateKey;
   let pkcs8: Bytes | null = null;
@@ -144,7 +114,7 @@ export async function importSigner(input: SignerInput): Promise<Signer> {
     if (fixedKey.type !== 'private') throw invalidArgument('privateKey must be a private CryptoKey');
     if (fixedKey.extractable) pkcs8 = new Uint8Array(await crypto.subtle.exportKey('pkcs8', fixedKey));
   } else {
-    pkcs8 = derBlocks(given as KeyMaterial, ['PRIVATE KEY'], 'private key')[0]!;
+    pkcs8 = pemDer(given as KeyMaterial, new Set(['PRIVATE KEY']), 'private key')[0]!;
   }
   const keys = new Map<DigestName, CryptoKey>();
   const keyFor = async (digest: DigestName): Promise<CryptoKey> => {
@@ -198,7 +168,13 @@ export async function importSigner(input: SignerInput): Promise<Signer> {
   }
   if (!matches)
     throw new PecError('KEY_MISMATCH', 'the private key does not belong to the signer certificate');
-  return { certificate, chain, email: certificateEmails(certificate)[0] ?? null, scheme, keyFor };
+  return {
+    certificate,
+    chain,
+    email: certificateEmails(certificate)[0]?.toLowerCase() ?? null,
+    scheme,
+    keyFor,
+  };
 }
 
 function digestOfKey(key: CryptoKey): DigestName {
@@ -207,4 +183,18 @@ function digestOfKey(key: CryptoKey): DigestName {
     (d) => DIGEST_BY_NAME[d].webcrypto === hash,
   );
   return found ?? 'sha256';
+}
+
+function certificatesFrom(input: KeyMaterial, what: string): pkijs.Certificate[] {
+  if (typeof input !== 'string' && !(input instanceof Uint8Array) && !(input instanceof ArrayBuffer)) {
+    throw invalidArgument(`${what} must be PEM text or DER bytes, got ${describe(input)}`);
+  }
+  return parseCertificates(input);
+}
+
+function certificateFrom(input: KeyMaterial, what: string): pkijs.Certificate {
+  const all = certificatesFrom(input, what);
+  if (all.length !== 1)
+    throw new PecError('CERT_MALFORMED', `${what}: expected one certificate, found ${all.length}`);
+  return all[0]!;
 }

@@ -11,20 +11,17 @@ import { type Limits, resolveLimits } from '../limits.js';
 import type { PecKind } from '../message/kinds.js';
 import { type PecMessage, parsePec } from '../message/parse.js';
 import { parseDate } from '../mime/address.js';
-import { DEFAULT_TRUST_ANCHORS } from '../trust/anchors.js';
+import { loadTrustAnchors } from '../trust/anchors.js';
 import {
   certificateEmails,
   issuerToString,
-  parseCertificates,
+  type PkiInput,
   parseCrls,
   serialNumberHex,
   subjectToString,
 } from '../trust/certificates.js';
 import { validateChain } from '../trust/chain.js';
 import { VERIFY_ISSUES, type VerifyIssueCode } from './issues.js';
-
-/** Certificates or CRLs as PEM text or DER bytes. */
-export type PkiInput = string | Uint8Array | ArrayBuffer;
 
 /** Options of {@link verifyPec}. */
 export interface VerifyOptions {
@@ -127,9 +124,7 @@ function prepare(options: VerifyOptions): Prepared {
   if (!(now instanceof Date) || Number.isNaN(now.getTime()))
     throw invalidArgument('now must be a valid Date');
   return {
-    anchors: trust
-      ? trust.flatMap((t) => parseCertificates(t))
-      : parseCertificates(DEFAULT_TRUST_ANCHORS.join('\n')),
+    anchors: loadTrustAnchors(trust),
     crls: crls ? crls.flatMap((c) => parseCrls(c)) : [],
     at: resolveAt(options.at) as Prepared['at'],
     now,

@@ -1,0 +1,831 @@
+// The PEC trust policy on top of pkijs' CertificateChainValidationEngine.
+//
+// pkijs builds and verifies paths, but (stack-notes §4) it takes the *last* certificate as the leaf,
+// never checks pathLenConstraint, leaf keyUsage/EKU or the trust anchor's name constraints, ignores CRL
+// revocation dates, and gives up on the first dead end when several issuers share a name (AgID CA1 has
+// three issuances with one key). So pec-kit builds the candidate paths itself (signature-checked with
+// pkijs), applies the policy to each, picks the best, and has pkijs verify that one path again.
+import * as asn1js from 'asn1js';
+import * as pkijs from 'pkijs';
+import { describe, toHex } from '../bytes.js';
+import { engineFor, resolveCrypto } from '../crypto.js';
+import { invalidArgument } from '../errors.js';
+import { enforce, type Limits, resolveLimits } from '../limits.js';
+import {
+  certificateEmails,
+  EXT,
+  findExtension,
+  fingerprint,
+  nameToString,
+  rsaKeyBits,
+  serialNumberHex,
+  subjectToString,
+} from './certificates.js';
+import { type ChainIssue, type ChainIssueCode, chainIssue } from './issues.js';
+import { nameConstraintViolations } from './name-constraints.js';
+
+/**
+ * Options of {@link validateChain}.
+ *
+ * @example
+ * ```ts
+ * const options: ValidateChainOptions = { signer, certificates, anchors: loadTrustAnchors(), at: signingTime };
+ * ```
+ */
+export interface ValidateChainOptions {
+  /** The certificate that made the signature (the CMS signer). */
+  signer: pkijs.Certificate;
+  /**
+   * Other certificates that came with the signature (untrusted; used only as intermediates). May include
+   * the signer itself and copies of anchors.
+   */
+  certificates?: readonly pkijs.Certificate[];
+  /** The trust anchors. Only these are trusted; they need not be self-signed (AgID CA1 is not). */
+  anchors: readonly pkijs.Certificate[];
+  /** CRLs to honour, from the caller (never fetched). Revocations dated after `at` do not count. */
+  crls?: readonly pkijs.CertificateRevocationList[];
+  /** The check instant: for PEC, the signing time. */
+  at: Date;
+  /** The address the signer certificate must carry (the envelope's `From:`), compared case-insensitively. */
+  expectedEmail?: string;
+  /** WebCrypto implementation; defaults to `globalThis.crypto`. */
+  crypto?: Crypto;
+  /** Limits; `maxChainLength` bounds the path (signer and anchor included), `maxCertificates` the input. */
+  limits?: Partial<Limits>;
+  /** The instant `validNow` refers to; defaults to the current time. */
+  now?: Date;
+}
+
+/**
+ * The verdict of {@link validateChain}.
+ *
+ * @example
+ * ```ts
+ * const r: ChainResult = await validateChain(options);
+ * if (r.trusted && !r.validNow) console.log(`valid when signed (${r.at}), not any more`);
+ * ```
+ */
+export interface ChainResult {
+  /** True when a path to an anchor exists and no issue has severity `error`. */
+  readonly trusted: boolean;
+  /** The check instant, ISO 8601 UTC. */
+  readonly at: string;
+  /** Subject DN (RFC 4514) of the anchor the chosen path ends at, or null when there is no path. */
+  readonly anchor: string | null;
+  /** Subject DNs from the signer to the anchor; without a path, as far as issuers were found. */
+  readonly path: string[];
+  /**
+   * Whether the same path is also valid at `now` (dates and revocations), given that it is trusted at
+   * `at`. Absent when no path was found.
+   */
+  readonly validNow?: boolean;
+  /** Every finding, errors first. */
+  readonly issues: ChainIssue[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Certificate facts
+
+const OID = {
+  emailProtection: '1.3.6.1.5.5.7.3.4',
+  anyExtendedKeyUsage: '2.5.29.37.0',
+  pecLeafPolicy: '1.3.76.16.3.1.1',
+  invalidityDate: '2.5.29.24',
+  reasonCode: '2.5.29.21',
+  certificateIssuer: '2.5.29.29',
+  deltaCrlIndicator: '2.5.29.27',
+} as const;
+
+// Extensions whose criticality pec-kit (or pkijs, for the policy ones) honours.
+const UNDERSTOOD_EXTENSIONS = new Set([
+  '2.5.29.14', // subjectKeyIdentifier
+  '2.5.29.15', // keyUsage
+  '2.5.29.17', // subjectAltName
+  '2.5.29.18', // issuerAltName
+  '2.5.29.19', // basicConstraints
+  '2.5.29.30', // nameConstraints
+  '2.5.29.31', // cRLDistributionPoints
+  '2.5.29.32', // certificatePolicies (pkijs policy tree)
+  '2.5.29.33', // policyMappings (pkijs)
+  '2.5.29.35', // authorityKeyIdentifier
+  '2.5.29.36', // policyConstraints (pkijs)
+  '2.5.29.37', // extKeyUsage
+  '2.5.29.46', // freshestCRL
+  '2.5.29.54', // inhibitAnyPolicy (pkijs)
+  '1.3.6.1.5.5.7.1.1', // authorityInfoAccess
+]);
+const UNDERSTOOD_CRL_EXTENSIONS = new Set(['2.5.29.20', '2.5.29.35', '2.5.29.28', '2.5.29.18']);
+
+const SHA1_SIGNATURES = new Set(['1.2.840.113549.1.1.5', '1.2.840.10045.4.1', '1.2.840.10040.4.3']);
+
+const REASONS = [
+  'unspecified',
+  'keyCompromise',
+  'cACompromise',
+  'affiliationChanged',
+  'superseded',
+  'cessationOfOperation',
+  'certificateHold',
+  'unused',
+  'removeFromCRL',
+  'privilegeWithdrawn',
+  'aACompromise',
+];
+
+const KU_DIGITAL_SIGNATURE = 0x80;
+const KU_KEY_CERT_SIGN = 0x04;
+const KU_CRL_SIGN = 0x02;
+
+/** First byte of keyUsage, or null when the extension is absent. */
+function keyUsageByte(cert: pkijs.Certificate): number | null {
+  const v = findExtension(cert, EXT.keyUsage)?.parsedValue;
+  if (!(v instanceof asn1js.BitString)) return null;
+  return v.valueBlock.valueHexView[0] ?? 0;
+}
+
+function extKeyUsage(cert: pkijs.Certificate): string[] | null {
+  const v = findExtension(cert, EXT.extKeyUsage)?.parsedValue;
+  return v instanceof pkijs.ExtKeyUsage ? v.keyPurposes : null;
+}
+
+function basicConstraints(cert: pkijs.Certificate): { cA: boolean; pathLen: number | undefined } | null {
+  const v = findExtension(cert, EXT.basicConstraints)?.parsedValue;
+  if (!(v instanceof pkijs.BasicConstraints)) return null;
+  const p = v.pathLenConstraint;
+  const pathLen = typeof p === 'number' ? p : p instanceof asn1js.Integer ? p.valueBlock.valueDec : undefined;
+  return { cA: v.cA === true, pathLen };
+}
+
+function policies(cert: pkijs.Certificate): string[] {
+  const v = findExtension(cert, EXT.certificatePolicies)?.parsedValue;
+  return v instanceof pkijs.CertificatePolicies ? v.certificatePolicies.map((p) => p.policyIdentifier) : [];
+}
+
+function keyIdHex(cert: pkijs.Certificate, which: 'ski' | 'aki'): string | null {
+  if (which === 'ski') {
+    const v = findExtension(cert, EXT.subjectKeyIdentifier)?.parsedValue;
+    return v instanceof asn1js.OctetString ? toHex(v.valueBlock.valueHexView) : null;
+  }
+  const v = findExtension(cert, EXT.authorityKeyIdentifier)?.parsedValue;
+  return v instanceof pkijs.AuthorityKeyIdentifier && v.keyIdentifier
+    ? toHex(v.keyIdentifier.valueBlock.valueHexView)
+    : null;
+}
+
+const isSelfIssued = (cert: pkijs.Certificate): boolean => cert.subject.isEqual(cert.issuer);
+
+// ---------------------------------------------------------------------------------------------
+// Per-call context
+
+interface Node {
+  readonly cert: pkijs.Certificate;
+  readonly fp: string;
+  readonly anchor: boolean;
+  readonly subject: string;
+  readonly ski: string | null;
+}
+
+interface RevocationEntry {
+  readonly date: number;
+  readonly reason: string | null;
+}
+
+interface CrlFacts {
+  readonly crl: pkijs.CertificateRevocationList;
+  readonly fp: string;
+  readonly thisUpdate: number;
+  readonly nextUpdate: number | null;
+  /** Why the CRL cannot be used at all (delta or indirect CRL, unknown critical extension), or null. */
+  readonly unsupported: string | null;
+  /** Revoked serials (lower-case hex, no leading zeros) → entries. */
+  readonly entries: ReadonlyMap<string, RevocationEntry[]>;
+}
+
+/** The policy verdict on one candidate path. */
+interface Evaluation {
+  readonly nodes: readonly Node[];
+  readonly issues: ChainIssue[];
+  /** Validity windows of the path certificates, ms. */
+  readonly windows: readonly (readonly [number, number])[];
+  /** Effective revocation instants of path certificates, ms. */
+  readonly revocations: readonly number[];
+}
+
+/** What the cache keeps: the verdict without the pkijs objects, the check instant or the e-mail check. */
+interface Core {
+  readonly found: boolean;
+  readonly anchor: string | null;
+  readonly path: readonly string[];
+  readonly issues: readonly ChainIssue[];
+  readonly windows: readonly (readonly [number, number])[];
+  readonly revocations: readonly number[];
+}
+
+class Context {
+  private readonly sigMemo = new Map<string, Promise<boolean>>();
+  private readonly crlMemo = new Map<string, Promise<string | null>>();
+  readonly issuerMemo = new Map<Node, Promise<Node[]>>();
+
+  constructor(
+    readonly engine: pkijs.CryptoEngine,
+    readonly at: number,
+    readonly candidates: readonly Node[],
+    readonly crls: readonly CrlFacts[],
+  ) {}
+
+  /** Signature of `cert` verifies with `issuer`'s key (pkijs; memoised per call). */
+  verifies(cert: Node, issuer: Node): Promise<boolean> {
+    const key = `${cert.fp}>${issuer.fp}`;
+    let p = this.sigMemo.get(key);
+    if (!p) {
+      p = cert.cert.verify(issuer.cert, this.engine).catch(() => false);
+      this.sigMemo.set(key, p);
+    }
+    return p;
+  }
+
+  /** Null when `crl` is usable with `issuer`, else the reason it is not. */
+  crlProblem(crl: CrlFacts, issuer: Node): Promise<string | null> {
+    const key = `${crl.fp}>${issuer.fp}`;
+    let p = this.crlMemo.get(key);
+    if (!p) {
+      p = (async () => {
+        if (crl.unsupported) return crl.unsupported;
+        const ku = keyUsageByte(issuer.cert);
+        if (ku !== null && (ku & KU_CRL_SIGN) === 0)
+          return `its issuer ${issuer.subject} may not sign CRLs (no cRLSign)`;
+        const ok = await crl.crl.verify({ issuerCertificate: issuer.cert }, this.engine).catch(() => false);
+        return ok ? null : `its signature does not verify with ${issuer.subject}`;
+      })();
+      this.crlMemo.set(key, p);
+    }
+    return p;
+  }
+
+  /** Possible issuers of `node`: name match, key-identifier match when both are present, signature. */
+  issuers(node: Node): Promise<Node[]> {
+    let p = this.issuerMemo.get(node);
+    if (!p) {
+      p = (async () => {
+        const aki = keyIdHex(node.cert, 'aki');
+        const out: Node[] = [];
+        for (const c of this.candidates) {
+          if (c.fp === node.fp || !c.cert.subject.isEqual(node.cert.issuer)) continue;
+          if (aki !== null && c.ski !== null && aki !== c.ski) continue;
+          if (await this.verifies(node, c)) out.push(c);
+        }
+        return out;
+      })();
+      this.issuerMemo.set(node, p);
+    }
+    return p;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Memoised facts per pkijs object (content never changes once parsed)
+
+const fpMemo = new WeakMap<object, Promise<string>>();
+function fpOf(obj: pkijs.Certificate | pkijs.CertificateRevocationList, crypto: Crypto): Promise<string> {
+  let p = fpMemo.get(obj);
+  if (!p) {
+    p = fingerprint(obj, 'SHA-256', crypto);
+    fpMemo.set(obj, p);
+    p.catch(() => fpMemo.delete(obj));
+  }
+  return p;
+}
+
+const crlFactsMemo = new WeakMap<pkijs.CertificateRevocationList, Omit<CrlFacts, 'fp'>>();
+function crlFacts(crl: pkijs.CertificateRevocationList): Omit<CrlFacts, 'fp'> {
+  let f = crlFactsMemo.get(crl);
+  if (f) return f;
+  let unsupported: string | null = null;
+  for (const e of crl.crlExtensions?.extensions ?? []) {
+    if (e.extnID === OID.deltaCrlIndicator) unsupported = 'it is a delta CRL (not supported)';
+    else if (e.critical && !UNDERSTOOD_CRL_EXTENSIONS.has(e.extnID))
+      unsupported = `it has the unsupported critical extension ${e.extnID}`;
+  }
+  const entries = new Map<string, RevocationEntry[]>();
+  for (const r of crl.revokedCertificates ?? []) {
+    let date = r.revocationDate.value.getTime();
+    let reason: string | null = null;
+    for (const e of r.crlEntryExtensions?.extensions ?? []) {
+      if (e.extnID === OID.certificateIssuer) unsupported = 'it is an indirect CRL (not supported)';
+      else if (e.extnID === OID.reasonCode) {
+        const v = asn1js.fromBER(e.extnValue.valueBlock.valueHexView).result;
+        if (v instanceof asn1js.Enumerated)
+          reason = REASONS[v.valueBlock.valueDec] ?? `reason ${v.valueBlock.valueDec}`;
+      } else if (e.extnID === OID.invalidityDate) {
+        // The key was compromised (or suspected) from this date: the earlier of the two counts.
+        const v = asn1js.fromBER(e.extnValue.valueBlock.valueHexView).result;
+        if (v instanceof asn1js.GeneralizedTime) date = Math.min(date, v.toDate().getTime());
+      } else if (e.critical) unsupported = `an entry has the unsupported critical extension ${e.extnID}`;
+    }
+    if (reason === 'removeFromCRL') continue;
+    const serial = toHex(r.userCertificate.valueBlock.valueHexView).replace(/^0+/, '') || '0';
+    const list = entries.get(serial);
+    if (list) list.push({ date, reason });
+    else entries.set(serial, [{ date, reason }]);
+  }
+  f = {
+    crl,
+    thisUpdate: crl.thisUpdate.value.getTime(),
+    nextUpdate: crl.nextUpdate ? crl.nextUpdate.value.getTime() : null,
+    unsupported,
+    entries,
+  };
+  crlFactsMemo.set(crl, f);
+  return f;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Policy checks on one path
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+async function evaluate(ctx: Context, nodes: readonly Node[]): Promise<Evaluation> {
+  const issues: ChainIssue[] = [];
+  const add = (code: ChainIssueCode, message: string): void => {
+    issues.push(chainIssue(code, message));
+  };
+  const at = ctx.at;
+  const last = nodes.length - 1;
+  const windows = nodes.map(
+    (n) => [n.cert.notBefore.value.getTime(), n.cert.notAfter.value.getTime()] as const,
+  );
+
+  if (last === 0) add('CHAIN_SIGNER_PINNED', `the signer ${nodes[0]!.subject} is itself a trust anchor`);
+
+  nodes.forEach((node, i) => {
+    const { cert, subject } = node;
+    const [nb, na] = windows[i]!;
+    const isAnchor = i === last && i > 0;
+    if (at < nb) {
+      if (isAnchor)
+        add('CHAIN_ANCHOR_NOT_VALID_AT', `the trust anchor ${subject} is valid only from ${iso(nb)}`);
+      else add('CHAIN_NOT_YET_VALID', `${subject} is valid only from ${iso(nb)}`);
+    } else if (at > na) {
+      if (isAnchor) add('CHAIN_ANCHOR_NOT_VALID_AT', `the trust anchor ${subject} expired on ${iso(na)}`);
+      else add('CHAIN_EXPIRED', `${subject} expired on ${iso(na)}`);
+    }
+    for (const e of cert.extensions ?? []) {
+      if (!e.critical) continue;
+      if (!UNDERSTOOD_EXTENSIONS.has(e.extnID)) {
+        add(
+          'CHAIN_UNKNOWN_CRITICAL_EXTENSION',
+          `${subject} has the critical extension ${e.extnID}, which pec-kit does not process`,
+        );
+      } else if (e.parsedValue === undefined) {
+        add(
+          'CHAIN_UNKNOWN_CRITICAL_EXTENSION',
+          `${subject} has a critical extension ${e.extnID} that cannot be decoded`,
+        );
+      }
+    }
+    const bits = rsaKeyBits(cert);
+    if (bits !== null && bits < 2048)
+      add('CHAIN_WEAK_KEY', `${subject} has an RSA-${bits} key (fewer than 2048 bits)`);
+    // The anchor's own signature is never relied upon.
+    if (!isAnchor && SHA1_SIGNATURES.has(cert.signatureAlgorithm.algorithmId)) {
+      add('CHAIN_WEAK_SIGNATURE', `${subject} is signed with SHA-1`);
+    }
+  });
+
+  // The signer: PEC profile (spec §7.1).
+  const leaf = nodes[0]!;
+  const ku = keyUsageByte(leaf.cert);
+  if (ku === null)
+    add(
+      'CHAIN_LEAF_PROFILE',
+      `${leaf.subject} has no keyUsage extension (the PEC profile requires digitalSignature, critical)`,
+    );
+  else {
+    if ((ku & KU_DIGITAL_SIGNATURE) === 0)
+      add('CHAIN_BAD_KEY_USAGE', `${leaf.subject} does not allow digitalSignature`);
+    if (!findExtension(leaf.cert, EXT.keyUsage)?.critical)
+      add('CHAIN_LEAF_PROFILE', `${leaf.subject} has a non-critical keyUsage`);
+  }
+  const leafBc = basicConstraints(leaf.cert);
+  if (leafBc) {
+    add(
+      'CHAIN_LEAF_PROFILE',
+      `${leaf.subject} has basicConstraints${leafBc.cA ? ' with cA=true (a CA certificate signs the message)' : ''}`,
+    );
+  }
+  if (!policies(leaf.cert).includes(OID.pecLeafPolicy)) {
+    add('CHAIN_POLICY_MISSING', `${leaf.subject} does not carry the PEC policy ${OID.pecLeafPolicy}`);
+  }
+
+  // EKU along the whole path (as OpenSSL's S/MIME purpose does): when present it must allow e-mail.
+  for (const node of nodes) {
+    const eku = extKeyUsage(node.cert);
+    if (eku && !eku.includes(OID.emailProtection) && !eku.includes(OID.anyExtendedKeyUsage)) {
+      add(
+        'CHAIN_BAD_EKU',
+        `${node.subject} has an extended key usage without emailProtection (${eku.join(', ')})`,
+      );
+    }
+  }
+
+  // Issuing certificates: CA flag, keyCertSign, path length, name constraints (the anchor included).
+  for (let i = 1; i <= last; i++) {
+    const ca = nodes[i]!;
+    const bc = basicConstraints(ca.cert);
+    if (!bc?.cA)
+      add('CHAIN_NOT_CA', `${ca.subject} issues ${nodes[i - 1]!.subject} but is not a CA certificate`);
+    const caKu = keyUsageByte(ca.cert);
+    if (caKu !== null && (caKu & KU_KEY_CERT_SIGN) === 0)
+      add('CHAIN_BAD_KEY_USAGE', `${ca.subject} does not allow keyCertSign`);
+    if (bc?.pathLen !== undefined) {
+      let below = 0;
+      for (let j = 1; j < i; j++) if (!isSelfIssued(nodes[j]!.cert)) below++;
+      if (below > bc.pathLen) {
+        add(
+          'CHAIN_PATH_LENGTH',
+          `${ca.subject} allows ${bc.pathLen} CA certificate(s) below it (pathLenConstraint), the path has ${below}`,
+        );
+      }
+    }
+    for (let j = 0; j < i; j++) {
+      if (j > 0 && isSelfIssued(nodes[j]!.cert)) continue;
+      for (const v of nameConstraintViolations(nodes[j]!.cert, ca.cert)) {
+        add('CHAIN_NAME_CONSTRAINTS', `${nodes[j]!.subject}: ${v} of ${ca.subject}`);
+      }
+    }
+  }
+
+  // Revocation, from the caller's CRLs only, honouring dates (pkijs would ignore them).
+  const revocations: number[] = [];
+  if (ctx.crls.length === 0) {
+    if (last > 0) add('CHAIN_REVOCATION_NOT_CHECKED', 'no CRLs were given; revocation was not checked');
+  } else {
+    const reportedBad = new Set<string>();
+    for (let i = 0; i < last; i++) {
+      const node = nodes[i]!;
+      const serial = serialNumberHex(node.cert);
+      const found: RevocationEntry[] = [];
+      let covered = false;
+      for (const crl of ctx.crls) {
+        if (!crl.crl.issuer.isEqual(node.cert.issuer)) continue;
+        const problem = await ctx.crlProblem(crl, nodes[i + 1]!);
+        if (problem) {
+          if (!reportedBad.has(crl.fp)) {
+            reportedBad.add(crl.fp);
+            add('CHAIN_CRL_INVALID', `a CRL of ${nameToString(crl.crl.issuer)} was ignored: ${problem}`);
+          }
+          continue;
+        }
+        // A CRL issued after `at` knows about `at`; an older one only until its nextUpdate.
+        if (crl.thisUpdate >= at || (crl.nextUpdate !== null && crl.nextUpdate >= at)) covered = true;
+        found.push(...(crl.entries.get(serial) ?? []));
+      }
+      found.sort((a, b) => a.date - b.date);
+      for (const e of found) revocations.push(e.date);
+      const first = found[0];
+      const what = (e: RevocationEntry): string =>
+        `${node.subject} (serial ${serial}) was revoked on ${iso(e.date)}${e.reason ? ` (${e.reason})` : ''}`;
+      if (first && first.date <= at) add('CHAIN_REVOKED', what(first));
+      else if (first) add('CHAIN_REVOKED_LATER', `${what(first)}, after the check instant`);
+      else if (!covered)
+        add(
+          'CHAIN_REVOCATION_UNKNOWN',
+          `no usable, current CRL of ${nameToString(node.cert.issuer)} for ${node.subject}`,
+        );
+    }
+  }
+
+  return { nodes, issues, windows, revocations };
+}
+
+const SEVERITY_RANK = { error: 0, warning: 1, info: 2 } as const;
+const countOf = (e: Evaluation, s: 'error' | 'warning'): number =>
+  e.issues.filter((i) => i.severity === s).length;
+
+// pkijs result codes (CertificateChainValidationEngine) → the issue that already explains them.
+const PKIJS_EXPLAINED_BY: Readonly<Record<number, readonly ChainIssueCode[]>> = {
+  3: ['CHAIN_BAD_KEY_USAGE', 'CHAIN_NOT_CA'],
+  4: ['CHAIN_BAD_KEY_USAGE', 'CHAIN_NOT_CA'],
+  5: ['CHAIN_BAD_KEY_USAGE'],
+  6: ['CHAIN_UNKNOWN_CRITICAL_EXTENSION'],
+  7: ['CHAIN_NOT_CA'],
+  8: ['CHAIN_EXPIRED', 'CHAIN_NOT_YET_VALID', 'CHAIN_ANCHOR_NOT_VALID_AT'],
+  14: ['CHAIN_NOT_CA'],
+  41: ['CHAIN_NAME_CONSTRAINTS'],
+  42: ['CHAIN_NAME_CONSTRAINTS'],
+};
+const PKIJS_CODE: Readonly<Record<number, ChainIssueCode>> = {
+  3: 'CHAIN_BAD_KEY_USAGE',
+  4: 'CHAIN_BAD_KEY_USAGE',
+  5: 'CHAIN_BAD_KEY_USAGE',
+  6: 'CHAIN_UNKNOWN_CRITICAL_EXTENSION',
+  7: 'CHAIN_NOT_CA',
+  8: 'CHAIN_EXPIRED',
+  14: 'CHAIN_NOT_CA',
+  41: 'CHAIN_NAME_CONSTRAINTS',
+  42: 'CHAIN_NAME_CONSTRAINTS',
+};
+
+/** Second opinion: pkijs verifies the chosen path (signer last, this anchor only, no CRLs: done above). */
+async function pkijsCheck(ctx: Context, ev: Evaluation): Promise<ChainIssue | null> {
+  const nodes = ev.nodes;
+  if (nodes.length < 2) return null;
+  const engine = new pkijs.CertificateChainValidationEngine({
+    trustedCerts: [nodes[nodes.length - 1]!.cert],
+    certs: [...nodes.slice(1, -1).map((n) => n.cert), nodes[0]!.cert],
+    checkDate: new Date(ctx.at),
+  });
+  const r = await engine.verify({}, ctx.engine);
+  if (r.result) return null;
+  const explained = PKIJS_EXPLAINED_BY[r.resultCode] ?? [];
+  if (ev.issues.some((i) => i.severity === 'error' && explained.includes(i.code))) return null;
+  return chainIssue(
+    PKIJS_CODE[r.resultCode] ?? 'CHAIN_INVALID',
+    `pkijs rejected the path (code ${r.resultCode}): ${r.resultMessage}`,
+  );
+}
+
+const MAX_PATHS = 16;
+const MAX_STEPS = 512;
+
+async function computeCore(
+  ctx: Context,
+  signer: Node,
+  maxChainLength: number,
+  anchorCount: number,
+): Promise<Core> {
+  const paths: Node[][] = [];
+  let tooLong = false;
+  let steps = 0;
+  let longest: Node[] = [signer];
+  const walk = async (path: Node[]): Promise<void> => {
+    if (paths.length >= MAX_PATHS || ++steps > MAX_STEPS) return;
+    if (path.length > longest.length) longest = path;
+    const end = path[path.length - 1]!;
+    if (end.anchor) {
+      paths.push(path);
+      return;
+    }
+    if (path.length >= maxChainLength) {
+      tooLong = true;
+      return;
+    }
+    for (const next of await ctx.issuers(end)) if (!path.includes(next)) await walk([...path, next]);
+  };
+  await walk([signer]);
+
+  if (paths.length === 0) {
+    const issue = tooLong
+      ? chainIssue(
+          'CHAIN_TOO_LONG',
+          `every path from ${signer.subject} to a trust anchor is longer than ${maxChainLength} certificates`,
+        )
+      : chainIssue(
+          'CHAIN_UNTRUSTED',
+          anchorCount === 0
+            ? 'no trust anchors were given'
+            : `no path from ${signer.subject} to any of the ${anchorCount} trust anchor(s); last issuer not found: ${nameToString(longest[longest.length - 1]!.cert.issuer)}`,
+        );
+    return {
+      found: false,
+      anchor: null,
+      path: longest.map((n) => n.subject),
+      issues: [issue],
+      windows: [],
+      revocations: [],
+    };
+  }
+
+  // Policy on every candidate path; keep the one with the fewest errors, then warnings, then certificates.
+  const evaluations: Evaluation[] = [];
+  for (const p of paths) evaluations.push(await evaluate(ctx, p));
+  evaluations.sort(
+    (a, b) =>
+      countOf(a, 'error') - countOf(b, 'error') ||
+      countOf(a, 'warning') - countOf(b, 'warning') ||
+      a.nodes.length - b.nodes.length,
+  );
+  const best = evaluations[0]!;
+  const extra = countOf(best, 'error') === 0 ? await pkijsCheck(ctx, best) : null;
+  const issues = extra ? [extra, ...best.issues] : best.issues;
+  issues.sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity]);
+  return {
+    found: true,
+    anchor: best.nodes[best.nodes.length - 1]!.subject,
+    path: best.nodes.map((n) => n.subject),
+    issues,
+    windows: best.windows,
+    revocations: best.revocations,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cache: bounded, keyed by content. The key holds the position of `at` among every validity and
+// revocation instant of the inputs, which is exactly what the outcome depends on (a day key would
+// be wrong for a certificate that expires at 15:05 on that day).
+
+const CACHE_MAX = 256;
+const cache = new Map<string, Promise<Core>>();
+const cryptoIds = new WeakMap<Crypto, number>();
+let nextCryptoId = 1;
+const stats = { hits: 0, misses: 0 };
+
+/**
+ * Empties the chain-validation cache (e.g. after changing trust configuration in a long-lived process,
+ * though the cache is keyed by content and never returns a stale verdict).
+ *
+ * @example
+ * ```ts
+ * clearChainCache();
+ * ```
+ */
+export function clearChainCache(): void {
+  cache.clear();
+  stats.hits = 0;
+  stats.misses = 0;
+}
+
+/**
+ * Size and hit counts of the chain-validation cache (at most 256 entries).
+ *
+ * @example
+ * ```ts
+ * const { size, hits, misses } = chainCacheStats();
+ * ```
+ */
+export function chainCacheStats(): { size: number; hits: number; misses: number } {
+  return { size: cache.size, hits: stats.hits, misses: stats.misses };
+}
+
+function timeBucket(at: number, certs: readonly pkijs.Certificate[], crls: readonly CrlFacts[]): string {
+  let below = 0;
+  let equal = false;
+  const see = (t: number): void => {
+    if (t < at) below++;
+    else if (t === at) equal = true;
+  };
+  for (const c of certs) {
+    see(c.notBefore.value.getTime());
+    see(c.notAfter.value.getTime());
+  }
+  for (const c of crls) {
+    see(c.thisUpdate);
+    if (c.nextUpdate !== null) see(c.nextUpdate);
+    for (const list of c.entries.values()) for (const e of list) see(e.date);
+  }
+  return `${below}${equal ? '=' : ''}`;
+}
+
+function isCertificate(v: unknown): v is pkijs.Certificate {
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    'tbsView' in v &&
+    'subjectPublicKeyInfo' in v &&
+    'serialNumber' in v
+  );
+}
+
+function isCrl(v: unknown): v is pkijs.CertificateRevocationList {
+  return typeof v === 'object' && v !== null && 'tbsView' in v && 'thisUpdate' in v && 'issuer' in v;
+}
+
+/**
+ * Validates the certification path of a PEC signer at a given instant, under the PEC trust policy:
+ * a path from `signer` (through `certificates`) to one of `anchors`, every certificate valid at `at`
+ * and `at` inside the anchor's validity, signer keyUsage digitalSignature, EKU emailProtection when
+ * present, CA flags and pathLenConstraint, name constraints of every CA (anchor included), CRLs with
+ * revocation dates honoured, RSA ≥ 2048 and the PEC policy OID as warnings, and the signer e-mail.
+ *
+ * Never throws for a bad chain: the verdict is in `trusted` and `issues`. Results are cached (bounded,
+ * by content), so validating a batch of messages from the same providers is cheap.
+ *
+ * @throws PecError `INVALID_ARGUMENT` for malformed options, `LIMIT_EXCEEDED` when more than
+ * `limits.maxCertificates` certificates are given.
+ * @example
+ * ```ts
+ * import { loadTrustAnchors, validateChain } from 'pec-kit';
+ * const r = await validateChain({
+ *   signer, certificates: cmsCertificates, anchors: loadTrustAnchors(),
+ *   at: signingTime, expectedEmail: 'posta-certificata@pec.aruba.it',
+ * });
+ * if (!r.trusted) console.log(r.issues.filter((i) => i.severity === 'error'));
+ * ```
+ */
+export async function validateChain(options: ValidateChainOptions): Promise<ChainResult> {
+  if (typeof options !== 'object' || options === null)
+    throw invalidArgument(`options must be an object, got ${describe(options)}`);
+  const { signer, certificates = [], anchors, crls = [], at, expectedEmail } = options;
+  if (!isCertificate(signer))
+    throw invalidArgument(`signer must be a pkijs Certificate, got ${describe(signer)}`);
+  for (const [name, list, check] of [
+    ['certificates', certificates, isCertificate],
+    ['anchors', anchors, isCertificate],
+    ['crls', crls, isCrl],
+  ] as const) {
+    if (!Array.isArray(list)) throw invalidArgument(`${name} must be an array, got ${describe(list)}`);
+    for (const item of list)
+      if (!check(item)) throw invalidArgument(`${name} must hold pkijs objects, got ${describe(item)}`);
+  }
+  if (!(at instanceof Date) || Number.isNaN(at.getTime()))
+    throw invalidArgument(`at must be a valid Date, got ${describe(at)}`);
+  if (expectedEmail !== undefined && typeof expectedEmail !== 'string') {
+    throw invalidArgument(`expectedEmail must be a string, got ${describe(expectedEmail)}`);
+  }
+  const now = options.now ?? new Date();
+  if (!(now instanceof Date) || Number.isNaN(now.getTime()))
+    throw invalidArgument(`now must be a valid Date, got ${describe(now)}`);
+  const limits = resolveLimits(options.limits);
+  enforce(limits, 'maxCertificates', certificates.length, 'certificates given with the signer');
+  const crypto = resolveCrypto(options.crypto);
+  const engine = engineFor(crypto);
+  const atMs = at.getTime();
+
+  const [signerFp, certFps, anchorFps, crlFps] = await Promise.all([
+    fpOf(signer, crypto),
+    Promise.all(certificates.map((c) => fpOf(c, crypto))),
+    Promise.all(anchors.map((c) => fpOf(c, crypto))),
+    Promise.all(crls.map((c) => fpOf(c, crypto))),
+  ]);
+  const crlList: CrlFacts[] = crls.map((c, i) => ({ ...crlFacts(c), fp: crlFps[i]! }));
+  // Sorted, de-duplicated content: the verdict must not depend on input order or duplicates.
+  const uniq = (fps: string[]): string[] => [...new Set(fps)].sort();
+  let cryptoId = cryptoIds.get(crypto);
+  if (cryptoId === undefined) {
+    cryptoId = nextCryptoId++;
+    cryptoIds.set(crypto, cryptoId);
+  }
+  const key = [
+    cryptoId,
+    limits.maxChainLength,
+    signerFp,
+    uniq(certFps).join(','),
+    uniq(anchorFps).join(','),
+    uniq(crlFps).join(','),
+    timeBucket(atMs, [signer, ...certificates, ...anchors], crlList),
+  ].join('|');
+
+  let corePromise = cache.get(key);
+  if (corePromise) {
+    stats.hits++;
+    cache.delete(key); // LRU: move to the end
+  } else {
+    stats.misses++;
+    corePromise = (async () => {
+      const nodes = new Map<string, Node>();
+      const node = (cert: pkijs.Certificate, fp: string, anchor: boolean): Node => {
+        const known = nodes.get(fp);
+        if (known) return known;
+        const n: Node = { cert, fp, anchor, subject: subjectToString(cert), ski: keyIdHex(cert, 'ski') };
+        nodes.set(fp, n);
+        return n;
+      };
+      // Anchors first, each list in fingerprint order: deterministic paths whatever the input order.
+      const byFp = <T>(items: readonly T[], fps: string[]): [T, string][] =>
+        items
+          .map((c, i) => [c, fps[i]!] as [T, string])
+          .sort((a, b) => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
+      for (const [c, fp] of byFp(anchors, anchorFps)) node(c, fp, true);
+      for (const [c, fp] of byFp(certificates, certFps)) node(c, fp, false);
+      const signerNode = node(signer, signerFp, false);
+      const candidates = [...nodes.values()].filter((n) => n !== signerNode || n.anchor);
+      const ctx = new Context(engine, atMs, candidates, crlList);
+      return computeCore(ctx, signerNode, limits.maxChainLength, new Set(anchorFps).size);
+    })();
+    corePromise.catch(() => cache.delete(key));
+  }
+  cache.set(key, corePromise);
+  while (cache.size > CACHE_MAX) cache.delete(cache.keys().next().value as string);
+  const core = await corePromise;
+
+  const issues = [...core.issues];
+  if (expectedEmail !== undefined) {
+    const want = expectedEmail.trim().toLowerCase();
+    const have = certificateEmails(signer);
+    if (!have.some((e) => e.trim().toLowerCase() === want)) {
+      issues.unshift(
+        chainIssue(
+          'SIGNER_EMAIL_MISMATCH',
+          have.length === 0
+            ? `the signer certificate carries no e-mail address; expected ${expectedEmail}`
+            : `the signer certificate is for ${have.join(', ')}; expected ${expectedEmail}`,
+        ),
+      );
+    }
+  }
+  const trusted = core.found && !issues.some((i) => i.severity === 'error');
+  const nowMs = now.getTime();
+  const result: ChainResult = {
+    trusted,
+    at: at.toISOString(),
+    anchor: core.anchor,
+    path: [...core.path],
+    issues,
+  };
+  if (!core.found) return result;
+  const validNow =
+    trusted &&
+    core.windows.every(([nb, na]) => nb <= nowMs && nowMs <= na) &&
+    core.revocations.every((d) => d > nowMs);
+  return { ...result, validNow };
+}
