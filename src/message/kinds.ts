@@ -51,9 +51,18 @@ export interface KindSpec {
     readonly ricevuta: Presence;
     readonly erroreEsteso: Presence;
   };
-  /** The `errore` values that fit this kind. */
+  /** The `errore` values that fit this kind; the first is what a builder writes by default. */
   readonly errori: readonly string[];
+  /**
+   * The Message-ID a message of this kind carries: the identificativo (transport envelope), the
+   * received message's own (anomaly envelope) or a new one (every receipt and notice).
+   */
+  readonly messageId: 'identificativo' | 'copied' | 'new';
+  /** Header fields copied unchanged from the original or received message (RFC 6109 §2.1.1.2, §3.1.5, §3.2.2). */
+  readonly copyHeaders: readonly string[];
 }
+
+const COPIED = ['Return-Path', 'Received', 'To', 'Cc', 'Reply-To'] as const;
 
 const NONE = {
   consegna: 'forbidden',
@@ -76,6 +85,8 @@ export const KINDS: Readonly<Record<PecKind, KindSpec>> = {
     postacert: 'required',
     fields: { ...NONE, ricevuta: 'optional' },
     errori: ['nessuno'],
+    messageId: 'identificativo',
+    copyHeaders: COPIED,
   },
   errore: {
     italian: 'Busta di anomalia',
@@ -89,6 +100,8 @@ export const KINDS: Readonly<Record<PecKind, KindSpec>> = {
     postacert: 'required',
     fields: NONE,
     errori: [],
+    messageId: 'copied',
+    copyHeaders: COPIED,
   },
   accettazione: {
     italian: 'Ricevuta di accettazione',
@@ -102,6 +115,8 @@ export const KINDS: Readonly<Record<PecKind, KindSpec>> = {
     postacert: 'forbidden',
     fields: { ...NONE, ricevuta: 'optional' },
     errori: ['nessuno'],
+    messageId: 'new',
+    copyHeaders: [],
   },
   'non-accettazione': {
     italian: 'Avviso di non accettazione',
@@ -116,6 +131,8 @@ export const KINDS: Readonly<Record<PecKind, KindSpec>> = {
     postacert: 'forbidden',
     fields: { ...NONE, erroreEsteso: 'optional' },
     errori: ['altro', 'virus', 'no-dest', 'no-dominio'],
+    messageId: 'new',
+    copyHeaders: [],
   },
   'presa-in-carico': {
     italian: 'Ricevuta di presa in carico',
@@ -129,6 +146,8 @@ export const KINDS: Readonly<Record<PecKind, KindSpec>> = {
     postacert: 'forbidden',
     fields: { ...NONE, ricezione: 'required' },
     errori: ['nessuno'],
+    messageId: 'new',
+    copyHeaders: [],
   },
   'avvenuta-consegna': {
     italian: 'Ricevuta di avvenuta consegna',
@@ -142,6 +161,8 @@ export const KINDS: Readonly<Record<PecKind, KindSpec>> = {
     postacert: 'optional',
     fields: { ...NONE, consegna: 'required', ricevuta: 'optional' },
     errori: ['nessuno'],
+    messageId: 'new',
+    copyHeaders: [],
   },
   'errore-consegna': {
     italian: 'Avviso di mancata consegna',
@@ -156,6 +177,8 @@ export const KINDS: Readonly<Record<PecKind, KindSpec>> = {
     postacert: 'forbidden',
     fields: { ...NONE, consegna: 'required', erroreEsteso: 'optional' },
     errori: ['no-dest', 'no-dominio', 'virus', 'altro'],
+    messageId: 'new',
+    copyHeaders: [],
   },
   'preavviso-errore-consegna': {
     italian: 'Avviso di mancata consegna per superamento dei tempi massimi',
@@ -169,6 +192,8 @@ export const KINDS: Readonly<Record<PecKind, KindSpec>> = {
     postacert: 'forbidden',
     fields: { ...NONE, consegna: 'optional', erroreEsteso: 'optional' },
     errori: ['altro', 'nessuno'],
+    messageId: 'new',
+    copyHeaders: [],
   },
   'rilevazione-virus': {
     italian: 'Avviso di rilevazione virus',
@@ -183,11 +208,16 @@ export const KINDS: Readonly<Record<PecKind, KindSpec>> = {
     extraHeader: 'X-Mittente',
     fields: { ...NONE, consegna: 'required', erroreEsteso: 'optional' },
     errori: ['virus', 'altro'],
+    messageId: 'new',
+    copyHeaders: [],
   },
 };
 
 /** The three forms of a delivery receipt. */
-export type DeliveryForm = 'completa' | 'breve' | 'sintetica';
+export const DELIVERY_FORMS = ['completa', 'breve', 'sintetica'] as const;
+
+/** A delivery receipt form. */
+export type DeliveryForm = (typeof DELIVERY_FORMS)[number];
 
 /** Whether postacert.eml belongs in a message of this kind and delivery form. */
 export function postacertFor(kind: PecKind, form: DeliveryForm | null): Presence {

@@ -1,0 +1,62 @@
+// pec-kit: build, parse and verify Italian certified e-mail (PEC). The public surface.
+
+export type { BytesInput } from './bytes.js';
+export type { DigestName } from './cms/oids.js';
+export { type SignOptions, signDetached } from './cms/sign.js';
+export { importSigner, type Signer, type SignerInput } from './cms/signer.js';
+export { type CmsVerification, verifyDetached } from './cms/verify.js';
+export type { Daticert, DaticertInput, Destinatario, ParsedDaticert } from './daticert/index.js';
+export { buildDaticert, parseDaticert } from './daticert/index.js';
+export { ERROR_CODES, isPecError, PecError, type PecErrorCode, PecTypeError } from './errors.js';
+export type { Issue, Severity } from './issues.js';
+export { DEFAULT_LIMITS, type Limits } from './limits.js';
+export {
+  DELIVERY_FORMS,
+  type DeliveryForm,
+  KINDS,
+  type KindSpec,
+  PEC_KINDS,
+  type PecKind,
+} from './message/kinds.js';
+export {
+  type Attachment,
+  attachmentContent,
+  type BreveHash,
+  type OriginalMessage,
+} from './message/original.js';
+export {
+  type AnomalyMessage,
+  type EnvelopeMessage,
+  type NonPecMessage,
+  type ParsePecOptions,
+  type PecHeaders,
+  type PecMessage,
+  parsePec,
+  type ReceiptMessage,
+  type SignatureParts,
+} from './message/parse.js';
+export {
+  DEFAULT_TRUST_ANCHOR_INFO,
+  DEFAULT_TRUST_ANCHORS,
+  type PkiInput,
+  type TrustAnchorInfo,
+} from './trust/index.js';
+export { type BreveEntry, type BreveReport, type HashReading, verifyBreveHashes } from './verify/breve.js';
+export { ISSUE_CODES } from './verify/codes.js';
+export {
+  type Correlation,
+  correlate,
+  type Evidence,
+  type RecipientState,
+  type RecipientStatus,
+} from './verify/correlate.js';
+export { formatReport, type ReportLanguage } from './verify/format.js';
+export {
+  type ChainReport,
+  type CheckOutcome,
+  createVerifier,
+  type SignatureReport,
+  type VerificationReport,
+  type VerifyOptions,
+  verifyPec,
+} from './verify/verify.js';
