@@ -16,7 +16,6 @@ export const ERROR_CODES = {
   BASE64_INVALID: 'Base64 data contains characters outside the alphabet or has a bad length.',
   CMS_MALFORMED: 'The CMS/PKCS#7 structure is not valid DER/BER or is not SignedData.',
   CMS_UNSUPPORTED: 'The CMS uses an algorithm or form pec-kit does not support.',
-  CMS_SIGNER_NOT_FOUND: 'No certificate in the CMS matches the SignerInfo identifier.',
   CERT_MALFORMED: 'A certificate, CRL or key cannot be decoded.',
   KEY_MISMATCH: 'The private key does not belong to the certificate.',
   XML_MALFORMED: 'daticert.xml is not well-formed XML.',
