@@ -48,6 +48,15 @@ export async function signDetached(
 ): Promise<Bytes> {
   if (!(content instanceof Uint8Array))
     throw invalidArgument(`content must be a Uint8Array, got ${describe(content)}`);
+  if (
+    typeof signer !== 'object' ||
+    signer === null ||
+    !(signer.certificate instanceof pkijs.Certificate) ||
+    !Array.isArray(signer.chain) ||
+    typeof signer.keyFor !== 'function'
+  ) {
+    throw invalidArgument(`signer must be a Signer from importSigner(), got ${describe(signer)}`);
+  }
   const digest = options.digest ?? 'sha256';
   if (!(digest in DIGEST_BY_NAME)) throw invalidArgument(`unknown digest "${String(digest)}"`);
   const signingTime = options.signingTime ?? new Date();

@@ -99,7 +99,11 @@ export async function importSigner(input: SignerInput): Promise<Signer> {
   const chainInput =
     input.chain === undefined ? [] : Array.isArray(input.chain) ? input.chain : [input.chain as KeyMaterial];
   const chain = chainInput.flatMap((c) => certificatesFrom(c, 'chain certificate'));
-  const scheme = schemeOf(certificate, input.rsaPadding ?? 'pkcs1');
+  const padding = input.rsaPadding ?? 'pkcs1';
+  if (padding !== 'pkcs1' && padding !== 'pss') {
+    throw invalidArgument(`rsaPadding must be "pkcs1" or "pss", got ${JSON.stringify(padding)}`);
+  }
+  const scheme = schemeOf(certificate, padding);
   const given = input.privateKey;
   let pkcs8: Bytes | null = null;
   let fixedKey: CryptoKey | null = null;

@@ -1,13 +1,12 @@
 // Detached CMS signature verification over exact bytes, with the CRLF-canonical fallback that
 // real archives need (8 of the corpus' intact messages are stored with LF endings).
-import * as asn1js from 'asn1js';
 import type * as pkijs from 'pkijs';
-import { type Bytes, describe, equalBytes, hasBareLineBreaks, toCRLF } from '../bytes.js';
+import { type Bytes, describe, equalBytes, hasBareLineBreaks, latin1, toCRLF } from '../bytes.js';
 import { engineFor, resolveCrypto } from '../crypto.js';
-import { invalidArgument, PecError } from '../errors.js';
+import { invalidArgument } from '../errors.js';
 import { type Limits, resolveLimits } from '../limits.js';
 import { DIGESTS, type DigestName, OID } from './oids.js';
-import { embeddedCertificates, findSignerCertificate, parseSignedData } from './parse.js';
+import { type SignerView, signerView } from './view.js';
 
 /** Why a signature is not intact. */
 export type SignatureFailure =
@@ -53,19 +52,6 @@ export interface VerifyDetachedOptions {
   limits?: Partial<Limits>;
 }
 
-function attributeValue(info: pkijs.SignerInfo, oid: string): unknown {
-  return info.signedAttrs?.attributes.find((a) => a.type === oid)?.values[0];
-}
-
-function readSigningTime(info: pkijs.SignerInfo): Date | null {
-  const v = attributeValue(info, OID.signingTime);
-  if (v instanceof asn1js.UTCTime || v instanceof asn1js.GeneralizedTime) {
-    const d = v.toDate();
-    return Number.isNaN(d.getTime()) ? null : d;
-  }
-  return null;
-}
-
 /**
  * Verifies a detached CMS SignedData (`der`) over `content`. Tries the exact bytes first and,
  * when they do not match and contain bare line breaks, the CRLF-canonical bytes (what an S/MIME
@@ -90,42 +76,38 @@ export async function verifyDetached(
   if (!(der instanceof Uint8Array)) throw invalidArgument(`der must be a Uint8Array, got ${describe(der)}`);
   const crypto = resolveCrypto(options.crypto);
   const limits = resolveLimits(options.limits);
-  const sd = parseSignedData(der, limits);
-  const engine = engineFor(crypto);
-  const info = sd.signerInfos[0]!;
-  const digestOid = info.digestAlgorithm.algorithmId;
-  const digest = DIGESTS[digestOid];
-  const signerCertificate = findSignerCertificate(sd, info) ?? null;
+  const view = signerView(der, limits);
+  const digest = DIGESTS[view.digestOid];
+  const signerCertificate = view.signerCertificate;
   const result: CmsVerification = {
     intact: false,
     canonicalized: false,
     failure: null,
     message: null,
     digestAlgorithm: digest?.name ?? null,
-    digestAlgorithmOid: digestOid,
-    signatureAlgorithmOid: info.signatureAlgorithm.algorithmId,
-    signingTime: readSigningTime(info),
+    digestAlgorithmOid: view.digestOid,
+    signatureAlgorithmOid: view.signatureAlgorithm.algorithmId,
+    signingTime: view.signingTime,
     signerCertificate,
-    certificates: embeddedCertificates(sd),
-    signedAttributes: info.signedAttrs?.attributes.map((a) => a.type) ?? [],
-    signerCount: sd.signerInfos.length,
+    certificates: view.certificates,
+    signedAttributes: view.attributeOids,
+    signerCount: view.signerCount,
   };
   const fail = (failure: SignatureFailure, message: string): CmsVerification =>
     Object.assign(result, { failure, message });
-  if (!digest) return fail('SIGNATURE_UNSUPPORTED_ALGORITHM', `unsupported digest algorithm ${digestOid}`);
+  if (!digest)
+    return fail('SIGNATURE_UNSUPPORTED_ALGORITHM', `unsupported digest algorithm ${view.digestOid}`);
   if (!signerCertificate)
     return fail('SIGNER_CERT_MISSING', 'the CMS does not carry the certificate its SignerInfo names');
 
   let data: Uint8Array;
-  if (info.signedAttrs) {
-    const md = attributeValue(info, OID.messageDigest);
-    if (!(md instanceof asn1js.OctetString))
+  if (view.signedAttrs) {
+    if (!view.messageDigest)
       return fail('SIGNATURE_NO_MESSAGE_DIGEST', 'the signed attributes have no messageDigest');
-    const ct = attributeValue(info, OID.contentType);
-    if (!(ct instanceof asn1js.ObjectIdentifier) || ct.getValue() !== OID.data) {
+    if (view.contentTypeOid !== OID.data) {
       return fail('SIGNATURE_CONTENT_TYPE', 'the contentType signed attribute is missing or not id-data');
     }
-    const expected = new Uint8Array(md.valueBlock.valueHexView);
+    const expected = view.messageDigest;
     const exact = new Uint8Array(await crypto.subtle.digest(digest.webcrypto, content as Bytes));
     if (!equalBytes(exact, expected)) {
       let matched = false;
@@ -140,20 +122,16 @@ export async function verifyDetached(
         );
       result.canonicalized = true;
     }
-    data = new Uint8Array(info.signedAttrs.encodedValue);
+    data = view.signedAttrs;
   } else {
     // No signed attributes: the signature is over the content itself.
     data = content;
   }
+  const check = (bytes: Uint8Array) =>
+    verifySignatureValue(crypto, signerCertificate, view, digest.webcrypto, bytes);
   let ok: boolean;
   try {
-    ok = await engine.verifyWithPublicKey(
-      data as Bytes,
-      info.signature,
-      signerCertificate.subjectPublicKeyInfo,
-      info.signatureAlgorithm,
-      info.signatureAlgorithm.algorithmId === OID.rsaEncryption ? digest.webcrypto : undefined,
-    );
+    ok = await check(data);
   } catch (e) {
     return fail(
       'SIGNATURE_UNSUPPORTED_ALGORITHM',
@@ -161,20 +139,76 @@ export async function verifyDetached(
     );
   }
   if (!ok) {
-    if (!info.signedAttrs && hasBareLineBreaks(content)) {
-      const again = await engine
-        .verifyWithPublicKey(
-          toCRLF(content),
-          info.signature,
-          signerCertificate.subjectPublicKeyInfo,
-          info.signatureAlgorithm,
-          info.signatureAlgorithm.algorithmId === OID.rsaEncryption ? digest.webcrypto : undefined,
-        )
-        .catch(() => false);
+    if (!view.signedAttrs && hasBareLineBreaks(content)) {
+      const again = await check(toCRLF(content)).catch(() => false);
       if (again) return Object.assign(result, { intact: true, canonicalized: true });
     }
     return fail('SIGNATURE_INVALID', 'the signature value does not verify with the signer certificate key');
   }
   result.intact = true;
   return result;
+}
+
+// RSA PKCS#1 v1.5 (what every PEC provider uses) goes straight to WebCrypto with a cached key;
+// other schemes (PSS, ECDSA) go through pkijs, which knows their parameter encodings.
+const RSA_PKCS1 = new Set([
+  '1.2.840.113549.1.1.1',
+  '1.2.840.113549.1.1.5',
+  '1.2.840.113549.1.1.11',
+  '1.2.840.113549.1.1.12',
+  '1.2.840.113549.1.1.13',
+]);
+const RSA_HASH: Readonly<Record<string, string>> = {
+  '1.2.840.113549.1.1.5': 'SHA-1',
+  '1.2.840.113549.1.1.11': 'SHA-256',
+  '1.2.840.113549.1.1.12': 'SHA-384',
+  '1.2.840.113549.1.1.13': 'SHA-512',
+};
+const keyCache = new WeakMap<Crypto, Map<string, Promise<CryptoKey>>>();
+const spkiCache = new WeakMap<pkijs.Certificate, Bytes>();
+
+async function verifySignatureValue(
+  crypto: Crypto,
+  cert: pkijs.Certificate,
+  view: SignerView,
+  digestName: string,
+  data: Uint8Array,
+): Promise<boolean> {
+  const alg = view.signatureAlgorithm.algorithmId;
+  const spkiAlg = cert.subjectPublicKeyInfo.algorithm.algorithmId;
+  if (RSA_PKCS1.has(alg) && spkiAlg === OID.rsaEncryption) {
+    const hash = RSA_HASH[alg] ?? digestName;
+    let keys = keyCache.get(crypto);
+    if (!keys) {
+      keys = new Map();
+      keyCache.set(crypto, keys);
+    }
+    let spki = spkiCache.get(cert);
+    if (!spki) {
+      spki = new Uint8Array(cert.subjectPublicKeyInfo.toSchema().toBER(false));
+      spkiCache.set(cert, spki);
+    }
+    const key = `${hash}:${latin1(spki)}`;
+    let imported = keys.get(key);
+    if (!imported) {
+      imported = crypto.subtle.importKey('spki', spki, { name: 'RSASSA-PKCS1-v1_5', hash }, false, [
+        'verify',
+      ]);
+      keys.set(key, imported);
+      if (keys.size > 256) keys.delete(keys.keys().next().value!);
+    }
+    return crypto.subtle.verify(
+      'RSASSA-PKCS1-v1_5',
+      await imported,
+      new Uint8Array(view.signature.valueBlock.valueHexView),
+      data as Bytes,
+    );
+  }
+  return engineFor(crypto).verifyWithPublicKey(
+    data as Bytes,
+    view.signature,
+    cert.subjectPublicKeyInfo,
+    view.signatureAlgorithm,
+    alg === OID.rsaEncryption ? digestName : undefined,
+  );
 }

@@ -3,6 +3,7 @@
 import { type Bytes, toHex } from '../bytes.js';
 import type { Limits } from '../limits.js';
 import { parseAddressList, parseDate } from '../mime/address.js';
+import { base64DecodedLength } from '../mime/base64.js';
 import { type MimeEntity, walk } from '../mime/read.js';
 import { decodeTransfer } from '../mime/transfer.js';
 
@@ -66,13 +67,14 @@ function attachmentsOf(root: MimeEntity, limits: Limits): Attachment[] {
     if (!part.filename && disposition !== 'attachment') continue;
     let damaged = false;
     let size: number;
-    try {
-      size = decodeTransfer(part.body, part.transferEncoding, limits).length;
-    } catch (e) {
-      if ((e as { code?: string }).code !== 'BASE64_INVALID') throw e;
-      damaged = true;
-      size = decodeTransfer(part.body, part.transferEncoding, limits, false).length;
-    }
+    if (part.transferEncoding === 'base64') {
+      // Count, don't decode: a 20 MB attachment must not cost a 20 MB allocation to list it.
+      size = base64DecodedLength(part.body);
+      if (size < 0) {
+        damaged = true;
+        size = decodeTransfer(part.body, part.transferEncoding, limits, false).length;
+      }
+    } else size = decodeTransfer(part.body, part.transferEncoding, limits).length;
     out.push({
       filename: part.filename ?? null,
       contentType: part.contentType.value,

@@ -66,6 +66,26 @@ export function decodeBase64(text: Uint8Array, strict = true): Bytes {
   return out.slice(0, o);
 }
 
+/**
+ * The decoded length of base64 text without decoding it, or -1 when the text is not valid
+ * base64 (a character outside the alphabet, data after padding, a dangling character).
+ * Lets a parser report an attachment's size without allocating its content.
+ */
+export function base64DecodedLength(text: Uint8Array): number {
+  let n = 0;
+  let pad = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === 0x3d) pad++;
+    else if (DECODE[c]! >= 0) {
+      if (pad > 0) return -1;
+      n++;
+    } else if (!isSpace(c)) return -1;
+  }
+  if (n % 4 === 1 || pad > 2) return -1;
+  return Math.floor((n * 3) / 4);
+}
+
 /** Encodes bytes as base64 in lines of `lineLength` (76) characters, each ended by CRLF. */
 export function encodeBase64Lines(data: Uint8Array, lineLength = 76): Bytes {
   const quads = Math.ceil(data.length / 3);
