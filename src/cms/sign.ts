@@ -48,6 +48,8 @@ export async function signDetached(
 ): Promise<Bytes> {
   if (!(content instanceof Uint8Array))
     throw invalidArgument(`content must be a Uint8Array, got ${describe(content)}`);
+  if (typeof options !== 'object' || options === null)
+    throw invalidArgument(`options must be an object, got ${describe(options)}`);
   if (
     typeof signer !== 'object' ||
     signer === null ||

@@ -53,7 +53,7 @@ function certificateFrom(der: Uint8Array): CachedCert | null {
   const off = fields[0]?.tag === 0xa0 ? 1 : 0;
   const serial = fields[off];
   const issuer = fields[off + 2];
-  if (!serial || serial.tag !== 0x02 || !issuer || issuer.tag !== 0x30) return null;
+  if (serial?.tag !== 0x02 || !issuer || issuer.tag !== 0x30) return null;
   let cert: pkijs.Certificate;
   try {
     cert = pkijs.Certificate.fromBER(der.slice());
@@ -92,19 +92,13 @@ function algorithmFrom(b: Uint8Array, t: Tlv): pkijs.AlgorithmIdentifier | null 
 /** The fast path: DER with definite lengths, one or more SignerInfos. Null → use pkijs. */
 function fastView(der: Bytes, limits: Limits): SignerView | null {
   const top = readTlv(der, 0, der.length);
-  if (!top || top.tag !== 0x30 || top.end !== der.length) return null;
+  if (top?.tag !== 0x30 || top.end !== der.length) return null;
   const ci = children(der, top);
-  if (
-    !ci ||
-    ci.length !== 2 ||
-    ci[0]!.tag !== 0x06 ||
-    ci[1]!.tag !== 0xa0 ||
-    oid(der, ci[0]!) !== OID.signedData
-  )
+  if (ci?.length !== 2 || ci[0]!.tag !== 0x06 || ci[1]!.tag !== 0xa0 || oid(der, ci[0]!) !== OID.signedData)
     return null;
   const wrapped = children(der, ci[1]!);
   const sdTlv = wrapped?.[0];
-  if (!wrapped || wrapped.length !== 1 || sdTlv!.tag !== 0x30) return null;
+  if (wrapped?.length !== 1 || sdTlv!.tag !== 0x30) return null;
   const sd = children(der, sdTlv!);
   if (!sd || sd.length < 4) return null;
   const certsTlv = sd.find((t) => t.tag === 0xa0);
@@ -148,7 +142,7 @@ function fastView(der: Bytes, limits: Limits): SignerView | null {
   )
     return null;
   const digestOidTlv = children(der, digestAlg)?.[0];
-  if (!digestOidTlv || digestOidTlv.tag !== 0x06) return null;
+  if (digestOidTlv?.tag !== 0x06) return null;
   const signatureAlgorithm = algorithmFrom(der, sigAlg);
   if (!signatureAlgorithm) return null;
 
@@ -156,7 +150,7 @@ function fastView(der: Bytes, limits: Limits): SignerView | null {
   let signer: CachedCert | undefined;
   if (sid.tag === 0x30) {
     const ias = children(der, sid);
-    if (!ias || ias.length !== 2 || ias[1]!.tag !== 0x02) return null;
+    if (ias?.length !== 2 || ias[1]!.tag !== 0x02) return null;
     const issuer = der.subarray(ias[0]!.start, ias[0]!.end);
     const serial = der.subarray(ias[1]!.valueStart, ias[1]!.end);
     signer = certs.find((c) => equalBytes(c.serial, serial) && equalBytes(c.issuer, issuer));
@@ -184,7 +178,7 @@ function fastView(der: Bytes, limits: Limits): SignerView | null {
     view.signedAttrs = signed;
     for (const a of children(der, attrs) ?? []) {
       const av = children(der, a);
-      if (!av || av.length !== 2 || av[0]!.tag !== 0x06 || av[1]!.tag !== 0x31) return null;
+      if (av?.length !== 2 || av[0]!.tag !== 0x06 || av[1]!.tag !== 0x31) return null;
       const type = oid(der, av[0]!);
       view.attributeOids.push(type);
       const value = children(der, av[1]!)?.[0];
