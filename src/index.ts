@@ -11,6 +11,36 @@ export { ERROR_CODES, isPecError, PecError, type PecErrorCode, PecTypeError } fr
 export type { Issue, Severity } from './issues.js';
 export { DEFAULT_LIMITS, type Limits } from './limits.js';
 export {
+  type AnomalyInput,
+  type BuiltPec,
+  buildAnomaly,
+  buildEnvelope,
+  buildReceipt,
+  type EnvelopeInput,
+  type ReceiptInput,
+  type ReceiptKind,
+} from './message/build.js';
+export type { BreveHashInput } from './message/build-breve.js';
+export {
+  checkSubmission,
+  DEFAULT_MAX_TRANSACTION_BYTES,
+  SUBMISSION_REASONS,
+  type SubmissionCheck,
+  type SubmissionOptions,
+  type SubmissionReason,
+  type SubmissionReasonCode,
+} from './message/build-checks.js';
+export { type IdOptions, makeIdentificativo, makeReceiptMessageId } from './message/build-ids.js';
+export type { BuildOptions, PecProvider } from './message/build-sign.js';
+export { type ItalianTime, italianOffsetMinutes, italianTime } from './message/build-time.js';
+export {
+  deliveryFormFor,
+  type PecTransaction,
+  type TransactionFromEnvelopeOptions,
+  type TransactionRecipient,
+  transactionFromEnvelope,
+} from './message/build-transaction.js';
+export {
   DELIVERY_FORMS,
   type DeliveryForm,
   KINDS,

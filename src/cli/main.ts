@@ -1,12 +1,16 @@
 // The pec-kit command line: the only code in the package with I/O.
 import { readFileSync } from 'node:fs';
+import { DEMO_HELP, demoCommand } from './demo-command.js';
 import { inspectCommand, INSPECT_HELP } from './inspect-command.js';
 import { type Io, processIo, UsageError } from './io.js';
+import { SIMULATE_HELP, simulateCommand } from './simulate-command.js';
 import { verifyCommand, VERIFY_HELP } from './verify-command.js';
 
 const COMMANDS: Record<string, { run(args: string[], io: Io): Promise<number>; help: string; summary: string }> = {
   verify: { run: verifyCommand, help: VERIFY_HELP, summary: 'verify signatures, the PEC chain and integrity (CI: exit 0/1/2, --json)' },
   inspect: { run: inspectCommand, help: INSPECT_HELP, summary: 'show what a message says: kind, headers, daticert, original, attachments' },
+  simulate: { run: simulateCommand, help: SIMULATE_HELP, summary: 'play both providers for one message: envelope, every receipt, test CA' },
+  demo: { run: demoCommand, help: DEMO_HELP, summary: 'simulate a bundled sample transaction and verify every message' },
 };
 
 /** Registers a command (simulate and demo live in their own modules). */
