@@ -4,8 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { importSigner } from '../src/cms/signer.js';
 import { buildReceipt } from '../src/message/build.js';
-import { type VerificationReport, verifyPec } from '../src/verify/verify.js';
 import { formatReport } from '../src/verify/format.js';
+import { type VerificationReport, verifyPec } from '../src/verify/verify.js';
 import { pki, ROOT, transaction } from './helpers/build.js';
 
 const CRL_2030 = pki('pec-ca.crl.pem');
@@ -38,7 +38,10 @@ describe('verifyPec: chain policy on built messages (test PKI, trust = test root
   const trust = [ROOT];
 
   it('a good provider certificate: valid, signing time used, valid now', async () => {
-    const r = await verifyPec(await acceptanceSignedBy('provider', Y2025), { trust, now: new Date('2026-11-23T00:00:00Z') });
+    const r = await verifyPec(await acceptanceSignedBy('provider', Y2025), {
+      trust,
+      now: new Date('2026-11-23T00:00:00Z'),
+    });
     expect(r.valid).toBe(true);
     expect(r.chain).toMatchObject({ trusted: true, atSource: 'signing-time', validNow: true });
     expect(r.chain.at).toBe(Y2025.toISOString());
@@ -81,7 +84,9 @@ describe('verifyPec: chain policy on built messages (test PKI, trust = test root
   });
 
   it('path length violated (PEC CA pathlen 0 → sub-CA → leaf): CHAIN_PATH_LENGTH', async () => {
-    const bytes = await acceptanceSignedBy('pathlen-violation', Y2025, { chain: [pki('sub-ca.cert.pem'), pki('pec-ca.cert.pem')] });
+    const bytes = await acceptanceSignedBy('pathlen-violation', Y2025, {
+      chain: [pki('sub-ca.cert.pem'), pki('pec-ca.cert.pem')],
+    });
     const r = await verifyPec(bytes, { trust });
     expect(r.valid).toBe(false);
     expect(errors(r)).toContain('CHAIN_PATH_LENGTH');
@@ -102,22 +107,33 @@ describe('verifyPec: chain policy on built messages (test PKI, trust = test root
   });
 
   it('revoked before signing: CHAIN_REVOKED', async () => {
-    const r = await verifyPec(await acceptanceSignedBy('revoked-early', new Date('2027-01-01T00:00:00Z')), { trust, crls: [CRL_2030] });
+    const r = await verifyPec(await acceptanceSignedBy('revoked-early', new Date('2027-01-01T00:00:00Z')), {
+      trust,
+      crls: [CRL_2030],
+    });
     expect(r.valid).toBe(false);
     expect(errors(r)).toContain('CHAIN_REVOKED');
   });
 
   it('revoked after signing: still valid, CHAIN_REVOKED_LATER warns', async () => {
-    const r = await verifyPec(await acceptanceSignedBy('revoked-late', new Date('2027-01-01T00:00:00Z')), { trust, crls: [CRL_2030] });
+    const r = await verifyPec(await acceptanceSignedBy('revoked-late', new Date('2027-01-01T00:00:00Z')), {
+      trust,
+      crls: [CRL_2030],
+    });
     expect(r.valid).toBe(true);
     expect(codes(r)).toContain('CHAIN_REVOKED_LATER');
-    const after = await verifyPec(await acceptanceSignedBy('revoked-late', new Date('2031-01-01T00:00:00Z')), { trust, crls: [CRL_2030] });
+    const after = await verifyPec(
+      await acceptanceSignedBy('revoked-late', new Date('2031-01-01T00:00:00Z')),
+      { trust, crls: [CRL_2030] },
+    );
     expect(after.valid).toBe(false);
     expect(errors(after)).toContain('CHAIN_REVOKED');
   });
 
   it('without CRLs revocation is not checked, and the report says so', async () => {
-    const r = await verifyPec(await acceptanceSignedBy('revoked-early', new Date('2027-01-01T00:00:00Z')), { trust });
+    const r = await verifyPec(await acceptanceSignedBy('revoked-early', new Date('2027-01-01T00:00:00Z')), {
+      trust,
+    });
     expect(r.valid).toBe(true);
     expect(codes(r)).toContain('CHAIN_REVOCATION_NOT_CHECKED');
   });
@@ -138,7 +154,10 @@ describe('verifyPec: headers, line endings and wrapping on built messages', () =
   const bytes = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
 
   it('unsigned X-Ricevuta changed: signature intact, the signed kind stands, KIND_HEADER_MISMATCH', async () => {
-    const b = text(await acceptanceSignedBy('provider', Y2025)).replace('X-Ricevuta: accettazione', 'X-Ricevuta: avvenuta-consegna');
+    const b = text(await acceptanceSignedBy('provider', Y2025)).replace(
+      'X-Ricevuta: accettazione',
+      'X-Ricevuta: avvenuta-consegna',
+    );
     const r = await verifyPec(bytes(b), { trust });
     expect(r.signature.intact).toBe(true);
     expect(r.kind).toBe('accettazione');
@@ -148,7 +167,10 @@ describe('verifyPec: headers, line endings and wrapping on built messages', () =
   });
 
   it('From replaced: SIGNER_FROM_MISMATCH is an error', async () => {
-    const b = text(await acceptanceSignedBy('provider', Y2025)).replace(/^From: .*$/m, 'From: posta-certificata@evil.example.com\r');
+    const b = text(await acceptanceSignedBy('provider', Y2025)).replace(
+      /^From: .*$/m,
+      'From: posta-certificata@evil.example.com\r',
+    );
     const r = await verifyPec(bytes(b), { trust });
     expect(r.signature.intact).toBe(true);
     expect(r.valid).toBe(false);
