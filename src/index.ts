@@ -65,6 +65,7 @@ export {
   type ReceiptMessage,
   type SignatureParts,
 } from './message/parse.js';
+export { createTestPki, type TestPki, type TestPkiOptions, type TestProvider } from './testing/test-pki.js';
 export {
   DEFAULT_TRUST_ANCHOR_INFO,
   DEFAULT_TRUST_ANCHORS,

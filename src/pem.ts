@@ -1,7 +1,7 @@
 // PEM armour (RFC 7468): the one place that turns text blocks into DER.
 import { type Bytes, latin1, toBytes } from './bytes.js';
 import { PecError } from './errors.js';
-import { decodeBase64 } from './mime/base64.js';
+import { decodeBase64, encodeBase64 } from './mime/base64.js';
 
 function malformed(what: string, detail: string, cause?: unknown): PecError {
   return new PecError('CERT_MALFORMED', `${what}: ${detail}`, undefined, { cause });
@@ -42,4 +42,12 @@ export function pemDer(input: unknown, labels: ReadonlySet<string>, what: string
   }
   if (out.length === 0) throw malformed(what, `no PEM block labelled ${[...labels].join(' or ')}`);
   return out;
+}
+
+/** Wraps DER in PEM armour: 64-column lines, LF line ends. */
+export function pemArmor(label: string, der: Uint8Array): string {
+  const b64 = encodeBase64(der);
+  let body = '';
+  for (let i = 0; i < b64.length; i += 64) body += `${b64.slice(i, i + 64)}\n`;
+  return `-----BEGIN ${label}-----\n${body}-----END ${label}-----\n`;
 }

@@ -13,8 +13,8 @@ import type { PecTransaction, TransactionRecipient } from '../message/build-tran
 import { deliveryFormFor, transactionFromEnvelope } from '../message/build-transaction.js';
 import type { PecKind } from '../message/kinds.js';
 import { parseAddressList } from '../mime/address.js';
+import { createTestPki } from '../testing/test-pki.js';
 import { UsageError } from './io.js';
-import { createTestPki } from './test-pki.js';
 
 /** How a recipient's delivery goes wrong in the simulation. */
 export type Failure = 'no-dest' | 'no-dominio' | 'virus' | 'timeout';
@@ -114,7 +114,7 @@ export async function simulate(original: Uint8Array, options: SimulateOptions): 
   const sender = options.mailFrom ?? parseAddressList(head.headers.get('from'))[0]?.address;
   if (!sender?.includes('@')) throw new UsageError('the original has no From address; pass --mail-from');
 
-  const pki = options.identity ? null : await createTestPki(at, crypto);
+  const pki = options.identity ? null : await createTestPki({ at, crypto });
   const providers = new Map<string, { provider: PecProvider; roles: Set<'sender' | 'recipient'> }>();
   const providerFor = async (domain: string, role: 'sender' | 'recipient'): Promise<PecProvider> => {
     let provider: PecProvider;

@@ -5,8 +5,7 @@ import * as pkijs from 'pkijs';
 import { type Bytes, type BytesInput, describe, toHex } from '../bytes.js';
 import { resolveCrypto } from '../crypto.js';
 import { invalidArgument, PecError } from '../errors.js';
-import { encodeBase64 } from '../mime/base64.js';
-import { pemDer } from '../pem.js';
+import { pemArmor, pemDer } from '../pem.js';
 
 /**
  * Certificate or CRL bytes: PEM text (one or more blocks) or DER, as a string, Uint8Array or ArrayBuffer.
@@ -138,11 +137,7 @@ export function toDer(obj: pkijs.Certificate | pkijs.CertificateRevocationList):
  * ```
  */
 export function toPem(obj: pkijs.Certificate | pkijs.CertificateRevocationList): string {
-  const label = obj instanceof pkijs.CertificateRevocationList ? 'X509 CRL' : 'CERTIFICATE';
-  const b64 = encodeBase64(toDer(obj));
-  let body = '';
-  for (let i = 0; i < b64.length; i += 64) body += `${b64.slice(i, i + 64)}\n`;
-  return `-----BEGIN ${label}-----\n${body}-----END ${label}-----\n`;
+  return pemArmor(obj instanceof pkijs.CertificateRevocationList ? 'X509 CRL' : 'CERTIFICATE', toDer(obj));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,18 +1,15 @@
-// A throwaway test PKI for `pec-kit simulate` and `pec-kit demo`, made in memory on every run:
+// A throwaway test PKI, made in memory (used by `pec-kit simulate`, `pec-kit demo`, the web page,
+// and exported for apps that want correctly signed PEC fixtures):
 // root → "PEC CA" (the stand-in for AgID CA1) → one provider certificate per mail domain, each
 // following the PEC profile (spec §7.1: KU digitalSignature critical, EKU emailProtection, SAN
 // posta-certificata@<domain>, policy 1.3.76.16.3.1.1). Never trust these outside tests.
 // (scripts/make-test-pki.mjs makes the fixed fixture PKI the same way, with negative cases.)
-import { Buffer } from 'node:buffer';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { importSigner, type Signer } from '../cms/signer.js';
-
-/** DER → PEM armour, 64-column lines. */
-export function toPem(label: string, der: Uint8Array): string {
-  const b64 = Buffer.from(der).toString('base64');
-  return `-----BEGIN ${label}-----\n${b64.replace(/.{1,64}/g, '$&\n')}-----END ${label}-----\n`;
-}
+import { resolveCrypto } from '../crypto.js';
+import { pemArmor } from '../pem.js';
+import { toPem } from '../trust/certificates.js';
 
 const OID = {
   C: '2.5.4.6',
@@ -94,13 +91,33 @@ function policies(oid: string): pkijs.CertificatePolicies {
   });
 }
 
+/** Options of {@link createTestPki}. */
+export interface TestPkiOptions {
+  /** The instant the certificates must cover (e.g. the transaction time). Default: `now`. */
+  at?: Date;
+  /** The current time (default: the clock); validity runs from a year before the earlier of `at` and `now`. */
+  now?: Date;
+  /** WebCrypto implementation (default `globalThis.crypto`). */
+  crypto?: Crypto;
+}
+
 /**
- * Makes a root, a PEC CA and (on demand) provider certificates valid from a year before `at` (or
- * now, whichever is earlier) to five years after the later of the two.
+ * Makes a TEST-ONLY root, a PEC CA (the stand-in for AgID CA1) and, on demand, provider
+ * certificates following the PEC profile, valid from a year before `at` (or `now`, whichever is
+ * earlier) to five years after the later of the two. Trust `rootPem` to verify what its providers sign.
+ *
+ * @example
+ * ```ts
+ * const pki = await createTestPki();
+ * const provider = await pki.provider('pec.example.it');
+ * const report = await verifyPec(bytes, { trust: [pki.rootPem] });
+ * ```
  */
-export async function createTestPki(at: Date, crypto: Crypto = globalThis.crypto): Promise<TestPki> {
-  const engine = new pkijs.CryptoEngine({ name: 'pec-kit-simulate', crypto });
-  const now = Date.now();
+export async function createTestPki(options: TestPkiOptions = {}): Promise<TestPki> {
+  const crypto = resolveCrypto(options.crypto);
+  const engine = new pkijs.CryptoEngine({ name: 'pec-kit-test-pki', crypto });
+  const now = (options.now ?? new Date()).getTime();
+  const at = options.at ?? new Date(now);
   const notBefore = new Date(Math.min(at.getTime(), now) - 365 * DAY);
   const notAfter = new Date(Math.max(at.getTime(), now) + 5 * 365 * DAY);
   let serial = 1;
@@ -173,7 +190,7 @@ export async function createTestPki(at: Date, crypto: Crypto = globalThis.crypto
     root,
     caExtensions(0, OID.pecCaPolicy),
   );
-  const pem = (c: pkijs.Certificate) => toPem('CERTIFICATE', new Uint8Array(c.toSchema(true).toBER(false)));
+  const pem = (c: pkijs.Certificate) => toPem(c);
   const caPem = pem(ca.cert);
   const issued = new Map<string, Promise<TestProvider>>();
   const issue = async (domain: string): Promise<TestProvider> => {
@@ -202,7 +219,7 @@ export async function createTestPki(at: Date, crypto: Crypto = globalThis.crypto
     const pkcs8 = new Uint8Array(await crypto.subtle.exportKey('pkcs8', leaf.keys.privateKey));
     const signer = await importSigner({
       certificate: certificatePem,
-      privateKey: toPem('PRIVATE KEY', pkcs8),
+      privateKey: pemArmor('PRIVATE KEY', pkcs8),
       chain: caPem,
       crypto,
     });
