@@ -4,6 +4,12 @@
  * Codes are part of the public contract: they never change meaning between
  * releases. The table below is the single list of codes; docs/issue-codes.md
  * is checked against it by a test.
+ *
+ * @example
+ * ```ts
+ * ERROR_CODES.LIMIT_EXCEEDED; // 'An input is larger, deeper or longer than the configured limit allows.'
+ * const codes = Object.keys(ERROR_CODES) as PecErrorCode[];
+ * ```
  */
 export const ERROR_CODES = {
   INVALID_ARGUMENT: 'A caller passed a value of the wrong type or shape.',
@@ -25,7 +31,19 @@ export const ERROR_CODES = {
   CRYPTO_UNAVAILABLE: 'No WebCrypto implementation is available.',
 } as const;
 
-/** A stable error code; see {@link ERROR_CODES} for the meaning of each. */
+/**
+ * A stable error code; see {@link ERROR_CODES} for the meaning of each.
+ *
+ * @example
+ * ```ts
+ * const code: PecErrorCode = 'DATICERT_INVALID';
+ * try {
+ *   parseDaticert(xml);
+ * } catch (e) {
+ *   if (isPecError(e, code)) console.log(e.details);
+ * }
+ * ```
+ */
 export type PecErrorCode = keyof typeof ERROR_CODES;
 
 /**
@@ -64,6 +82,15 @@ export class PecError extends Error {
  * A {@link PecError} with code `INVALID_ARGUMENT` that is also a `TypeError`, the JavaScript
  * convention for a caller passing a value of the wrong type (e.g. a negative limit).
  * `e instanceof PecError` holds for it as well.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   parsePec(42 as never);
+ * } catch (e) {
+ *   if (e instanceof PecTypeError) console.log(e.code); // 'INVALID_ARGUMENT'
+ * }
+ * ```
  */
 export class PecTypeError extends TypeError {
   readonly code = 'INVALID_ARGUMENT' as const;
@@ -90,7 +117,19 @@ export function invalidArgument(message: string, details?: Record<string, unknow
   return new PecTypeError(message, details);
 }
 
-/** True when `e` is a {@link PecError}, optionally with the given code. */
+/**
+ * True when `e` is a {@link PecError}, optionally with the given code.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   parsePec(bytes, { limits: { maxMessageBytes: 1024 } });
+ * } catch (e) {
+ *   if (isPecError(e, 'LIMIT_EXCEEDED')) console.log('too large:', e.message);
+ *   else throw e;
+ * }
+ * ```
+ */
 export function isPecError(e: unknown, code?: PecErrorCode): e is PecError {
   return e instanceof PecError && (code === undefined || (e as PecError).code === code);
 }

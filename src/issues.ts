@@ -2,10 +2,25 @@
 // issues with a stable code, a severity and a sentence. This is the table of message-level codes
 // (chain codes live in trust/issues.ts, daticert reader warnings in daticert/warnings.ts).
 
-/** How much a finding matters: `error` makes a message invalid, `warning` deserves attention. */
+/**
+ * How much a finding matters: `error` makes a message invalid, `warning` deserves attention.
+ *
+ * @example
+ * ```ts
+ * const errors = report.issues.filter((i) => i.severity === ('error' satisfies Severity));
+ * ```
+ */
 export type Severity = 'error' | 'warning' | 'info';
 
-/** One finding. */
+/**
+ * One finding.
+ *
+ * @example
+ * ```ts
+ * const report = await verifyPec(bytes);
+ * for (const i of report.issues) console.log(i.severity, i.code, i.message); // error SIGNATURE_DIGEST_MISMATCH …
+ * ```
+ */
 export interface Issue {
   /** Stable code (see the issue-code table in docs/issue-codes.md). */
   code: string;

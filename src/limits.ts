@@ -2,7 +2,15 @@
 import { describe } from './bytes.js';
 import { invalidArgument, PecError } from './errors.js';
 
-/** Size and shape limits applied to untrusted input. All are byte or item counts. */
+/**
+ * Size and shape limits applied to untrusted input. All are byte or item counts.
+ *
+ * @example
+ * ```ts
+ * const limits: Partial<Limits> = { maxMessageBytes: 10 * 1024 * 1024, maxParts: 200 };
+ * const pec = parsePec(bytes, { limits });
+ * ```
+ */
 export interface Limits {
   /** Largest whole message accepted, in bytes. Default 64 MiB (PEC allows 30 MB per message plus encoding). */
   maxMessageBytes: number;
@@ -24,7 +32,16 @@ export interface Limits {
   maxChainLength: number;
 }
 
-/** The defaults: generous for real PEC (30 MB limit), small enough to stop abuse. */
+/**
+ * The defaults: generous for real PEC (30 MB limit), small enough to stop abuse.
+ *
+ * @example
+ * ```ts
+ * DEFAULT_LIMITS.maxMessageBytes; // 67108864 (64 MiB)
+ * const att = parsePec(bytes).original?.attachments[0];
+ * if (att) attachmentContent(att, DEFAULT_LIMITS);
+ * ```
+ */
 export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   maxMessageBytes: 64 * 1024 * 1024,
   maxMimeDepth: 24,

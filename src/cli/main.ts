@@ -1,25 +1,55 @@
 // The pec-kit command line: the only code in the package with I/O.
 import { readFileSync } from 'node:fs';
-import { DEMO_HELP, demoCommand } from './demo-command.js';
-import { inspectCommand, INSPECT_HELP } from './inspect-command.js';
 import { type Io, processIo, UsageError } from './io.js';
-import { SIMULATE_HELP, simulateCommand } from './simulate-command.js';
-import { verifyCommand, VERIFY_HELP } from './verify-command.js';
 
-const COMMANDS: Record<string, { run(args: string[], io: Io): Promise<number>; help: string; summary: string }> = {
-  verify: { run: verifyCommand, help: VERIFY_HELP, summary: 'verify signatures, the PEC chain and integrity (CI: exit 0/1/2, --json)' },
-  inspect: { run: inspectCommand, help: INSPECT_HELP, summary: 'show what a message says: kind, headers, daticert, original, attachments' },
-  simulate: { run: simulateCommand, help: SIMULATE_HELP, summary: 'play both providers for one message: envelope, every receipt, test CA' },
-  demo: { run: demoCommand, help: DEMO_HELP, summary: 'simulate a bundled sample transaction and verify every message' },
+/** A command once its module is loaded. */
+interface Command {
+  run(args: string[], io: Io): Promise<number>;
+  help: string;
+}
+
+// Commands load their module on first use: `verify` must not pay for the builders, the test CA
+// and the simulator at start-up (1,000 files through `pec-kit verify` is one process start).
+const COMMANDS: Record<string, { summary: string; load(): Promise<Command> }> = {
+  verify: {
+    summary: 'verify signatures, the PEC chain and integrity (CI: exit 0/1/2, --json)',
+    load: async () => {
+      const m = await import('./verify-command.js');
+      return { run: m.verifyCommand, help: m.VERIFY_HELP };
+    },
+  },
+  inspect: {
+    summary: 'show what a message says: kind, headers, daticert, original, attachments',
+    load: async () => {
+      const m = await import('./inspect-command.js');
+      return { run: m.inspectCommand, help: m.INSPECT_HELP };
+    },
+  },
+  simulate: {
+    summary: 'play both providers for one message: envelope, every receipt, test CA',
+    load: async () => {
+      const m = await import('./simulate-command.js');
+      return { run: m.simulateCommand, help: m.SIMULATE_HELP };
+    },
+  },
+  demo: {
+    summary: 'simulate a bundled sample transaction and verify every message',
+    load: async () => {
+      const m = await import('./demo-command.js');
+      return { run: m.demoCommand, help: m.DEMO_HELP };
+    },
+  },
 };
 
 /** Registers a command (simulate and demo live in their own modules). */
-export function registerCommand(name: string, command: (typeof COMMANDS)[string]): void {
-  COMMANDS[name] = command;
+export function registerCommand(name: string, command: Command & { summary: string }): void {
+  COMMANDS[name] = { summary: command.summary, load: async () => command };
 }
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
   return pkg.version;
 }
 
@@ -33,7 +63,7 @@ Commands:
 ${lines.join('\n')}
 
 Options:
-  -h, --help     show help (also: pec-kit <command> --help)
+  -h, --help     show help (also: pec-kit <command> --help, pec-kit help <command>)
   -v, --version  show the version
 
 Examples:
@@ -45,6 +75,12 @@ Examples:
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 export async function run(argv: string[], io: Io = processIo()): Promise<number> {
   const [name, ...rest] = argv;
+  // `pec-kit help verify` = `pec-kit verify --help`.
+  const helpFor = name === 'help' && rest[0] !== undefined ? COMMANDS[rest[0]] : undefined;
+  if (helpFor) {
+    io.out((await helpFor.load()).help);
+    return 0;
+  }
   if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
     io.out(mainHelp());
     return name === undefined ? 2 : 0;
@@ -53,11 +89,12 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
     io.out(version());
     return 0;
   }
-  const command = COMMANDS[name];
-  if (!command) {
+  const entry = COMMANDS[name];
+  if (!entry) {
     io.err(`pec-kit: unknown command "${name}"\n\n${mainHelp()}`);
     return 2;
   }
+  const command = await entry.load();
   try {
     return await command.run(rest, io);
   } catch (e) {

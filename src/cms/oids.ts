@@ -8,7 +8,15 @@ export const DIGESTS: Readonly<Record<string, { name: DigestName; webcrypto: str
   '2.16.840.1.101.3.4.2.3': { name: 'sha512', webcrypto: 'SHA-512' },
 };
 
-/** The digest names used in reports and options. */
+/**
+ * The digest names used in reports and options.
+ *
+ * @example
+ * ```ts
+ * const digest: DigestName = 'sha1'; // what real providers still sign with
+ * const der = await signDetached(content, signer, { digest });
+ * ```
+ */
 export type DigestName = 'sha1' | 'sha256' | 'sha384' | 'sha512';
 
 /** Digest name → OID and WebCrypto name. */

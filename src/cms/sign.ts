@@ -7,7 +7,15 @@ import { invalidArgument } from '../errors.js';
 import { DIGEST_BY_NAME, type DigestName, OID } from './oids.js';
 import type { Signer } from './signer.js';
 
-/** Options of {@link signDetached}. */
+/**
+ * Options of {@link signDetached}.
+ *
+ * @example
+ * ```ts
+ * const options: SignOptions = { digest: 'sha256', signingTime: new Date('2025-03-14T10:30:00Z') };
+ * const der = await signDetached(content, signer, options);
+ * ```
+ */
 export interface SignOptions {
   /** Digest algorithm: 'sha256' (default) or 'sha1' as real providers still use. */
   digest?: DigestName;

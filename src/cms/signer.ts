@@ -11,7 +11,16 @@ import { DIGEST_BY_NAME, type DigestName, OID } from './oids.js';
 /** Certificate or key material: PEM text, PEM bytes or DER bytes. */
 export type KeyMaterial = string | Uint8Array | ArrayBuffer;
 
-/** A ready-to-use signing identity (see {@link importSigner}). */
+/**
+ * A ready-to-use signing identity (see {@link importSigner}).
+ *
+ * @example
+ * ```ts
+ * const s: Signer = await importSigner({ certificate, privateKey, chain });
+ * s.email; // 'posta-certificata@pec.example.it' (the From of what it signs)
+ * s.scheme; // 'RSASSA-PKCS1-v1_5'
+ * ```
+ */
 export interface Signer {
   /** The signer certificate. */
   readonly certificate: pkijs.Certificate;
@@ -25,7 +34,15 @@ export interface Signer {
   keyFor(digest: DigestName): Promise<CryptoKey>;
 }
 
-/** Input of {@link importSigner}. */
+/**
+ * Input of {@link importSigner}.
+ *
+ * @example
+ * ```ts
+ * const input: SignerInput = { certificate: certPem, privateKey: keyPem, chain: caPem, rsaPadding: 'pkcs1' };
+ * const signer = await importSigner(input);
+ * ```
+ */
 export interface SignerInput {
   /** The signer certificate (PEM or DER). */
   certificate: KeyMaterial;

@@ -8,7 +8,7 @@ import { PecError } from '../errors.js';
 import type { Limits } from '../limits.js';
 import { children, oid, readTlv, type Tlv, time } from './der.js';
 import { OID } from './oids.js';
-import { embeddedCertificates, findSignerCertificate, parseSignedData } from './parse.js';
+import { decodeExtensions, embeddedCertificates, findSignerCertificate, parseSignedData } from './parse.js';
 
 /** The parts of the first SignerInfo that verification reads. */
 export interface SignerView {
@@ -27,6 +27,8 @@ export interface SignerView {
 }
 
 interface CachedCert {
+  /** The certificate's own DER (the cache key is only a hash of it). */
+  der: Uint8Array;
   cert: pkijs.Certificate;
   issuer: Uint8Array;
   serial: Uint8Array;
@@ -34,12 +36,23 @@ interface CachedCert {
 }
 
 const CERT_CACHE_SIZE = 512;
-const certCache = new Map<string, CachedCert>();
+const certCache = new Map<number, CachedCert>();
+
+/**
+ * A cheap cache key for a certificate: FNV-1a over its length and last 64 bytes, which lie in its
+ * signature value (random-looking bytes). A hit is confirmed byte for byte, so a collision costs a
+ * decode, never a wrong certificate. Much cheaper than a string of the whole DER as the key.
+ */
+function certKey(der: Uint8Array): number {
+  let h = Math.imul(0x811c9dc5 ^ der.length, 0x01000193);
+  for (let i = Math.max(0, der.length - 64); i < der.length; i++) h = Math.imul(h ^ der[i]!, 0x01000193);
+  return h >>> 0;
+}
 
 function certificateFrom(der: Uint8Array): CachedCert | null {
-  const key = latin1(der);
+  const key = certKey(der);
   const hit = certCache.get(key);
-  if (hit) {
+  if (hit && equalBytes(hit.der, der)) {
     // Refresh recency (Map keeps insertion order: the oldest entry is evicted first).
     certCache.delete(key);
     certCache.set(key, hit);
@@ -54,21 +67,27 @@ function certificateFrom(der: Uint8Array): CachedCert | null {
   const serial = fields[off];
   const issuer = fields[off + 2];
   if (serial?.tag !== 0x02 || !issuer || issuer.tag !== 0x30) return null;
+  const own = der.slice();
   let cert: pkijs.Certificate;
   try {
-    cert = pkijs.Certificate.fromBER(der.slice());
+    cert = pkijs.Certificate.fromBER(own);
   } catch {
     return null;
   }
+  // Hostile extension values throw from pkijs' lazy getter: decline, and let the general path
+  // report the CMS as malformed (see decodeExtensions).
+  if (!decodeExtensions(cert)) return null;
   const skiExt = cert.extensions?.find((e) => e.extnID === '2.5.29.14')?.parsedValue as
     | asn1js.OctetString
     | undefined;
   const entry: CachedCert = {
+    der: own,
     cert,
     issuer: der.slice(issuer.start, issuer.end),
     serial: der.slice(serial.valueStart, serial.end),
     ski: skiExt ? new Uint8Array(skiExt.valueBlock.valueHexView) : null,
   };
+  certCache.delete(key); // a colliding entry, if any: the newest goes last
   certCache.set(key, entry);
   if (certCache.size > CERT_CACHE_SIZE) certCache.delete(certCache.keys().next().value!);
   return entry;

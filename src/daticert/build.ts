@@ -11,7 +11,7 @@ const EOL = '\r\n';
 /**
  * Builds a daticert.xml from structured data.
  *
- * The data is validated against {@link DaticertSchema} first; `dataUtc` may be omitted and is then
+ * The data is validated against the daticert schema (`validateDaticert`) first; `dataUtc` may be omitted and is then
  * derived from `data` (if given it must agree). Text is XML-escaped, including `<`/`>` in `msgid`.
  *
  * @param data - The daticert fields; see {@link Daticert}.

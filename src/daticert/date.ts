@@ -70,7 +70,6 @@ const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
  *
  * @example
  * ```ts
- * import { dataToUtc } from 'pec-kit';
  * dataToUtc('13/11/2018', '16:39:26', '+0100'); // '2018-11-13T15:39:26Z'
  * dataToUtc('01/03/2020', '01:00:00', '+0200'); // '2020-02-29T23:00:00Z'
  * dataToUtc('31/02/2020', '10:00:00', '+0100'); // null (no such day)

@@ -24,7 +24,15 @@ export interface ParseDaticertOptions {
   limits?: Partial<Limits> | undefined;
 }
 
-/** What {@link parseDaticert} returns: the validated data and every repair it had to make. */
+/**
+ * What {@link parseDaticert} returns: the validated data and every repair it had to make.
+ *
+ * @example
+ * ```ts
+ * const { daticert, warnings }: ParsedDaticert = parseDaticert(xml);
+ * for (const w of warnings) console.warn(w.code, w.message);
+ * ```
+ */
 export interface ParsedDaticert {
   daticert: Daticert;
   warnings: DaticertWarning[];
@@ -39,7 +47,7 @@ export interface ParsedDaticert {
  *   before parsing; only the five predefined entities and character references are ever expanded.
  * - Leniency: values are trimmed; element order, unknown elements and attributes, stray text,
  *   an unescaped `<msgid>` and control characters are tolerated and reported as warnings
- *   (codes in {@link DATICERT_WARNINGS}).
+ *   (codes in `DATICERT_WARNINGS`, listed in docs/issue-codes.md).
  * - `dataUtc` is derived from `giorno` + `ora` read as local time at offset `zona`.
  *
  * @param bytes - The daticert.xml bytes (a string is read as 8-bit bytes, see `toBytes`).

@@ -128,9 +128,24 @@ export const DaticertSchema = z
     ),
   );
 
-/** A validated daticert. */
+/**
+ * A validated daticert.
+ *
+ * @example
+ * ```ts
+ * const d: Daticert | null = parsePec(bytes).daticert;
+ * if (d?.tipo === 'avvenuta-consegna') console.log(`${d.consegna} received it at ${d.dataUtc}`);
+ * ```
+ */
 export type Daticert = z.infer<typeof DaticertSchema>;
-/** One `<destinatari>` entry. */
+/**
+ * One `<destinatari>` entry.
+ *
+ * @example
+ * ```ts
+ * const to: Destinatario = { address: 'ufficio@pec.example.org', tipo: 'certificato' };
+ * ```
+ */
 export type Destinatario = Daticert['destinatari'][number];
 /** The `<data>` element: local day, local time and UTC offset as written. */
 export type DaticertData = Daticert['data'];
@@ -140,7 +155,15 @@ export type DaticertTipo = Daticert['tipo'];
 export type DaticertErrore = Daticert['errore'];
 /** `ricevuta/@tipo`. */
 export type RicevutaTipo = NonNullable<Daticert['ricevutaTipo']>;
-/** What {@link buildDaticert} accepts: a {@link Daticert} whose `dataUtc` may be left out (it is derived). */
+/**
+ * What {@link buildDaticert} accepts: a {@link Daticert} whose `dataUtc` may be left out (it is derived).
+ *
+ * @example
+ * ```ts
+ * const input: DaticertInput = { ...daticert, dataUtc: undefined }; // dataUtc is derived from data
+ * const xml = buildDaticert(input);
+ * ```
+ */
 export type DaticertInput = Omit<Daticert, 'dataUtc'> & { dataUtc?: string | undefined };
 
 /** One problem found by the schema: where (`destinatari[0].address`) and what. */
@@ -189,7 +212,7 @@ function describeIssue(i: z.core.$ZodIssue, root: unknown): string {
  *
  * @example
  * ```ts
- * import { validateDaticert, isPecError } from 'pec-kit';
+ * import { isPecError } from 'pec-kit';
  * try {
  *   const d = validateDaticert(JSON.parse(text));
  *   console.log(d.tipo, d.dataUtc);

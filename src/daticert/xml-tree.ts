@@ -35,7 +35,9 @@ export function parseXmlTree(text: string): XmlElement {
   parser.on('opentag', (tag) => {
     const el: XmlElement = {
       name: tag.name,
-      attributes: { ...tag.attributes },
+      // saxes gives each tag a fresh null-prototype object: kept as is (copying it with a spread
+      // was the costliest step of reading a daticert).
+      attributes: tag.attributes as Record<string, string>,
       children: [],
       text: '',
       line: parser.line,

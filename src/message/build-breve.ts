@@ -17,6 +17,12 @@ import type { BreveHash } from './original.js';
  *   against the file it attached, whatever line length the transport used.
  * - `encoded`: the part's body exactly as it stands in postacert.eml (still base64/QP, CRLF line
  *   breaks, without the CRLF that belongs to the next boundary).
+ *
+ * @example
+ * ```ts
+ * const breveHashInput: BreveHashInput = 'encoded'; // hash the base64 text as sent, not the decoded bytes
+ * const receipt = await buildReceipt({ kind: 'avvenuta-consegna', transaction, recipient: 'ufficio@pec.example.org', deliveryForm: 'breve', breveHashInput, provider: provider2 });
+ * ```
  */
 export type BreveHashInput = 'decoded' | 'encoded';
 
@@ -55,7 +61,7 @@ function replaced(root: MimeEntity): MimeEntity[] {
  *
  * @example
  * ```ts
- * const { bytes, hashes } = await breveOriginal(tx.postacert, crypto, limits);
+ * const { bytes, hashes } = await breveOriginal(new Uint8Array(tx.postacert), crypto, limits);
  * hashes[0]; // { filename: 'fattura.pdf', hashFilename: 'fattura.pdf.hash', sha1: '3f1c…' }
  * ```
  */

@@ -14,7 +14,14 @@ import { italianTime } from './build-time.js';
 import type { PecTransaction, TransactionRecipient } from './build-transaction.js';
 import type { DeliveryForm } from './kinds.js';
 
-/** Why a submission fails the formal checks. Codes are stable. */
+/**
+ * Why a submission fails the formal checks. Codes are stable.
+ *
+ * @example
+ * ```ts
+ * SUBMISSION_REASONS.BCC_PRESENT; // 'presenza di destinatari nascosti (Bcc)'
+ * ```
+ */
 export const SUBMISSION_REASONS = {
   UNPARSEABLE: 'messaggio non leggibile',
   FROM_MISSING: 'mittente (From) assente',
@@ -28,10 +35,26 @@ export const SUBMISSION_REASONS = {
   SIZE_EXCEEDED: 'dimensione del messaggio per numero di destinatari oltre il limite',
 } as const;
 
-/** A formal-check failure code. */
+/**
+ * A formal-check failure code.
+ *
+ * @example
+ * ```ts
+ * const check = checkSubmission(eml, { domain: 'pec.example.it' });
+ * const codes: SubmissionReasonCode[] = check.reasons.map((r) => r.code); // e.g. ['BCC_PRESENT']
+ * ```
+ */
 export type SubmissionReasonCode = keyof typeof SUBMISSION_REASONS;
 
-/** One formal-check failure. */
+/**
+ * One formal-check failure.
+ *
+ * @example
+ * ```ts
+ * const { accepted, reasons } = checkSubmission(eml, { domain: 'pec.example.it' });
+ * if (!accepted) for (const r of reasons satisfies SubmissionReason[]) console.log(r.code, r.descrizione);
+ * ```
+ */
 export interface SubmissionReason {
   code: SubmissionReasonCode;
   /** English sentence with the details. */
@@ -40,7 +63,15 @@ export interface SubmissionReason {
   descrizione: string;
 }
 
-/** Options of {@link checkSubmission}. */
+/**
+ * Options of {@link checkSubmission}.
+ *
+ * @example
+ * ```ts
+ * const options: SubmissionOptions = { domain: 'pec.example.it', pecDomains: ['pec.example.it', 'pec.example.org'] };
+ * const { transaction } = checkSubmission(eml, options);
+ * ```
+ */
 export interface SubmissionOptions {
   /** The access point's mail domain (identificativo `…@domain`). */
   domain: string;
@@ -66,7 +97,17 @@ export interface SubmissionOptions {
   limits?: Partial<Limits>;
 }
 
-/** The outcome of {@link checkSubmission}. */
+/**
+ * The outcome of {@link checkSubmission}.
+ *
+ * @example
+ * ```ts
+ * const check: SubmissionCheck = checkSubmission(eml, { domain: 'pec.example.it' });
+ * const first = check.accepted
+ *   ? await buildReceipt({ kind: 'accettazione', transaction: check.transaction, provider })
+ *   : await buildReceipt({ kind: 'non-accettazione', transaction: check.transaction, reasons: check.reasons, provider });
+ * ```
+ */
 export interface SubmissionCheck {
   /** True when every formal check passed: send the envelope and an accettazione. */
   accepted: boolean;
@@ -76,7 +117,15 @@ export interface SubmissionCheck {
   transaction: PecTransaction;
 }
 
-/** Default limit on size × recipients: 30 MiB. */
+/**
+ * Default limit on size × recipients: 30 MiB.
+ *
+ * @example
+ * ```ts
+ * DEFAULT_MAX_TRANSACTION_BYTES; // 31457280 (30 MiB): size × number of recipients
+ * checkSubmission(eml, { domain: 'pec.example.it', maxTransactionBytes: 2 * DEFAULT_MAX_TRANSACTION_BYTES });
+ * ```
+ */
 export const DEFAULT_MAX_TRANSACTION_BYTES = 30 * 1024 * 1024;
 
 const FORMS: readonly string[] = ['completa', 'breve', 'sintetica'];

@@ -65,7 +65,15 @@ function randomInt(random: RandomSource | undefined, below: number): number {
   return (((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) >>> 0) % below;
 }
 
-/** Options of {@link makeIdentificativo} and {@link makeReceiptMessageId}. */
+/**
+ * Options of {@link makeIdentificativo} and {@link makeReceiptMessageId}.
+ *
+ * @example
+ * ```ts
+ * const options: IdOptions = { domain: 'pec.example.it', at: new Date('2025-03-14T10:30:00Z') };
+ * makeIdentificativo(options); // 'opec….20250314113000.….@pec.example.it'
+ * ```
+ */
 export interface IdOptions {
   /** The provider mail domain after the `@`. */
   domain: string;

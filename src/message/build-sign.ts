@@ -17,7 +17,18 @@ import {
 } from '../mime/write.js';
 import { assertDomain } from './build-ids.js';
 
-/** A PEC provider (gestore) as a builder needs it. */
+/**
+ * A PEC provider (gestore) as a builder needs it.
+ *
+ * @example
+ * ```ts
+ * const provider: PecProvider = {
+ *   domain: 'pec.example.it',
+ *   name: 'ESEMPIO PEC S.p.A.',
+ *   signer: await importSigner({ certificate, privateKey, chain }),
+ * };
+ * ```
+ */
 export interface PecProvider {
   /** The provider's mail domain: messages come from `posta-certificata@<domain>`. */
   domain: string;
@@ -27,7 +38,15 @@ export interface PecProvider {
   signer: Signer;
 }
 
-/** Options every builder takes. */
+/**
+ * Options every builder takes.
+ *
+ * @example
+ * ```ts
+ * const options: BuildOptions = { provider, at: new Date('2025-03-14T10:30:00Z'), providerCompat: true };
+ * const envelope = await buildEnvelope({ transaction, ...options });
+ * ```
+ */
 export interface BuildOptions {
   /** The provider that emits the message. */
   provider: PecProvider;

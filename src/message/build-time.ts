@@ -5,7 +5,17 @@ import { describe } from '../bytes.js';
 import { invalidArgument } from '../errors.js';
 import { formatDate } from '../mime/write.js';
 
-/** One PEC event time, in every form a message writes it. */
+/**
+ * One PEC event time, in every form a message writes it.
+ *
+ * @example
+ * ```ts
+ * const t: ItalianTime = italianTime(new Date('2025-07-01T10:00:00Z'));
+ * t.zona; // '+0200'
+ * t.giorno; // '01/07/2025'
+ * t.ora; // '12:00:00'
+ * ```
+ */
 export interface ItalianTime {
   /** The instant, truncated to whole seconds (daticert, Date and signingTime have second precision). */
   instant: Date;

@@ -10,7 +10,15 @@ import { assertIdentificativo, unbracket } from './build-ids.js';
 import type { DeliveryForm } from './kinds.js';
 import { parsePec } from './parse.js';
 
-/** One recipient of a transaction (an SMTP RCPT TO). */
+/**
+ * One recipient of a transaction (an SMTP RCPT TO).
+ *
+ * @example
+ * ```ts
+ * const r: TransactionRecipient = { address: 'ufficio@pec.example.org', tipo: 'certificato', field: 'to' };
+ * deliveryFormFor(transaction, r.address); // 'completa', unless the sender asked otherwise
+ * ```
+ */
 export interface TransactionRecipient {
   /** The address (addr-spec). */
   address: string;
@@ -24,6 +32,13 @@ export interface TransactionRecipient {
  * A PEC transaction: the data every message of it repeats. Made by {@link checkSubmission} at the
  * access point, or read back from a received envelope by {@link transactionFromEnvelope} at the
  * recipient's provider. Plain data: it can be stored as JSON (with `postacert` as base64).
+ *
+ * @example
+ * ```ts
+ * const { transaction } = checkSubmission(eml, { domain: 'pec.example.it' });
+ * const stored = JSON.stringify({ ...transaction, postacert: btoa(String.fromCharCode(...transaction.postacert)) });
+ * transaction.identificativo; // 'opec….@pec.example.it'
+ * ```
  */
 export interface PecTransaction {
   /** The PEC msgid (no angle brackets): Message-ID of the envelope and of postacert.eml. */
@@ -132,7 +147,15 @@ export function deliveryFormFor(t: PecTransaction, recipient: string): DeliveryF
   return asked;
 }
 
-/** Options of {@link transactionFromEnvelope}. */
+/**
+ * Options of {@link transactionFromEnvelope}.
+ *
+ * @example
+ * ```ts
+ * const options: TransactionFromEnvelopeOptions = {};
+ * const tx = transactionFromEnvelope(envelopeBytes, options);
+ * ```
+ */
 export interface TransactionFromEnvelopeOptions {
   limits?: Partial<Limits>;
 }
@@ -148,7 +171,7 @@ export interface TransactionFromEnvelopeOptions {
  * @example
  * ```ts
  * const tx = transactionFromEnvelope(envelopeBytes);
- * const receipt = await buildReceipt({ kind: 'avvenuta-consegna', transaction: tx, recipient: tx.recipients[0].address, provider });
+ * const receipt = await buildReceipt({ kind: 'avvenuta-consegna', transaction: tx, recipient: tx.recipients[0]!.address, provider });
  * ```
  */
 export function transactionFromEnvelope(

@@ -32,10 +32,27 @@ import {
 import { type DeliveryForm, KINDS, type PecKind, postacertFor, subjectPrefixFor } from './kinds.js';
 import type { BreveHash } from './original.js';
 
-/** The kinds {@link buildReceipt} makes: every receipt and notice. */
+/**
+ * The kinds {@link buildReceipt} makes: every receipt and notice.
+ *
+ * @example
+ * ```ts
+ * const kind: ReceiptKind = 'avvenuta-consegna';
+ * const receipt = await buildReceipt({ kind, transaction, recipient: 'ufficio@pec.example.org', provider: provider2 });
+ * ```
+ */
 export type ReceiptKind = Exclude<PecKind, 'posta-certificata' | 'errore'>;
 
-/** A built PEC message and the identifiers and data it carries. */
+/**
+ * A built PEC message and the identifiers and data it carries.
+ *
+ * @example
+ * ```ts
+ * const built: BuiltPec = await buildEnvelope({ transaction, provider });
+ * built.messageId; // '<opec….@pec.example.it>'
+ * const bytesToSend = built.bytes; // CRLF, ready for SMTP
+ * ```
+ */
 export interface BuiltPec {
   /** The whole message, CRLF, ready for SMTP. */
   bytes: Bytes;
@@ -60,7 +77,15 @@ export interface BuiltPec {
   hashes: BreveHash[];
 }
 
-/** Input of {@link buildEnvelope}. */
+/**
+ * Input of {@link buildEnvelope}.
+ *
+ * @example
+ * ```ts
+ * const input: EnvelopeInput = { transaction, provider, providerCompat: true };
+ * const envelope = await buildEnvelope(input);
+ * ```
+ */
 export interface EnvelopeInput extends BuildOptions {
   /** The transaction (from `checkSubmission`). */
   transaction: PecTransaction;
@@ -68,7 +93,15 @@ export interface EnvelopeInput extends BuildOptions {
   limits?: Partial<Limits>;
 }
 
-/** Input of {@link buildReceipt}. */
+/**
+ * Input of {@link buildReceipt}.
+ *
+ * @example
+ * ```ts
+ * const input: ReceiptInput = { kind: 'errore-consegna', transaction, recipient: 'ufficio@pec.example.org', errore: 'no-dest', provider: provider2 };
+ * const notice = await buildReceipt(input);
+ * ```
+ */
 export interface ReceiptInput extends BuildOptions {
   kind: ReceiptKind;
   /** The transaction (from `checkSubmission`, or `transactionFromEnvelope` at the recipient's provider). */
@@ -101,7 +134,15 @@ export interface ReceiptInput extends BuildOptions {
   limits?: Partial<Limits>;
 }
 
-/** Input of {@link buildAnomaly}. */
+/**
+ * Input of {@link buildAnomaly}.
+ *
+ * @example
+ * ```ts
+ * const input: AnomalyInput = { received: bytes, provider: provider2, reason: 'firma non valida' };
+ * const anomaly = await buildAnomaly(input);
+ * ```
+ */
 export interface AnomalyInput extends BuildOptions {
   /** The received message, exactly as it arrived. */
   received: BytesInput;

@@ -1,7 +1,15 @@
 // The PEC message catalogue (RFC 6109 §3, spec §4) as one table: parsing, building and verifying
 // all read it, so a kind's subject prefix or headers are written down exactly once.
 
-/** The nine PEC kinds, by their wire tokens. */
+/**
+ * The nine PEC kinds, by their wire tokens.
+ *
+ * @example
+ * ```ts
+ * PEC_KINDS.length; // 9
+ * PEC_KINDS.includes('avvenuta-consegna'); // true
+ * ```
+ */
 export const PEC_KINDS = [
   'posta-certificata',
   'errore',
@@ -14,13 +22,33 @@ export const PEC_KINDS = [
   'rilevazione-virus',
 ] as const;
 
-/** A PEC kind (wire token). `errore` is the anomaly envelope (busta di anomalia). */
+/**
+ * A PEC kind (wire token). `errore` is the anomaly envelope (busta di anomalia).
+ *
+ * @example
+ * ```ts
+ * const kind = parsePec(bytes).kind;
+ * if (kind !== 'non-pec') {
+ *   const k: PecKind = kind;
+ *   console.log(KINDS[k].italian); // e.g. 'Ricevuta di accettazione'
+ * }
+ * ```
+ */
 export type PecKind = (typeof PEC_KINDS)[number];
 
 /** Whether a part must, may or must not be present. */
 export type Presence = 'required' | 'optional' | 'forbidden';
 
-/** Everything that differs between kinds. */
+/**
+ * Everything that differs between kinds.
+ *
+ * @example
+ * ```ts
+ * const spec: KindSpec = KINDS['non-accettazione'];
+ * spec.subjectPrefix; // 'AVVISO DI NON ACCETTAZIONE'
+ * spec.header; // { name: 'X-Ricevuta', value: 'non-accettazione' }
+ * ```
+ */
 export interface KindSpec {
   /** Italian name, as providers and the law call it. */
   readonly italian: string;
@@ -40,7 +68,7 @@ export interface KindSpec {
   readonly from: 'per-conto-di' | 'provider';
   /** daticert.xml presence. */
   readonly daticert: Presence;
-  /** postacert.eml presence (for avvenuta-consegna it depends on the form: see {@link postacertFor}). */
+  /** postacert.eml presence (for avvenuta-consegna it depends on the form: see `postacertFor`). */
   readonly postacert: Presence;
   /** Extra header every message of this kind carries (besides X-Riferimento-Message-ID). */
   readonly extraHeader?: 'X-Mittente';
@@ -71,7 +99,15 @@ const NONE = {
   erroreEsteso: 'forbidden',
 } as const;
 
-/** The catalogue. */
+/**
+ * The catalogue.
+ *
+ * @example
+ * ```ts
+ * KINDS['avvenuta-consegna'].italian; // 'Ricevuta di avvenuta consegna'
+ * KINDS['posta-certificata'].english; // 'Transport envelope'
+ * ```
+ */
 export const KINDS: Readonly<Record<PecKind, KindSpec>> = {
   'posta-certificata': {
     italian: 'Busta di trasporto',
@@ -213,10 +249,25 @@ export const KINDS: Readonly<Record<PecKind, KindSpec>> = {
   },
 };
 
-/** The three forms of a delivery receipt. */
+/**
+ * The three forms of a delivery receipt.
+ *
+ * @example
+ * ```ts
+ * DELIVERY_FORMS; // ['completa', 'breve', 'sintetica']
+ * ```
+ */
 export const DELIVERY_FORMS = ['completa', 'breve', 'sintetica'] as const;
 
-/** A delivery receipt form. */
+/**
+ * A delivery receipt form.
+ *
+ * @example
+ * ```ts
+ * const pec = parsePec(bytes);
+ * const form: DeliveryForm | null = pec.kind === 'avvenuta-consegna' ? pec.deliveryForm : null;
+ * ```
+ */
 export type DeliveryForm = (typeof DELIVERY_FORMS)[number];
 
 /** Whether postacert.eml belongs in a message of this kind and delivery form. */

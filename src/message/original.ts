@@ -7,7 +7,16 @@ import { base64DecodedLength } from '../mime/base64.js';
 import { type MimeEntity, walk } from '../mime/read.js';
 import { decodeTransfer } from '../mime/transfer.js';
 
-/** One attachment of the original message, read from its exact MIME part. */
+/**
+ * One attachment of the original message, read from its exact MIME part.
+ *
+ * @example
+ * ```ts
+ * for (const a of parsePec(bytes).original?.attachments ?? []) {
+ *   console.log(a.filename, a.contentType, a.size, a.damaged ? '(damaged)' : '');
+ * }
+ * ```
+ */
 export interface Attachment {
   /** File name (RFC 2231 / 2047 decoded), or null for an unnamed attachment. */
   filename: string | null;
@@ -23,7 +32,15 @@ export interface Attachment {
   entity: MimeEntity;
 }
 
-/** The original message (postacert.eml) of an envelope or a completa/breve receipt. */
+/**
+ * The original message (postacert.eml) of an envelope or a completa/breve receipt.
+ *
+ * @example
+ * ```ts
+ * const o: OriginalMessage | null = parsePec(bytes).original;
+ * console.log(o?.subject, o?.from, o?.xRiferimentoMessageId, o?.attachments.length);
+ * ```
+ */
 export interface OriginalMessage {
   /** Exact bytes of the message as embedded (inside the signed content when signed). */
   raw: Bytes;
@@ -54,7 +71,15 @@ export interface OriginalMessage {
   parse(): Promise<import('postal-mime').Email>;
 }
 
-/** The decoded bytes of an attachment. */
+/**
+ * The decoded bytes of an attachment.
+ *
+ * @example
+ * ```ts
+ * const pdf = parsePec(bytes).original?.attachments.find((a) => a.filename === 'fattura.pdf');
+ * const data = pdf ? attachmentContent(pdf, DEFAULT_LIMITS) : null; // decoded bytes
+ * ```
+ */
 export function attachmentContent(a: Attachment, limits: Limits): Bytes {
   return decodeTransfer(a.entity.body, a.entity.transferEncoding, limits, !a.damaged);
 }
@@ -114,7 +139,15 @@ export function originalFrom(entity: MimeEntity, limits: Limits): OriginalMessag
   };
 }
 
-/** One `<name>.hash` entry of a breve receipt. */
+/**
+ * One `<name>.hash` entry of a breve receipt.
+ *
+ * @example
+ * ```ts
+ * const pec = parsePec(receiptBytes);
+ * if (pec.kind === 'avvenuta-consegna') for (const h of pec.hashes) console.log(h.filename, h.sha1);
+ * ```
+ */
 export interface BreveHash {
   /** The original attachment's file name (the `.hash` suffix removed). */
   filename: string;

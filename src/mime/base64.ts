@@ -1,5 +1,5 @@
 // Base64 (RFC 2045 §6.8): tolerant decoding of mail bodies, 76-column encoding for output.
-import type { Bytes } from '../bytes.js';
+import { type Bytes, latin1 } from '../bytes.js';
 import { PecError } from '../errors.js';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
@@ -12,6 +12,20 @@ function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a;
 }
 
+// Four-character groups decode through pre-shifted tables: one OR of four lookups gives the 24
+// bits, or a negative number when any character is outside the alphabet (padding, whitespace).
+const D0 = new Int32Array(256).fill(-1);
+const D1 = new Int32Array(256).fill(-1);
+const D2 = new Int32Array(256).fill(-1);
+const D3 = new Int32Array(256).fill(-1);
+for (let i = 0; i < ALPHABET.length; i++) {
+  const c = ALPHABET.charCodeAt(i);
+  D0[c] = i << 18;
+  D1[c] = i << 12;
+  D2[c] = i << 6;
+  D3[c] = i;
+}
+
 /**
  * Decodes base64 text, ignoring whitespace and any line length.
  * With `strict` (the default) any other character outside the alphabet, data after padding or a
@@ -19,16 +33,37 @@ function isSpace(c: number): boolean {
  * something that merely looks like DER.
  */
 export function decodeBase64(text: Uint8Array, strict = true): Bytes {
-  const out = new Uint8Array(Math.floor((text.length * 3) / 4) + 3);
+  const len = text.length;
+  const out = new Uint8Array(Math.floor((len * 3) / 4) + 3);
   let o = 0;
   let acc = 0;
   let n = 0;
   let pad = 0;
-  for (let i = 0; i < text.length; i++) {
+  let i = 0;
+  while (i < len) {
+    // Fast path: whole groups of four alphabet characters (a 76-column line is 19 of them).
+    if (n === 0 && pad === 0) {
+      const stop = len - 3;
+      while (i < stop) {
+        const v = D0[text[i]!]! | D1[text[i + 1]!]! | D2[text[i + 2]!]! | D3[text[i + 3]!]!;
+        if (v < 0) break;
+        out[o] = v >> 16;
+        out[o + 1] = v >> 8;
+        out[o + 2] = v;
+        o += 3;
+        i += 4;
+      }
+      if (i >= len) break;
+    }
+    // One character at a time: line breaks, padding, stray characters, the tail.
     const c = text[i]!;
-    if (isSpace(c)) continue;
+    if (isSpace(c)) {
+      i++;
+      continue;
+    }
     if (c === 0x3d) {
       pad++;
+      i++;
       continue;
     }
     const v = DECODE[c]!;
@@ -42,10 +77,14 @@ export function decodeBase64(text: Uint8Array, strict = true): Bytes {
           { offset: i },
         );
       }
-      if (v < 0) continue;
+      if (v < 0) {
+        i++;
+        continue;
+      }
     }
     acc = (acc << 6) | v;
     n++;
+    i++;
     if (n === 4) {
       out[o++] = (acc >> 16) & 0xff;
       out[o++] = (acc >> 8) & 0xff;
@@ -66,22 +105,63 @@ export function decodeBase64(text: Uint8Array, strict = true): Bytes {
   return out.slice(0, o);
 }
 
+// PAIRS[x] is 1 when both bytes of the 16-bit value x are alphabet characters (either byte order,
+// so platform endianness does not matter). Built on first use of a large input: 64 KiB.
+let PAIRS: Uint8Array | undefined;
+function pairs(): Uint8Array {
+  if (!PAIRS) {
+    PAIRS = new Uint8Array(65536);
+    for (let a = 0; a < 64; a++) {
+      for (let b = 0; b < 64; b++) PAIRS[ALPHABET.charCodeAt(a) | (ALPHABET.charCodeAt(b) << 8)] = 1;
+    }
+  }
+  return PAIRS;
+}
+
 /**
  * The decoded length of base64 text without decoding it, or -1 when the text is not valid
  * base64 (a character outside the alphabet, data after padding, a dangling character).
  * Lets a parser report an attachment's size without allocating its content.
  */
 export function base64DecodedLength(text: Uint8Array): number {
+  const len = text.length;
   let n = 0;
   let pad = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
+  // One character; false when the text cannot be base64.
+  const step = (c: number): boolean => {
     if (c === 0x3d) pad++;
     else if (DECODE[c]! >= 0) {
-      if (pad > 0) return -1;
+      if (pad > 0) return false;
       n++;
-    } else if (!isSpace(c)) return -1;
+    } else if (!isSpace(c)) return false;
+    return true;
+  };
+  let i = 0;
+  if (len >= 64) {
+    // Four characters at a time: two table lookups tell whether all four are in the alphabet.
+    const table = pairs();
+    const head = (4 - (text.byteOffset & 3)) & 3;
+    for (; i < head; i++) if (!step(text[i]!)) return -1;
+    const words = (len - head) >> 2;
+    const w32 = new Int32Array(text.buffer, text.byteOffset + head, words);
+    let k = 0;
+    while (k < words) {
+      const from = k;
+      let w = 0;
+      while (k < words && (table[(w = w32[k]!) & 0xffff]! & table[w >>> 16]!) === 1) k++;
+      if (k > from) {
+        if (pad > 0) return -1;
+        n += 4 * (k - from);
+      }
+      if (k < words) {
+        const p = head + 4 * k;
+        if (!step(text[p]!) || !step(text[p + 1]!) || !step(text[p + 2]!) || !step(text[p + 3]!)) return -1;
+        k++;
+      }
+    }
+    i = head + 4 * words;
   }
+  for (; i < len; i++) if (!step(text[i]!)) return -1;
   if (n % 4 === 1 || pad > 2) return -1;
   return Math.floor((n * 3) / 4);
 }
@@ -94,6 +174,25 @@ export function encodeBase64Lines(data: Uint8Array, lineLength = 76): Bytes {
   const out = new Uint8Array(chars + lines * 2);
   let o = 0;
   let col = 0;
+  let i = 0;
+  const whole = data.length - 2;
+  if (lineLength % 4 === 0) {
+    // Lines hold whole groups: a line break can only come after a group.
+    for (; i < whole; i += 3) {
+      const v = (data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!;
+      out[o] = ENCODE[v >> 18]!;
+      out[o + 1] = ENCODE[(v >> 12) & 63]!;
+      out[o + 2] = ENCODE[(v >> 6) & 63]!;
+      out[o + 3] = ENCODE[v & 63]!;
+      o += 4;
+      col += 4;
+      if (col === lineLength) {
+        out[o++] = 0x0d;
+        out[o++] = 0x0a;
+        col = 0;
+      }
+    }
+  }
   const put = (c: number): void => {
     out[o++] = c;
     if (++col === lineLength) {
@@ -102,8 +201,7 @@ export function encodeBase64Lines(data: Uint8Array, lineLength = 76): Bytes {
       col = 0;
     }
   };
-  let i = 0;
-  for (; i + 2 < data.length; i += 3) {
+  for (; i < whole; i += 3) {
     const v = (data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!;
     put(ENCODE[v >> 18]!);
     put(ENCODE[(v >> 12) & 63]!);
@@ -127,11 +225,6 @@ export function encodeBase64Lines(data: Uint8Array, lineLength = 76): Bytes {
 
 /** Base64 on one line, no line breaks (for encoded-words and PEM bodies before wrapping). */
 export function encodeBase64(data: Uint8Array): string {
-  const lines = encodeBase64Lines(data, 1 << 30);
-  let s = '';
-  for (let i = 0; i < lines.length; i++) {
-    const c = lines[i]!;
-    if (c !== 0x0d && c !== 0x0a) s += String.fromCharCode(c);
-  }
-  return s;
+  const line = encodeBase64Lines(data, 1 << 30);
+  return latin1(line, 0, Math.max(0, line.length - 2)); // one line: only the final CRLF to drop
 }

@@ -11,7 +11,7 @@ import { encodeWords } from './encode-words.js';
  *
  * @example
  * ```ts
- * const params: ParamInput = { charset: 'utf-8', name: maybeName };
+ * const params: ParamInput = { charset: 'utf-8', name: 'fattura n° 42.pdf' };
  * ```
  */
 export type ParamInput = Readonly<Record<string, string | undefined>>;

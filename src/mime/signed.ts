@@ -1,12 +1,18 @@
 // multipart/signed (RFC 1847, RFC 5751 §3.4.3): cut out the exact signed bytes and the signature.
 // Delimiters are searched from the end: the signature part is small, the signed part may be 30 MB.
-import { ascii, type Bytes, indexOf, lastIndexOf } from '../bytes.js';
+import { ascii, type Bytes } from '../bytes.js';
 import { PecError } from '../errors.js';
 import { enforce, type Limits } from '../limits.js';
 import { decodeBase64 } from './base64.js';
 import { type Headers, parseHeaderBlock, splitHeaderBody } from './headers.js';
 import { type ContentType, parseContentType } from './params.js';
-import { lineEnd, splitMultipart } from './read.js';
+import {
+  indexOfAtLineStart,
+  lastIndexOfAtLineStart,
+  lineEnd,
+  splitMultipart,
+  usableBoundary,
+} from './read.js';
 
 /** The S/MIME signature protocols PEC providers use. */
 export const SIGNATURE_PROTOCOLS = ['application/pkcs7-signature', 'application/x-pkcs7-signature'] as const;
@@ -75,15 +81,18 @@ export function splitSigned(b: Bytes, limits: Limits, start = 0, end = b.length)
   }
   const boundary = contentType.params.get('boundary');
   if (!boundary) throw new PecError('MIME_MALFORMED', 'multipart/signed without a boundary parameter');
+  if (!usableBoundary(boundary))
+    throw new PecError('MIME_MALFORMED', 'multipart/signed boundary contains a line break', { boundary });
   const bodyStart = split.bodyStart;
   const dash = ascii(`--${boundary}`);
 
-  // First delimiter: forward from the body start (it follows a short preamble).
+  // First delimiter: forward from the body start (it follows a short preamble). The searches
+  // compare at line starts only, so they stay linear on hostile boundaries (see read.ts).
   let first = -1;
   for (let i = bodyStart; i < end; ) {
-    const hit = indexOf(b, dash, i, end);
+    const hit = indexOfAtLineStart(b, dash, i, end, bodyStart);
     if (hit === -1) break;
-    if ((hit === bodyStart || b[hit - 1] === 0x0a) && isDelimiterLine(b, hit + dash.length, end, false)) {
+    if (isDelimiterLine(b, hit + dash.length, end, false)) {
       first = hit;
       break;
     }
@@ -98,9 +107,9 @@ export function splitSigned(b: Bytes, limits: Limits, start = 0, end = b.length)
   // Close delimiter and the delimiter before it: backwards from the end.
   let close = -1;
   for (let from = end - dash.length; from >= signedStart; ) {
-    const hit = lastIndexOf(b, dash, from);
+    const hit = lastIndexOfAtLineStart(b, dash, from, signedStart, end);
     if (hit < signedStart) break;
-    if (b[hit - 1] === 0x0a && isDelimiterLine(b, hit + dash.length, end, true)) {
+    if (isDelimiterLine(b, hit + dash.length, end, true)) {
       close = hit;
       break;
     }
@@ -109,9 +118,9 @@ export function splitSigned(b: Bytes, limits: Limits, start = 0, end = b.length)
   let second = -1;
   const searchEnd = close === -1 ? end - dash.length : close - 1;
   for (let from = searchEnd; from >= signedStart; ) {
-    const hit = lastIndexOf(b, dash, from);
+    const hit = lastIndexOfAtLineStart(b, dash, from, signedStart, end);
     if (hit < signedStart) break;
-    if (b[hit - 1] === 0x0a && isDelimiterLine(b, hit + dash.length, end, false)) {
+    if (isDelimiterLine(b, hit + dash.length, end, false)) {
       second = hit;
       break;
     }
@@ -172,9 +181,10 @@ export function countSignedParts(
   b: Bytes,
   parts: SignedParts,
   maxParts: number,
-): { count: number; closed: boolean } {
+): { count: number; closed: boolean; firstEnd: number } {
   const split = splitMultipart(b, parts.bodyStart, b.length, parts.boundary, maxParts);
-  return { count: split.parts.length, closed: split.closed };
+  // Where a forward reader (OpenSSL, mail clients) ends the first part; -1 when there is none.
+  return { count: split.parts.length, closed: split.closed, firstEnd: split.parts[0]?.end ?? -1 };
 }
 
 function isDelimiterLine(b: Uint8Array, k: number, end: number, close: boolean): boolean {

@@ -43,7 +43,7 @@ export interface MultipartSignedInput {
  * @example
  * ```ts
  * const signedEntity = writeEntity(body);
- * const der = await signDetached(signedEntity); // CMS over exactly these bytes
+ * const der = await signDetached(signedEntity, signer); // CMS over exactly these bytes
  * const eml = writeMultipartSigned({
  *   signedEntity, signature: der, protocol: 'application/pkcs7-signature', micalg: 'sha-256',
  *   outerHeaders: [['From', formatAddress('posta-certificata@pec.example.it')]],

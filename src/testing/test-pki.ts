@@ -35,7 +35,17 @@ interface Entity {
   ski: Uint8Array;
 }
 
-/** A provider identity issued by the test PKI. */
+/**
+ * A provider identity issued by the test PKI.
+ *
+ * @example
+ * ```ts
+ * const pki = await createTestPki();
+ * const p: TestProvider = await pki.provider('pec.example.it');
+ * p.signer.email; // 'posta-certificata@pec.example.it'
+ * const envelope = await buildEnvelope({ transaction, provider: p });
+ * ```
+ */
 export interface TestProvider {
   domain: string;
   /** The gestore-emittente name written into daticert. */
@@ -44,7 +54,15 @@ export interface TestProvider {
   certificatePem: string;
 }
 
-/** An in-memory test PKI. */
+/**
+ * An in-memory test PKI.
+ *
+ * @example
+ * ```ts
+ * const pki: TestPki = await createTestPki({ at: new Date('2025-03-14T10:30:00Z') });
+ * const report = await verifyPec(bytes, { trust: [pki.rootPem] });
+ * ```
+ */
 export interface TestPki {
   /** The root certificate (PEM): what a verifier must trust (ca.pem). */
   rootPem: string;
@@ -91,7 +109,15 @@ function policies(oid: string): pkijs.CertificatePolicies {
   });
 }
 
-/** Options of {@link createTestPki}. */
+/**
+ * Options of {@link createTestPki}.
+ *
+ * @example
+ * ```ts
+ * const options: TestPkiOptions = { at: new Date('2019-01-01T00:00:00Z') }; // certificates covering an old date
+ * const pki = await createTestPki(options);
+ * ```
+ */
 export interface TestPkiOptions {
   /** The instant the certificates must cover (e.g. the transaction time). Default: `now`. */
   at?: Date;

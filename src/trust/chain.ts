@@ -704,9 +704,8 @@ function isCrl(v: unknown): v is pkijs.CertificateRevocationList {
  * `limits.maxCertificates` certificates are given.
  * @example
  * ```ts
- * import { loadTrustAnchors, validateChain } from 'pec-kit';
  * const r = await validateChain({
- *   signer, certificates: cmsCertificates, anchors: loadTrustAnchors(),
+ *   signer, certificates, anchors: loadTrustAnchors(),
  *   at: signingTime, expectedEmail: 'posta-certificata@pec.aruba.it',
  * });
  * if (!r.trusted) console.log(r.issues.filter((i) => i.severity === 'error'));

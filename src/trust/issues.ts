@@ -7,7 +7,6 @@
  *
  * @example
  * ```ts
- * import { CHAIN_ISSUES } from 'pec-kit';
  * console.log(CHAIN_ISSUES.CHAIN_REVOKED);
  * ```
  */
@@ -75,7 +74,6 @@ export type ChainIssueSeverity = 'error' | 'warning' | 'info';
  *
  * @example
  * ```ts
- * import { CHAIN_ISSUE_SEVERITY } from 'pec-kit';
  * CHAIN_ISSUE_SEVERITY.CHAIN_WEAK_KEY; // 'warning'
  * ```
  */

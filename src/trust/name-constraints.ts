@@ -114,7 +114,7 @@ function rdnEqual(a: NameAttribute[], b: NameAttribute[]): boolean {
  *
  * @example
  * ```ts
- * directoryNameMatches(nameRdns(leaf.subject), nameRdns(constraintName)); // C=IT,O=Aruba… ⊂ C=IT,O=Aruba…,CN=…
+ * directoryNameMatches(nameRdns(leaf.subject), nameRdns(issuer.subject)); // C=IT,O=Aruba… ⊂ C=IT,O=Aruba…,CN=…
  * ```
  */
 export function directoryNameMatches(name: NameAttribute[][], constraint: NameAttribute[][]): boolean {
@@ -157,7 +157,7 @@ const ipString = (b: Uint8Array): string => (b.length === 4 ? [...b].join('.') :
  *
  * @example
  * ```ts
- * nameConstraintViolations(leaf, agidCa1); // [] or ['e-mail x@evil.example is outside the permitted subtrees']
+ * nameConstraintViolations(leaf, issuer); // [] or ['e-mail x@evil.example is outside the permitted subtrees']
  * ```
  */
 export function nameConstraintViolations(cert: pkijs.Certificate, ca: pkijs.Certificate): string[] {

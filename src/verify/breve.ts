@@ -10,7 +10,15 @@ import type { MimeEntity } from '../mime/read.js';
 import { readMimeWith, walk } from '../mime/read.js';
 import { decodeTransfer } from '../mime/transfer.js';
 
-/** Which bytes a matching hash was computed over. */
+/**
+ * Which bytes a matching hash was computed over.
+ *
+ * @example
+ * ```ts
+ * const r = await verifyBreveHashes(receiptBytes, sentMessageBytes);
+ * const readings: (HashReading | null)[] = r.entries.map((e) => e.reading); // e.g. ['decoded']
+ * ```
+ */
 export type HashReading =
   | 'decoded'
   | 'encoded'
@@ -19,7 +27,15 @@ export type HashReading =
   | 'encoded-no-final-eol'
   | 'entity';
 
-/** The verdict on one attachment. */
+/**
+ * The verdict on one attachment.
+ *
+ * @example
+ * ```ts
+ * const { entries } = await verifyBreveHashes(receiptBytes, sentMessageBytes);
+ * const differing: BreveEntry[] = entries.filter((e) => e.status === 'differ');
+ * ```
+ */
 export interface BreveEntry {
   /** The attachment's file name. */
   filename: string;
@@ -35,7 +51,15 @@ export interface BreveEntry {
   actual: string | null;
 }
 
-/** The result of {@link verifyBreveHashes}. */
+/**
+ * The result of {@link verifyBreveHashes}.
+ *
+ * @example
+ * ```ts
+ * const report: BreveReport = await verifyBreveHashes(receiptBytes, sentMessageBytes);
+ * if (!report.ok) console.log(report.entries.filter((e) => e.status !== 'match'));
+ * ```
+ */
 export interface BreveReport {
   /** True when every hash of the receipt matches and no named part of the original is left out. */
   ok: boolean;

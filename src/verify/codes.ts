@@ -28,7 +28,7 @@ function rows(
  *
  * @example
  * ```ts
- * ISSUE_CODES.SIGNATURE_DIGEST_MISMATCH.severity; // 'error'
+ * ISSUE_CODES.SIGNATURE_DIGEST_MISMATCH?.severity; // 'error'
  * ```
  */
 export const ISSUE_CODES: Readonly<Record<string, IssueCodeInfo>> = Object.freeze(

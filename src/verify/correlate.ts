@@ -8,7 +8,16 @@ import type { Limits } from '../limits.js';
 import type { DeliveryForm, PecKind } from '../message/kinds.js';
 import { type PecMessage, parsePec } from '../message/parse.js';
 
-/** One message that proves a step, by its position in the input. */
+/**
+ * One message that proves a step, by its position in the input.
+ *
+ * @example
+ * ```ts
+ * const c = correlate(sentBytes, messages);
+ * const e: Evidence | null = c.accepted;
+ * if (e) console.log(`accepted by ${e.gestore} at ${e.at} (message #${e.index})`);
+ * ```
+ */
 export interface Evidence {
   /** Index of the message in the `messages` argument. */
   index: number;
@@ -19,7 +28,15 @@ export interface Evidence {
   gestore: string;
 }
 
-/** Status of one recipient. */
+/**
+ * Status of one recipient.
+ *
+ * @example
+ * ```ts
+ * const c = correlate(sentBytes, messages);
+ * const pending = c.recipients.filter((r) => r.status === ('sent' satisfies RecipientStatus));
+ * ```
+ */
 export type RecipientStatus =
   | 'sent'
   | 'taken-in-charge'
@@ -29,7 +46,17 @@ export type RecipientStatus =
   | 'timed-out'
   | 'virus';
 
-/** Everything known about one recipient. */
+/**
+ * Everything known about one recipient.
+ *
+ * @example
+ * ```ts
+ * for (const r of correlate(sentBytes, messages).recipients satisfies RecipientState[]) {
+ *   if (r.delivered) console.log(r.address, 'delivered at', r.delivered.at, r.delivered.form);
+ *   else if (r.failed) console.log(r.address, 'failed:', r.failed.errore);
+ * }
+ * ```
+ */
 export interface RecipientState {
   address: string;
   /** certificato / esterno, from the acceptance (or envelope) daticert. */
@@ -42,7 +69,16 @@ export interface RecipientState {
   timeouts: (Evidence & { hours: 12 | 24; erroreEsteso: string | null })[];
 }
 
-/** The result of {@link correlate}. */
+/**
+ * The result of {@link correlate}.
+ *
+ * @example
+ * ```ts
+ * const c: Correlation = correlate(sentBytes, messages);
+ * c.acceptance; // 'accepted'
+ * c.unmatched; // indexes of messages about other transactions
+ * ```
+ */
 export interface Correlation {
   /** The client Message-ID of the sent message. */
   msgid: string;

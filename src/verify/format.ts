@@ -2,7 +2,15 @@
 // certified what and when, then every finding worth reading.
 import type { VerificationReport } from './verify.js';
 
-/** Languages {@link formatReport} speaks. */
+/**
+ * Languages {@link formatReport} speaks.
+ *
+ * @example
+ * ```ts
+ * const language: ReportLanguage = 'it';
+ * console.log(formatReport(await verifyPec(bytes), language));
+ * ```
+ */
 export type ReportLanguage = 'it' | 'en';
 
 const TEXT = {

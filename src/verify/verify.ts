@@ -23,7 +23,15 @@ import {
 import { validateChain } from '../trust/chain.js';
 import { VERIFY_ISSUES, type VerifyIssueCode } from './issues.js';
 
-/** Options of {@link verifyPec}. */
+/**
+ * Options of {@link verifyPec}.
+ *
+ * @example
+ * ```ts
+ * const options: VerifyOptions = { trust: [caPem], crls: [crlPem], at: 'now' };
+ * const report = await verifyPec(bytes, options);
+ * ```
+ */
 export interface VerifyOptions {
   /** Trust anchors (PEM, possibly several blocks, or DER). Default: AgID CA1 and DigitPA CA1. */
   trust?: readonly PkiInput[];
@@ -39,7 +47,15 @@ export interface VerifyOptions {
   limits?: Partial<Limits>;
 }
 
-/** The signature block of a {@link VerificationReport}. */
+/**
+ * The signature block of a {@link VerificationReport}.
+ *
+ * @example
+ * ```ts
+ * const s: SignatureReport = (await verifyPec(bytes)).signature;
+ * if (s.intact) console.log(`signed by ${s.signer?.email} at ${s.signingTime} with ${s.digestAlgorithm}`);
+ * ```
+ */
 export interface SignatureReport {
   /** A signature part is there. */
   present: boolean;
@@ -52,7 +68,15 @@ export interface SignatureReport {
   signer: { subject: string; email: string | null; issuer: string; serialNumber: string } | null;
 }
 
-/** The chain block of a {@link VerificationReport}. */
+/**
+ * The chain block of a {@link VerificationReport}.
+ *
+ * @example
+ * ```ts
+ * const c: ChainReport = (await verifyPec(bytes)).chain;
+ * if (c.trusted) console.log(`chains to ${c.anchor} at ${c.at} (${c.atSource}); valid today: ${c.validNow}`);
+ * ```
+ */
 export interface ChainReport {
   /** The signer chains to a trust anchor at `at`; null when not judged. */
   trusted: boolean | null;
@@ -68,10 +92,27 @@ export interface ChainReport {
   validNow: boolean | null;
 }
 
-/** Named checks and their outcome. */
+/**
+ * Named checks and their outcome.
+ *
+ * @example
+ * ```ts
+ * const { checks } = await verifyPec(bytes);
+ * const failed = Object.entries(checks).filter(([, o]) => o === ('fail' satisfies CheckOutcome));
+ * ```
+ */
 export type CheckOutcome = 'pass' | 'fail' | 'warn' | 'skip';
 
-/** What {@link verifyPec} found. Serialises to the CLI's JSON as it is. */
+/**
+ * What {@link verifyPec} found. Serialises to the CLI's JSON as it is.
+ *
+ * @example
+ * ```ts
+ * const report: VerificationReport = await verifyPec(bytes);
+ * console.log(report.valid, report.kind, report.checks.signature, report.issues.length);
+ * JSON.stringify(report); // the CLI's --json object, without the file name
+ * ```
+ */
 export interface VerificationReport {
   /** Signature intact AND chain trusted at the check instant AND no error-severity issue. */
   valid: boolean;
@@ -171,8 +212,11 @@ async function verifyParsed(pec: PecMessage, p: Prepared): Promise<VerificationR
         });
       } catch (e) {
         if (!isPecError(e) || e.code === 'INVALID_ARGUMENT') throw e;
+        // A limit (maxCertificates) keeps its own code, as when parsePec stops on a limit.
         issues.push(
-          issue('SIGNATURE_UNREADABLE', `the signature is not a usable CMS SignedData: ${e.message}`),
+          e.code === 'LIMIT_EXCEEDED'
+            ? { code: e.code, severity: 'error', message: e.message }
+            : issue('SIGNATURE_UNREADABLE', `the signature is not a usable CMS SignedData: ${e.message}`),
         );
       }
     }
@@ -346,7 +390,7 @@ async function verifyParsed(pec: PecMessage, p: Prepared): Promise<VerificationR
  * @example
  * ```ts
  * const verify = createVerifier({ trust: [caPem], at: 'now' });
- * for (const file of files) console.log((await verify(file)).valid);
+ * for (const bytes of messages) console.log((await verify(bytes)).valid);
  * ```
  */
 export function createVerifier(

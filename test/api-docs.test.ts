@@ -1,0 +1,50 @@
+// The API reference and the guides build and link: `npm run docs` (TypeDoc over src/index.ts, typedoc.json)
+// succeeds with no broken {@link}, and the guides' relative links resolve.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from './helpers/browser.js';
+
+/** Guides other work is still writing: a missing one is reported loudly, not failed. */
+const PENDING = new Set(['docs/hostile-input.md', 'docs/performance.md']);
+
+describe('documentation', () => {
+  it('npm run docs (TypeDoc) generates the API reference with no broken link', () => {
+    const out = mkdtempSync(join(tmpdir(), 'pec-kit-typedoc-'));
+    try {
+      const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/typedoc/bin/typedoc'), '--out', out], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+      });
+      const log = `${r.stdout}${r.stderr}`;
+      expect(r.status, log).toBe(0);
+      expect(existsSync(join(out, 'index.html'))).toBe(true);
+      for (const name of ['parsePec', 'verifyPec', 'createVerifier', 'buildEnvelope'])
+        expect(existsSync(join(out, 'functions', `${name}.html`)), name).toBe(true);
+      expect(log.split('\n').filter((l) => /Failed to resolve link|\[error\]/.test(l))).toEqual([]);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+
+  it.each(['docs/index.md', 'docs/package.md', 'docs/bundle.md', 'README.md'])(
+    '%s: relative links resolve',
+    (doc) => {
+      const text = readFileSync(join(ROOT, doc), 'utf8');
+      const missing: string[] = [];
+      for (const m of text.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)) {
+        const target = m[1]!;
+        if (/^[a-z]+:/.test(target)) continue;
+        const path = join(dirname(join(ROOT, doc)), target);
+        const rel = path.slice(ROOT.length + 1);
+        if (existsSync(path)) continue;
+        if (PENDING.has(rel)) console.warn(`*** ${doc} links to ${rel}, which is not written yet ***`);
+        else missing.push(rel);
+      }
+      expect(missing).toEqual([]);
+    },
+  );
+});

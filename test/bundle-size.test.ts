@@ -1,0 +1,19 @@
+// The browser bundle budget (scripts/bundle-size.mjs): fails when the eager bundle of the whole
+// library or of a verify-only import is over its limit, and keeps docs/bundle.md current.
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import { ROOT } from './helpers/browser.js';
+
+it('the browser bundles are within budget (docs/bundle.md)', () => {
+  const r = spawnSync(process.execPath, [join(ROOT, 'scripts/bundle-size.mjs')], { encoding: 'utf8' });
+  console.log(r.stdout.trim());
+  if (r.stderr.trim()) console.warn(r.stderr.trim());
+  expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
+  expect(r.stdout).toMatch(/whole library, eager: [\d.]+ KB gzip/);
+  expect(r.stdout).toMatch(/verify-only import, eager: [\d.]+ KB gzip/);
+  const doc = readFileSync(join(ROOT, 'docs/bundle.md'), 'utf8');
+  // postal-mime stays out of the eager bundle.
+  expect(doc).toMatch(/\| postal-mime-….js \| [\d.]+ KB \| [\d.]+ KB \| on first use \|/);
+});
