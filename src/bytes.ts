@@ -12,7 +12,14 @@ import { invalidArgument } from './errors.js';
  */
 export type BytesInput = Uint8Array | ArrayBuffer | string;
 
-/** A Uint8Array backed by a plain ArrayBuffer (what WebCrypto accepts under TS >= 5.7). */
+/**
+ * A Uint8Array backed by a plain ArrayBuffer (what WebCrypto accepts under TS >= 5.7).
+ *
+ * @example
+ * ```ts
+ * const b: Bytes = new Uint8Array(16);
+ * ```
+ */
 export type Bytes = Uint8Array<ArrayBuffer>;
 
 const latin1Decoder = new TextDecoder('latin1');

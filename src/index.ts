@@ -1,12 +1,21 @@
-// pec-kit: build, parse and verify Italian certified e-mail (PEC). The public surface.
-
-export type { BytesInput } from './bytes.js';
+// pec-kit: build, parse and verify Italian certified e-mail (PEC). The public surface: the
+// functions, and every type that appears in their signatures, so callers can name them.
+export type { Bytes, BytesInput } from './bytes.js';
 export type { DigestName } from './cms/oids.js';
 export { type SignOptions, signDetached } from './cms/sign.js';
+export type { KeyMaterial } from './cms/signer.js';
 export { importSigner, type Signer, type SignerInput } from './cms/signer.js';
+export type { SignatureFailure, VerifyDetachedOptions } from './cms/verify.js';
 export { type CmsVerification, verifyDetached } from './cms/verify.js';
-export type { Daticert, DaticertInput, Destinatario, ParsedDaticert } from './daticert/index.js';
-export { buildDaticert, parseDaticert } from './daticert/index.js';
+export type {
+  Daticert,
+  DaticertInput,
+  DaticertWarning,
+  Destinatario,
+  ParseDaticertOptions,
+  ParsedDaticert,
+} from './daticert/index.js';
+export { buildDaticert, DaticertSchema, parseDaticert } from './daticert/index.js';
 export { ERROR_CODES, isPecError, PecError, type PecErrorCode, PecTypeError } from './errors.js';
 export type { Issue, Severity } from './issues.js';
 export { DEFAULT_LIMITS, type Limits } from './limits.js';
@@ -40,6 +49,7 @@ export {
   type TransactionRecipient,
   transactionFromEnvelope,
 } from './message/build-transaction.js';
+export type { Presence } from './message/kinds.js';
 export {
   DELIVERY_FORMS,
   type DeliveryForm,
@@ -65,6 +75,10 @@ export {
   type ReceiptMessage,
   type SignatureParts,
 } from './message/parse.js';
+export { type HeaderField, Headers } from './mime/headers.js';
+export type { ContentType, ParsedValue } from './mime/params.js';
+export type { MimeDefect, MimeEntity } from './mime/read.js';
+export type { RandomSource } from './mime/write-random.js';
 export { createTestPki, type TestPki, type TestPkiOptions, type TestProvider } from './testing/test-pki.js';
 export {
   DEFAULT_TRUST_ANCHOR_INFO,
@@ -72,8 +86,11 @@ export {
   type PkiInput,
   type TrustAnchorInfo,
 } from './trust/index.js';
+export type { BreveOptions } from './verify/breve.js';
 export { type BreveEntry, type BreveReport, type HashReading, verifyBreveHashes } from './verify/breve.js';
+export type { IssueCodeInfo } from './verify/codes.js';
 export { ISSUE_CODES } from './verify/codes.js';
+export type { CorrelateOptions } from './verify/correlate.js';
 export {
   type Correlation,
   correlate,

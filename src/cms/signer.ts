@@ -8,7 +8,14 @@ import { pemDer } from '../pem.js';
 import { certificateEmails, parseCertificates } from '../trust/certificates.js';
 import { DIGEST_BY_NAME, type DigestName, OID } from './oids.js';
 
-/** Certificate or key material: PEM text, PEM bytes or DER bytes. */
+/**
+ * Certificate or key material: PEM text, PEM bytes or DER bytes.
+ *
+ * @example
+ * ```ts
+ * const cert: KeyMaterial = '-----BEGIN CERTIFICATE-----\n…';
+ * ```
+ */
 export type KeyMaterial = string | Uint8Array | ArrayBuffer;
 
 /**

@@ -8,7 +8,14 @@ import { type Limits, resolveLimits } from '../limits.js';
 import { DIGESTS, type DigestName, OID } from './oids.js';
 import { type SignerView, signerView } from './view.js';
 
-/** Why a signature is not intact. */
+/**
+ * Why a signature is not intact.
+ *
+ * @example
+ * ```ts
+ * const why: SignatureFailure | null = (await verifyDetached(signedBytes, der)).failure;
+ * ```
+ */
 export type SignatureFailure =
   | 'SIGNATURE_DIGEST_MISMATCH'
   | 'SIGNATURE_INVALID'
@@ -54,7 +61,14 @@ export interface CmsVerification {
   signerCount: number;
 }
 
-/** Options of {@link verifyDetached}. */
+/**
+ * Options of {@link verifyDetached}.
+ *
+ * @example
+ * ```ts
+ * const options: VerifyDetachedOptions = { crypto: globalThis.crypto };
+ * ```
+ */
 export interface VerifyDetachedOptions {
   /** WebCrypto implementation (default `globalThis.crypto`). */
   crypto?: Crypto;

@@ -18,7 +18,14 @@ import {
 import { isXmlBlank, trimXml } from './xml-text.js';
 import { parseXmlTree, type XmlElement } from './xml-tree.js';
 
-/** Options for {@link parseDaticert}. */
+/**
+ * Options for {@link parseDaticert}.
+ *
+ * @example
+ * ```ts
+ * const options: ParseDaticertOptions = { limits: { maxDaticertBytes: 64 * 1024 } };
+ * ```
+ */
 export interface ParseDaticertOptions {
   /** Overrides of the default limits; only `maxDaticertBytes` is used here. */
   limits?: Partial<Limits> | undefined;

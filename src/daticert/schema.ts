@@ -92,6 +92,11 @@ const Data = z
 /**
  * The daticert.xml contents (spec §5), one field per DTD element, camelCased.
  * Absent optional elements are `null` (or `[]` for `ricezione`); `dataUtc` is the instant of `data`.
+ *
+ * @example
+ * ```ts
+ * const ok = DaticertSchema.safeParse(JSON.parse(text)).success;
+ * ```
  */
 export const DaticertSchema = z
   .strictObject({

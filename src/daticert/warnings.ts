@@ -34,7 +34,14 @@ export const DATICERT_ENCODING_UNKNOWN = 'DATICERT_ENCODING_UNKNOWN' satisfies D
 export const DATICERT_ENCODING_INVALID = 'DATICERT_ENCODING_INVALID' satisfies DaticertWarningCode;
 export const DATICERT_ENCODING_MISMATCH = 'DATICERT_ENCODING_MISMATCH' satisfies DaticertWarningCode;
 
-/** One recovered problem in a daticert.xml. */
+/**
+ * One recovered problem in a daticert.xml.
+ *
+ * @example
+ * ```ts
+ * const warnings: DaticertWarning[] = parseDaticert(xml).warnings;
+ * ```
+ */
 export interface DaticertWarning {
   code: DaticertWarningCode;
   message: string;

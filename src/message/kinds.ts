@@ -36,7 +36,14 @@ export const PEC_KINDS = [
  */
 export type PecKind = (typeof PEC_KINDS)[number];
 
-/** Whether a part must, may or must not be present. */
+/**
+ * Whether a part must, may or must not be present.
+ *
+ * @example
+ * ```ts
+ * const p: Presence = KINDS['accettazione'].postacert; // 'forbidden'
+ * ```
+ */
 export type Presence = 'required' | 'optional' | 'forbidden';
 
 /**

@@ -4,7 +4,14 @@ import { latin1 } from '../bytes.js';
 import { enforce, type Limits } from '../limits.js';
 import { decodeEncodedWords } from './encoded-words.js';
 
-/** One header field as it appeared. */
+/**
+ * One header field as it appeared.
+ *
+ * @example
+ * ```ts
+ * const first: HeaderField | undefined = parsePec(bytes).rawHeaders.field('Received');
+ * ```
+ */
 export interface HeaderField {
   /** The name as written (case kept). */
   readonly name: string;
@@ -14,7 +21,14 @@ export interface HeaderField {
   readonly value: string;
 }
 
-/** An ordered, case-insensitive list of header fields. */
+/**
+ * An ordered, case-insensitive list of header fields.
+ *
+ * @example
+ * ```ts
+ * const tipo = parsePec(bytes).rawHeaders.get('X-TipoRicevuta'); // any spelling of the name
+ * ```
+ */
 export class Headers {
   readonly fields: readonly HeaderField[];
   readonly #index = new Map<string, HeaderField[]>();

@@ -2,7 +2,14 @@
 // tokens and quoted strings, RFC 2231 continuations and charsets.
 import { decodeCharset, decodeEncodedWords } from './encoded-words.js';
 
-/** A parsed `type/subtype; a=b` or `disposition; a=b` value. */
+/**
+ * A parsed `type/subtype; a=b` or `disposition; a=b` value.
+ *
+ * @example
+ * ```ts
+ * const disposition: ParsedValue | undefined = parsePec(bytes).original?.attachments[0]?.entity.disposition;
+ * ```
+ */
 export interface ParsedValue {
   /** The lower-cased main value (`multipart/signed`, `attachment`). */
   value: string;
@@ -113,7 +120,14 @@ export function parseParams(input: string): ParsedValue {
   return { value: main.toLowerCase(), params };
 }
 
-/** A parsed Content-Type with the RFC 2045 default (`text/plain; charset=us-ascii`). */
+/**
+ * A parsed Content-Type with the RFC 2045 default (`text/plain; charset=us-ascii`).
+ *
+ * @example
+ * ```ts
+ * const ct: ContentType | undefined = parsePec(bytes).original?.entity.contentType;
+ * ```
+ */
 export interface ContentType extends ParsedValue {
   type: string;
   subtype: string;

@@ -8,7 +8,14 @@ import { type Headers, parseHeaderBlock, splitHeaderBody } from './headers.js';
 import { type ContentType, type ParsedValue, parseContentType, parseParams } from './params.js';
 import { decodeTransfer } from './transfer.js';
 
-/** One MIME entity: headers plus body, as exact sub-ranges of the input (no copies). */
+/**
+ * One MIME entity: headers plus body, as exact sub-ranges of the input (no copies).
+ *
+ * @example
+ * ```ts
+ * const entity: MimeEntity | undefined = parsePec(bytes).original?.entity;
+ * ```
+ */
 export interface MimeEntity {
   /** The whole entity: header block, empty line and body. */
   readonly raw: Bytes;
@@ -34,7 +41,14 @@ export interface MimeEntity {
   readonly defects: readonly MimeDefect[];
 }
 
-/** A structural problem that did not stop reading. */
+/**
+ * A structural problem that did not stop reading.
+ *
+ * @example
+ * ```ts
+ * const defects: readonly MimeDefect[] = parsePec(bytes).original?.entity.defects ?? [];
+ * ```
+ */
 export interface MimeDefect {
   code: 'MIME_NO_HEADER_END' | 'MIME_NO_CLOSE_DELIMITER' | 'MIME_NO_BOUNDARY' | 'MIME_NO_PARTS';
   message: string;

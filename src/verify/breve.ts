@@ -66,7 +66,14 @@ export interface BreveReport {
   entries: BreveEntry[];
 }
 
-/** Options of {@link verifyBreveHashes}. */
+/**
+ * Options of {@link verifyBreveHashes}.
+ *
+ * @example
+ * ```ts
+ * const options: BreveOptions = { limits: { maxMessageBytes: 100 * 1024 * 1024 } };
+ * ```
+ */
 export interface BreveOptions {
   crypto?: Crypto;
   limits?: Partial<Limits>;

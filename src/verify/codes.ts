@@ -5,7 +5,14 @@ import { MESSAGE_ISSUES, type Severity } from '../issues.js';
 import { CHAIN_ISSUE_SEVERITY, CHAIN_ISSUES } from '../trust/issues.js';
 import { VERIFY_ISSUES } from './issues.js';
 
-/** One row of the issue-code table. */
+/**
+ * One row of the issue-code table.
+ *
+ * @example
+ * ```ts
+ * const info: IssueCodeInfo | undefined = ISSUE_CODES.SIGNATURE_SHA1;
+ * ```
+ */
 export interface IssueCodeInfo {
   severity: Severity;
   description: string;

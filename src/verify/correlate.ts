@@ -95,7 +95,14 @@ export interface Correlation {
   unmatched: number[];
 }
 
-/** Options of {@link correlate}. */
+/**
+ * Options of {@link correlate}.
+ *
+ * @example
+ * ```ts
+ * const options: CorrelateOptions = { limits: { maxMessageBytes: 64 * 1024 * 1024 } };
+ * ```
+ */
 export interface CorrelateOptions {
   limits?: Partial<Limits>;
 }
