@@ -4,7 +4,7 @@
 import { ERROR_CODES } from '../src/errors.js';
 import { ISSUE_CODES } from '../src/verify/codes.js';
 
-const escape = (s: string) => s.replace(/\|/g, '\\|');
+const escapeCell = (s: string) => s.replace(/\|/g, '\\|');
 
 export function renderIssueCodes(): string {
   const lines = [
@@ -18,7 +18,7 @@ export function renderIssueCodes(): string {
     '',
     '| code | meaning |',
     '| --- | --- |',
-    ...Object.entries(ERROR_CODES).map(([code, meaning]) => `| \`${code}\` | ${escape(meaning)} |`),
+    ...Object.entries(ERROR_CODES).map(([code, meaning]) => `| \`${code}\` | ${escapeCell(meaning)} |`),
     '',
     '## Issues (`report.issues[].code`)',
     '',
@@ -33,7 +33,8 @@ export function renderIssueCodes(): string {
   for (const [source, title] of sources) {
     lines.push('', `### ${title}`, '', '| code | severity | meaning |', '| --- | --- | --- |');
     for (const [code, info] of Object.entries(ISSUE_CODES)) {
-      if (info.source === source) lines.push(`| \`${code}\` | ${info.severity} | ${escape(info.description)} |`);
+      if (info.source === source)
+        lines.push(`| \`${code}\` | ${info.severity} | ${escapeCell(info.description)} |`);
     }
   }
   lines.push(

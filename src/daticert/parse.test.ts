@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isPecError } from '../errors.js';
 import {
-  buildDaticert,
   DATICERT_CONTROL_CHARS,
   DATICERT_DUPLICATE_ELEMENT,
   DATICERT_ELEMENT_ORDER,
