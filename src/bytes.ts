@@ -205,40 +205,69 @@ export function scanLines(b: Uint8Array): LineScan {
 
 /** True when the bytes contain a LF not preceded by CR (or a CR not followed by LF). */
 export function hasBareLineBreaks(b: Uint8Array): boolean {
-  if (b.length < WORDWISE) {
-    for (let i = b.indexOf(0x0a); i !== -1; i = b.indexOf(0x0a, i + 1)) {
-      if (i === 0 || b[i - 1] !== 0x0d) return true;
-    }
-    for (let i = b.indexOf(0x0d); i !== -1; i = b.indexOf(0x0d, i + 1)) {
-      if (b[i + 1] !== 0x0a) return true;
+  const n = b.length;
+  // The first bare line break ends the search (LF-stored files have one on their first line).
+  const bare = (from: number, to: number): boolean => {
+    for (let k = from; k < to; k++) {
+      const c = b[k];
+      if (c === 0x0a ? k === 0 || b[k - 1] !== 0x0d : c === 0x0d && b[k + 1] !== 0x0a) return true;
     }
     return false;
-  }
-  return scanLines(b).bare;
+  };
+  if (n < WORDWISE) return bare(0, n);
+  const head = (4 - (b.byteOffset & 3)) & 3;
+  if (bare(0, head)) return true;
+  const words = (n - head) >> 2;
+  const w32 = new Int32Array(b.buffer, b.byteOffset + head, words);
+  for (let k = nextSpecialWord(w32, 0, words); k < words; k = nextSpecialWord(w32, k + 1, words))
+    if (bare(head + 4 * k, head + 4 * k + 4)) return true;
+  return bare(head + 4 * words, n);
+}
+
+/** Copies `b[from, to)` to `out` at `o`; short runs byte by byte (cheaper than a view and a native copy). */
+function copyRun(b: Uint8Array, from: number, to: number, out: Uint8Array, o: number): number {
+  if (to - from > 32) out.set(b.subarray(from, to), o);
+  else for (let i = from; i < to; i++) out[o + i - from] = b[i]!;
+  return o + to - from;
 }
 
 /** Canonical line endings: every bare LF or bare CR becomes CRLF. Idempotent. */
 export function toCRLF(b: Uint8Array): Bytes {
   if (!hasBareLineBreaks(b)) return b as Bytes;
-  // Worst case doubles; count first to allocate once.
+  // Count first to allocate once; then copy the runs between line breaks whole, finding the
+  // breaks with native searches, instead of looking at every byte twice.
   let extra = 0;
-  for (let i = 0; i < b.length; i++) {
-    const c = b[i];
-    if (c === 0x0a && (i === 0 || b[i - 1] !== 0x0d)) extra++;
-    else if (c === 0x0d && b[i + 1] !== 0x0a) extra++;
-  }
+  for (let i = b.indexOf(0x0a); i !== -1; i = b.indexOf(0x0a, i + 1))
+    if (i === 0 || b[i - 1] !== 0x0d) extra++;
+  for (let i = b.indexOf(0x0d); i !== -1; i = b.indexOf(0x0d, i + 1)) if (b[i + 1] !== 0x0a) extra++;
   const out = new Uint8Array(b.length + extra);
   let o = 0;
-  for (let i = 0; i < b.length; i++) {
-    const c = b[i]!;
-    if (c === 0x0a && (i === 0 || b[i - 1] !== 0x0d)) {
+  let from = 0; // start of the bytes not copied yet
+  let lf = b.indexOf(0x0a);
+  let cr = b.indexOf(0x0d);
+  while (lf !== -1 || cr !== -1) {
+    if (cr !== -1 && (lf === -1 || cr < lf)) {
+      if (b[cr + 1] === 0x0a) {
+        // CRLF: already canonical, copied with the run.
+        lf = b.indexOf(0x0a, cr + 2);
+        cr = b.indexOf(0x0d, cr + 2);
+        continue;
+      }
+      // Bare CR: copy through it, add the LF.
+      o = copyRun(b, from, cr + 1, out, o);
+      out[o++] = 0x0a;
+      from = cr + 1;
+      cr = b.indexOf(0x0d, cr + 1);
+    } else {
+      // Bare LF (a LF after a CR was skipped with its CR): copy up to it, add CR LF.
+      o = copyRun(b, from, lf, out, o);
       out[o++] = 0x0d;
       out[o++] = 0x0a;
-    } else if (c === 0x0d && b[i + 1] !== 0x0a) {
-      out[o++] = 0x0d;
-      out[o++] = 0x0a;
-    } else out[o++] = c;
+      from = lf + 1;
+      lf = b.indexOf(0x0a, lf + 1);
+    }
   }
+  copyRun(b, from, b.length, out, o);
   return out;
 }
 
@@ -247,6 +276,17 @@ export function toHex(b: Uint8Array): string {
   let s = '';
   for (let i = 0; i < b.length; i++) s += b[i]!.toString(16).padStart(2, '0');
   return s;
+}
+
+/**
+ * A cheap 32-bit key for DER objects that end in a signature (certificates, CRLs): FNV-1a over the
+ * length and the last 64 bytes, which are random-looking signature bytes. Not collision-proof: a
+ * cache keyed by it must confirm a hit with {@link equalBytes}.
+ */
+export function tailHash(b: Uint8Array): number {
+  let h = Math.imul(0x811c9dc5 ^ b.length, 0x01000193);
+  for (let i = Math.max(0, b.length - 64); i < b.length; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
+  return h >>> 0;
 }
 
 /** Byte equality. */

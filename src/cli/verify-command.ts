@@ -1,5 +1,6 @@
 // `pec-kit verify`: the CI command. Exit 0 when every message is valid, 1 when any is not,
 // 2 on usage or read errors. One process for any number of files.
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { createVerifier, type VerificationReport } from '../verify/verify.js';
@@ -90,7 +91,8 @@ export async function verifyCommand(args: string[], io: Io): Promise<number> {
   const bar = progressBar(io.stderr, targets.length, !values.json);
   const reports: FileReport[] = new Array(targets.length);
   let next = 0;
-  // A small pool: WebCrypto work overlaps with file reads; order of output stays the input order.
+  // A small pool: the WebCrypto jobs of one file (thread pool) overlap with parsing the next ones;
+  // the output keeps the input order.
   const worker = async (): Promise<void> => {
     while (next < targets.length) {
       const i = next++;
@@ -105,7 +107,9 @@ export async function verifyCommand(args: string[], io: Io): Promise<number> {
         };
       } else {
         try {
-          const bytes = new Uint8Array(await readFile(t.file));
+          // Sync on purpose: fs/promises readFile costs ~0.15 ms of CPU per file (four thread-pool
+          // round trips); the run is CPU-bound, so overlapping reads gains nothing.
+          const bytes = new Uint8Array(readFileSync(t.file));
           reports[i] = { file: t.file, ...(await verify(bytes)) };
         } catch (e) {
           const message = (e as Error).message;

@@ -3,9 +3,10 @@
 // their DER, since a batch of receipts repeats a handful of provider certificates.
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { type Bytes, equalBytes, latin1 } from '../bytes.js';
+import { type Bytes, equalBytes, latin1, tailHash } from '../bytes.js';
 import { PecError } from '../errors.js';
 import type { Limits } from '../limits.js';
+import { knownCertificate } from '../trust/certificates.js';
 import { children, oid, readTlv, type Tlv, time } from './der.js';
 import { OID } from './oids.js';
 import { decodeExtensions, embeddedCertificates, findSignerCertificate, parseSignedData } from './parse.js';
@@ -38,19 +39,10 @@ interface CachedCert {
 const CERT_CACHE_SIZE = 512;
 const certCache = new Map<number, CachedCert>();
 
-/**
- * A cheap cache key for a certificate: FNV-1a over its length and last 64 bytes, which lie in its
- * signature value (random-looking bytes). A hit is confirmed byte for byte, so a collision costs a
- * decode, never a wrong certificate. Much cheaper than a string of the whole DER as the key.
- */
-function certKey(der: Uint8Array): number {
-  let h = Math.imul(0x811c9dc5 ^ der.length, 0x01000193);
-  for (let i = Math.max(0, der.length - 64); i < der.length; i++) h = Math.imul(h ^ der[i]!, 0x01000193);
-  return h >>> 0;
-}
-
+// Keyed by a hash of the DER's tail (its signature bytes), a hit confirmed byte for byte: much
+// cheaper than a string of the whole DER as the key.
 function certificateFrom(der: Uint8Array): CachedCert | null {
-  const key = certKey(der);
+  const key = tailHash(der);
   const hit = certCache.get(key);
   if (hit && equalBytes(hit.der, der)) {
     // Refresh recency (Map keeps insertion order: the oldest entry is evicted first).
@@ -68,11 +60,15 @@ function certificateFrom(der: Uint8Array): CachedCert | null {
   const issuer = fields[off + 2];
   if (serial?.tag !== 0x02 || !issuer || issuer.tag !== 0x30) return null;
   const own = der.slice();
-  let cert: pkijs.Certificate;
-  try {
-    cert = pkijs.Certificate.fromBER(own);
-  } catch {
-    return null;
+  // A trust anchor carried in the CMS (AgID CA1 is in most PEC signatures) is the anchor's own
+  // object: its extensions (60-odd name constraints, ~50 ms in pkijs) are decoded once per process.
+  let cert = knownCertificate(own);
+  if (!cert) {
+    try {
+      cert = pkijs.Certificate.fromBER(own);
+    } catch {
+      return null;
+    }
   }
   // Hostile extension values throw from pkijs' lazy getter: decline, and let the general path
   // report the CMS as malformed (see decodeExtensions).
@@ -213,12 +209,30 @@ function fastView(der: Bytes, limits: Limits): SignerView | null {
 }
 
 function attributeValue(info: pkijs.SignerInfo, type: string): unknown {
-  return info.signedAttrs?.attributes.find((a) => a.type === type)?.values[0];
+  // pkijs leaves `values` undefined when an attribute's SET does not decode (found by fuzzing).
+  return info.signedAttrs?.attributes.find((a) => a.type === type)?.values?.[0];
 }
 
 /** The general path: any BER pkijs accepts. */
 function pkijsView(der: Bytes, limits: Limits): SignerView {
   const sd = parseSignedData(der, limits);
+  try {
+    return readPkijsView(sd);
+  } catch (e) {
+    // pkijs objects decoded from hostile BER can lack fields their types promise: whatever is
+    // missing, the CMS is malformed, never a TypeError out of verifyPec.
+    throw new PecError(
+      'CMS_MALFORMED',
+      `the CMS SignedData cannot be read: ${(e as Error).message}`,
+      undefined,
+      {
+        cause: e,
+      },
+    );
+  }
+}
+
+function readPkijsView(sd: pkijs.SignedData): SignerView {
   const info = sd.signerInfos[0]!;
   const md = attributeValue(info, OID.messageDigest);
   const ct = attributeValue(info, OID.contentType);

@@ -26,6 +26,16 @@ for (let i = 0; i < ALPHABET.length; i++) {
   D3[c] = i;
 }
 
+function invalidAt(c: number, v: number, offset: number): PecError {
+  return new PecError(
+    'BASE64_INVALID',
+    v < 0
+      ? `invalid base64 character 0x${c.toString(16)} at offset ${offset}`
+      : `base64 data after padding at offset ${offset}`,
+    { offset },
+  );
+}
+
 /**
  * Decodes base64 text, ignoring whitespace and any line length.
  * With `strict` (the default) any other character outside the alphabet, data after padding or a
@@ -56,36 +66,19 @@ export function decodeBase64(text: Uint8Array, strict = true): Bytes {
       if (i >= len) break;
     }
     // One character at a time: line breaks, padding, stray characters, the tail.
-    const c = text[i]!;
-    if (isSpace(c)) {
-      i++;
-      continue;
-    }
+    const c = text[i++]!;
+    if (isSpace(c)) continue;
     if (c === 0x3d) {
       pad++;
-      i++;
       continue;
     }
     const v = DECODE[c]!;
     if (v < 0 || pad > 0) {
-      if (strict) {
-        throw new PecError(
-          'BASE64_INVALID',
-          v < 0
-            ? `invalid base64 character 0x${c.toString(16)} at offset ${i}`
-            : `base64 data after padding at offset ${i}`,
-          { offset: i },
-        );
-      }
-      if (v < 0) {
-        i++;
-        continue;
-      }
+      if (strict) throw invalidAt(c, v, i - 1);
+      if (v < 0) continue;
     }
     acc = (acc << 6) | v;
-    n++;
-    i++;
-    if (n === 4) {
+    if (++n === 4) {
       out[o++] = (acc >> 16) & 0xff;
       out[o++] = (acc >> 8) & 0xff;
       out[o++] = acc & 0xff;
@@ -118,6 +111,15 @@ function pairs(): Uint8Array {
   return PAIRS;
 }
 
+/** Index of the first word from `k` that is not four alphabet characters, or `words`. */
+function alphabetRun(w32: Int32Array, k: number, words: number, table: Uint8Array): number {
+  for (; k < words; k++) {
+    const w = w32[k]!;
+    if ((table[w & 0xffff]! & table[w >>> 16]!) !== 1) return k;
+  }
+  return words;
+}
+
 /**
  * The decoded length of base64 text without decoding it, or -1 when the text is not valid
  * base64 (a character outside the alphabet, data after padding, a dangling character).
@@ -147,8 +149,7 @@ export function base64DecodedLength(text: Uint8Array): number {
     let k = 0;
     while (k < words) {
       const from = k;
-      let w = 0;
-      while (k < words && (table[(w = w32[k]!) & 0xffff]! & table[w >>> 16]!) === 1) k++;
+      k = alphabetRun(w32, k, words, table);
       if (k > from) {
         if (pad > 0) return -1;
         n += 4 * (k - from);

@@ -2,7 +2,7 @@
 // need (names as RFC 4514 strings, e-mail addresses, fingerprints, validity, key size).
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { type Bytes, type BytesInput, describe, toHex } from '../bytes.js';
+import { type Bytes, type BytesInput, describe, equalBytes, tailHash, toHex } from '../bytes.js';
 import { resolveCrypto } from '../crypto.js';
 import { invalidArgument, PecError } from '../errors.js';
 import { pemArmor, pemDer } from '../pem.js';
@@ -54,9 +54,31 @@ function decodeDer<T extends object>(der: Bytes, what: string, make: (schema: as
  * ```
  */
 export function parseCertificates(input: PkiInput): pkijs.Certificate[] {
-  return pemDer(input, CERT_LABELS, 'certificate').map((der) =>
-    decodeDer(der, 'certificate', (schema) => new pkijs.Certificate({ schema })),
-  );
+  return pemDer(input, CERT_LABELS, 'certificate').map((der) => {
+    const cert = decodeDer(der, 'certificate', (schema) => new pkijs.Certificate({ schema }));
+    remember(der, cert);
+    return cert;
+  });
+}
+
+// The last certificates parsed here (trust anchors, signer chains), by DER. The CMS reader
+// (cms/view.ts) reuses them for the same DER, so a CA that is both a trust anchor and carried in
+// every signature is one object, and its extensions are decoded once (pkijs needs ~50 ms for the
+// 60-odd name constraints of AgID CA1). pkijs objects are never modified once parsed.
+const KNOWN_MAX = 64;
+const known = new Map<number, { der: Bytes; cert: pkijs.Certificate }>();
+
+function remember(der: Bytes, cert: pkijs.Certificate): void {
+  const key = tailHash(der);
+  known.delete(key);
+  known.set(key, { der: originalDer.get(cert) ?? der.slice(), cert });
+  if (known.size > KNOWN_MAX) known.delete(known.keys().next().value!);
+}
+
+/** A certificate parsed by {@link parseCertificates} from exactly these DER bytes, if any is known. */
+export function knownCertificate(der: Uint8Array): pkijs.Certificate | undefined {
+  const hit = known.get(tailHash(der));
+  return hit && equalBytes(hit.der, der) ? hit.cert : undefined;
 }
 
 /**

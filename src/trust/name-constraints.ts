@@ -148,6 +148,9 @@ function group(subtrees: pkijs.GeneralSubtree[] | undefined): Subtrees {
   return g;
 }
 
+// The grouped subtrees of each parsed NameConstraints (a CA's 60-odd subtrees are read once).
+const groupedMemo = new WeakMap<pkijs.NameConstraints, { permitted: Subtrees; excluded: Subtrees }>();
+
 const ipString = (b: Uint8Array): string => (b.length === 4 ? [...b].join('.') : toHex(b));
 
 /**
@@ -163,8 +166,12 @@ const ipString = (b: Uint8Array): string => (b.length === 4 ? [...b].join('.') :
 export function nameConstraintViolations(cert: pkijs.Certificate, ca: pkijs.Certificate): string[] {
   const nc = findExtension(ca, EXT.nameConstraints)?.parsedValue;
   if (!(nc instanceof pkijs.NameConstraints)) return [];
-  const permitted = group(nc.permittedSubtrees);
-  const excluded = group(nc.excludedSubtrees);
+  let grouped = groupedMemo.get(nc);
+  if (!grouped) {
+    grouped = { permitted: group(nc.permittedSubtrees), excluded: group(nc.excludedSubtrees) };
+    groupedMemo.set(nc, grouped);
+  }
+  const { permitted, excluded } = grouped;
   const names = namesOf(cert);
   const out: string[] = [];
   const check = <T, C>(
