@@ -84,30 +84,43 @@ export function attachmentContent(a: Attachment, limits: Limits): Bytes {
   return decodeTransfer(a.entity.body, a.entity.transferEncoding, limits, !a.damaged);
 }
 
+// Size and damage are computed on first read: verifying a 20 MB envelope must not pay for a scan
+// of its attachments that nobody looks at (JSON.stringify still sees both: they are enumerable).
+function lazyAttachment(part: MimeEntity, disposition: string | null, limits: Limits): Attachment {
+  let facts: { size: number; damaged: boolean } | undefined;
+  const measure = (): { size: number; damaged: boolean } => {
+    if (facts) return facts;
+    if (part.transferEncoding === 'base64') {
+      // Count, don't decode: listing a 20 MB attachment must not allocate 20 MB.
+      const size = base64DecodedLength(part.body);
+      facts =
+        size >= 0
+          ? { size, damaged: false }
+          : { size: decodeTransfer(part.body, 'base64', limits, false).length, damaged: true };
+    } else facts = { size: decodeTransfer(part.body, part.transferEncoding, limits).length, damaged: false };
+    return facts;
+  };
+  return {
+    filename: part.filename ?? null,
+    contentType: part.contentType.value,
+    disposition,
+    get size() {
+      return measure().size;
+    },
+    get damaged() {
+      return measure().damaged;
+    },
+    entity: part,
+  };
+}
+
 function attachmentsOf(root: MimeEntity, limits: Limits): Attachment[] {
   const out: Attachment[] = [];
   for (const part of walk(root, false)) {
     if (part === root || part.contentType.type === 'multipart') continue;
     const disposition = part.disposition?.value ?? null;
     if (!part.filename && disposition !== 'attachment') continue;
-    let damaged = false;
-    let size: number;
-    if (part.transferEncoding === 'base64') {
-      // Count, don't decode: a 20 MB attachment must not cost a 20 MB allocation to list it.
-      size = base64DecodedLength(part.body);
-      if (size < 0) {
-        damaged = true;
-        size = decodeTransfer(part.body, part.transferEncoding, limits, false).length;
-      }
-    } else size = decodeTransfer(part.body, part.transferEncoding, limits).length;
-    out.push({
-      filename: part.filename ?? null,
-      contentType: part.contentType.value,
-      disposition,
-      size,
-      damaged,
-      entity: part,
-    });
+    out.push(lazyAttachment(part, disposition, limits));
   }
   return out;
 }
