@@ -566,7 +566,8 @@ function parseAt(b: Bytes, limits: Limits, level: number): PecMessage {
       ),
     );
   }
-  const nested = original ? findNestedIn(original, limits, level) : [];
+  // Unsigned content was already searched as a whole (see `wrapped`): do not read it again.
+  const nested = wrapped ?? (original ? findNestedIn(original, limits, level) : []);
   for (const n of nested)
     issues.push(issue('NESTED_PEC', `the original message is itself a PEC message (${n.kind})`));
   const common = { ...base, nested, daticert, text, original };
