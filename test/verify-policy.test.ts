@@ -224,3 +224,22 @@ describe('verifyPec: headers, line endings and wrapping on built messages', () =
     expect(formatReport(bad, 'en')).toContain('[error] CHAIN_BAD_EKU');
   });
 });
+
+describe('verifyPec never throws on a message', () => {
+  it('an unexpected failure inside a check becomes an INTERNAL_ERROR issue, not an exception', async () => {
+    const bytes = await acceptanceSignedBy('provider', Y2025);
+    const broken = {
+      getRandomValues: globalThis.crypto.getRandomValues.bind(globalThis.crypto),
+      subtle: new Proxy(globalThis.crypto.subtle, {
+        get(target, key) {
+          if (key === 'digest') return () => Promise.reject(new Error('engine failure'));
+          const v = Reflect.get(target, key);
+          return typeof v === 'function' ? v.bind(target) : v;
+        },
+      }),
+    } as unknown as Crypto;
+    const r = await verifyPec(bytes, { trust: [ROOT], crypto: broken });
+    expect(r.valid).toBe(false);
+    expect(r.issues.find((i) => i.code === 'INTERNAL_ERROR')?.message).toContain('engine failure');
+  });
+});

@@ -23,6 +23,10 @@ export const VERIFY_ISSUES = {
     'warning',
     'The daticert time and the signing time are more than 15 minutes apart.',
   ],
+  INTERNAL_ERROR: [
+    'error',
+    'An unexpected failure inside pec-kit while checking the message (a bug: please report it); the message is not valid.',
+  ],
   NESTED_VERDICT: ['info', 'The verdict on a PEC message wrapped inside this one.'],
 } as const satisfies Record<string, readonly [Severity, string]>;
 

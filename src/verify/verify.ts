@@ -423,30 +423,54 @@ async function verifyPrepared(raw: BytesInput, p: Prepared): Promise<Verificatio
   try {
     pec = parsePec(bytes, { limits: p.limits });
   } catch (e) {
-    if (!isPecError(e) || e.code === 'INVALID_ARGUMENT') throw e;
+    if (isPecError(e) && e.code === 'INVALID_ARGUMENT') throw e;
+    // The message could not be read at all (a limit, or a pec-kit bug): a report, not a throw.
+    const issue = isPecError(e)
+      ? { code: e.code, severity: 'error' as const, message: e.message }
+      : vIssue(
+          'INTERNAL_ERROR',
+          `unexpected failure while reading the message: ${(e as Error)?.message ?? String(e)}`,
+        );
+    return { ...emptyReport('non-pec'), issues: [issue] };
+  }
+  try {
+    return await verifyParsed(pec, p);
+  } catch (e) {
+    // Verification never throws on message content (DESIGN principle 5). A failure that escapes the
+    // checks above is a pec-kit bug: report it as an error issue instead of crashing a batch.
+    if (isPecError(e) && e.code === 'INVALID_ARGUMENT') throw e;
     return {
-      valid: false,
-      kind: 'non-pec',
-      signature: {
-        present: false,
-        intact: null,
-        digestAlgorithm: null,
-        signingTime: null,
-        canonicalized: false,
-        signer: null,
-      },
-      chain: { trusted: null, at: null, atSource: null, anchor: null, path: [], validNow: null },
-      checks: {
-        signature: 'skip',
-        chain: 'skip',
-        signer: 'skip',
-        daticert: 'skip',
-        headers: 'skip',
-        postacert: 'skip',
-      },
-      issues: [{ code: e.code, severity: 'error', message: e.message }],
-      nested: [],
+      ...emptyReport(pec.kind),
+      issues: [
+        ...pec.issues,
+        vIssue('INTERNAL_ERROR', `unexpected failure while verifying: ${(e as Error)?.message ?? String(e)}`),
+      ],
     };
   }
-  return verifyParsed(pec, p);
+}
+
+function emptyReport(kind: VerificationReport['kind']): VerificationReport {
+  return {
+    valid: false,
+    kind,
+    signature: {
+      present: false,
+      intact: null,
+      digestAlgorithm: null,
+      signingTime: null,
+      canonicalized: false,
+      signer: null,
+    },
+    chain: { trusted: null, at: null, atSource: null, anchor: null, path: [], validNow: null },
+    checks: {
+      signature: 'skip',
+      chain: 'skip',
+      signer: 'skip',
+      daticert: 'skip',
+      headers: 'skip',
+      postacert: 'skip',
+    },
+    issues: [],
+    nested: [],
+  };
 }
