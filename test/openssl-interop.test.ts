@@ -25,6 +25,7 @@ import { verifyDetached } from '../src/cms/verify.js';
 import { resolveLimits } from '../src/limits.js';
 import { signatureDer, splitSigned } from '../src/mime/signed.js';
 import { writeEntity, writeMultipartSigned } from '../src/mime/write.js';
+import { seeded } from './helpers/random.js';
 
 type Bytes = Uint8Array<ArrayBuffer>;
 type Protocol = 'application/pkcs7-signature' | 'application/x-pkcs7-signature';
@@ -61,18 +62,6 @@ function tamper(b: Uint8Array, offset: number): Bytes {
   const out = b.slice() as Bytes;
   out[offset] = out[offset] === 0x41 ? 0x42 : 0x41;
   return out;
-}
-
-/** mulberry32: a tiny seeded PRNG, so the "random" tamper positions are the same on every run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 // ---------------------------------------------------------------------------------------------

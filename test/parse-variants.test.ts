@@ -9,6 +9,7 @@ import { buildAnomaly, buildEnvelope, buildReceipt } from '../src/message/build.
 import { checkSubmission } from '../src/message/build-checks.js';
 import { parsePec } from '../src/message/parse.js';
 import { providerA, providerB, transaction, WINTER } from './helpers/build.js';
+import { DATICERT_FIELDS } from './helpers/corpus.js';
 
 const latin1 = (b: Uint8Array) => new TextDecoder('latin1').decode(b);
 const bytes = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
@@ -114,23 +115,7 @@ describe('pec-kit inspect --json', () => {
         expect.arrayContaining(['file', 'kind', 'headers', 'daticert', 'original', 'issues']),
       );
       expect(item.kind).toBe('posta-certificata');
-      expect(Object.keys(item.daticert)).toEqual([
-        'tipo',
-        'errore',
-        'mittente',
-        'destinatari',
-        'risposte',
-        'oggetto',
-        'gestoreEmittente',
-        'data',
-        'dataUtc',
-        'identificativo',
-        'msgid',
-        'ricevutaTipo',
-        'consegna',
-        'ricezione',
-        'erroreEsteso',
-      ]);
+      expect(Object.keys(item.daticert)).toEqual([...DATICERT_FIELDS]);
       expect(item.daticert.consegna).toBeNull();
       expect(item.daticert.ricezione).toEqual([]);
       expect(item.original.messageId).toBe(env.messageId);

@@ -5,18 +5,7 @@ import { resolveLimits } from '../src/limits.js';
 import { splitSigned } from '../src/mime/signed.js';
 import { createVerifier } from '../src/verify/verify.js';
 import { corpusBytes, EXPECTED, HAVE_CORPUS } from './helpers/corpus.js';
-
-/** A small deterministic PRNG (mulberry32): the sampled positions are the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seeded } from './helpers/random.js';
 
 // 17 messages × 150 = 2,550 positions per run.
 const SAMPLES_PER_MESSAGE = 150;
@@ -34,7 +23,7 @@ describe.skipIf(!HAVE_CORPUS)('tamper: single-byte changes in the signed bytes o
       const parts = splitSigned(original as never, resolveLimits());
       const start = parts.signedOffset;
       const length = parts.signed.length;
-      const random = prng(length);
+      const random = seeded(length);
       const positions = new Set<number>([start, start + length - 1]);
       while (positions.size < SAMPLES_PER_MESSAGE) positions.add(start + Math.floor(random() * length));
       const missed: number[] = [];

@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { DATICERT_FIELDS } from '../../test/helpers/corpus.js';
 import { decodeBase64 } from '../mime/base64.js';
 import { buildDaticert, parseDaticert } from './index.js';
 
@@ -17,23 +18,7 @@ if (!haveCorpus) {
   );
 }
 
-const FIELDS = [
-  'tipo',
-  'errore',
-  'mittente',
-  'destinatari',
-  'risposte',
-  'oggetto',
-  'gestoreEmittente',
-  'data',
-  'dataUtc',
-  'identificativo',
-  'msgid',
-  'ricevutaTipo',
-  'consegna',
-  'ricezione',
-  'erroreEsteso',
-] as const;
+const FIELDS = DATICERT_FIELDS;
 
 interface Entry {
   file: string;
