@@ -142,20 +142,22 @@ export async function verifyDetached(
     // once. A digest mismatch still decides first, exactly as when they ran one after the other.
     pending = settle(view.signedAttrs);
     const expected = view.messageDigest;
-    const exact = new Uint8Array(await crypto.subtle.digest(digest.webcrypto, content as Bytes));
-    if (!equalBytes(exact, expected)) {
-      let matched = false;
-      if (hasBareLineBreaks(content)) {
-        const canonical = new Uint8Array(await crypto.subtle.digest(digest.webcrypto, toCRLF(content)));
-        matched = equalBytes(canonical, expected);
-      }
-      if (!matched)
-        return fail(
-          'SIGNATURE_DIGEST_MISMATCH',
-          'the signed content was altered: its digest does not match the signed messageDigest',
-        );
-      result.canonicalized = true;
-    }
+    const matches = async (bytes: Uint8Array) =>
+      equalBytes(new Uint8Array(await crypto.subtle.digest(digest.webcrypto, bytes as Bytes)), expected);
+    // Exact bytes first. But a part with no CR at all was stored with LF endings after an S/MIME
+    // signer hashed its canonical CRLF form: try that form first there and save a digest.
+    const bare = hasBareLineBreaks(content);
+    const lfOnly = bare && content.indexOf(0x0d) === -1;
+    let canonicalized: boolean;
+    if (lfOnly && (await matches(toCRLF(content)))) canonicalized = true;
+    else if (await matches(content)) canonicalized = false;
+    else if (bare && !lfOnly && (await matches(toCRLF(content)))) canonicalized = true;
+    else
+      return fail(
+        'SIGNATURE_DIGEST_MISMATCH',
+        'the signed content was altered: its digest does not match the signed messageDigest',
+      );
+    result.canonicalized = canonicalized;
   } else {
     // No signed attributes: the signature is over the content itself.
     pending = settle(content);
