@@ -1,12 +1,12 @@
 // The original of a ricevuta breve (RFC 6109 §3.3.2.2, spec §6): every MIME part with a name or
 // filename, and every message/rfc822 part as a whole, is replaced by a text/plain `<name>.hash`
 // holding the SHA-1 of the part in 40 hex digits. Everything else is kept byte for byte.
-import { type Bytes, concat, toHex } from '../bytes.js';
+import { type Bytes, concat } from '../bytes.js';
 import type { Limits } from '../limits.js';
 import { type MimeEntity, readMimeWith } from '../mime/read.js';
 import { decodeTransfer } from '../mime/transfer.js';
 import { writeEntity } from '../mime/write.js';
-import type { BreveHash } from './original.js';
+import { type BreveHash, sha1Hex } from './original.js';
 
 /**
  * Which bytes of a part the breve SHA-1 covers. The RFC says "the entire content of the part" and
@@ -86,7 +86,7 @@ export async function breveOriginal(
         content = decodeTransfer(part.body, part.transferEncoding, limits, false);
       }
     }
-    const sha1 = toHex(new Uint8Array(await crypto.subtle.digest('SHA-1', content as Bytes)));
+    const sha1 = await sha1Hex(crypto, content);
     const filename = part.filename ?? 'messaggio.eml';
     const hashFilename = `${filename}.hash`;
     const disposition = part.disposition?.value === 'inline' ? 'inline' : 'attachment';

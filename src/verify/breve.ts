@@ -1,10 +1,11 @@
 // Breve receipts (RFC 6109 §3.3.2.2): each named part of the original is replaced by `<name>.hash`
 // holding a SHA-1 in hex. The rule is ambiguous about the hashed bytes (decoded content, or the
 // transfer-encoded text as sent), so every reading is tried and the one that matched is reported.
-import { type Bytes, type BytesInput, describe, toBytes, toCRLF, toHex } from '../bytes.js';
+import { type BytesInput, describe, toBytes, toCRLF } from '../bytes.js';
 import { resolveCrypto } from '../crypto.js';
 import { invalidArgument } from '../errors.js';
 import { type Limits, resolveLimits } from '../limits.js';
+import { sha1Hex } from '../message/original.js';
 import { type PecMessage, parsePec } from '../message/parse.js';
 import type { MimeEntity } from '../mime/read.js';
 import { readMimeWith, walk } from '../mime/read.js';
@@ -122,10 +123,6 @@ function readings(part: MimeEntity, limits: Limits): [HashReading, Uint8Array][]
   return out;
 }
 
-async function sha1(crypto: Crypto, data: Uint8Array): Promise<string> {
-  return toHex(new Uint8Array(await crypto.subtle.digest('SHA-1', data as Bytes)));
-}
-
 /**
  * Recomputes the `.hash` entries of a breve delivery receipt from the sender's original message
  * (as the sender's client submitted it, which the sender must keep) and reports each attachment
@@ -183,7 +180,7 @@ export async function verifyBreveHashes(
     let reading: HashReading | null = null;
     let actual: string | null = null;
     for (const [name, bytes] of readings(part, limits)) {
-      const digest = await sha1(crypto, bytes);
+      const digest = await sha1Hex(crypto, bytes);
       if (name === 'decoded') actual = digest;
       if (digest === h.sha1) {
         reading = name;
@@ -202,7 +199,7 @@ export async function verifyBreveHashes(
     if (seen.has(name) || name.toLowerCase().endsWith('.hash')) continue;
     let actual: string | null = null;
     try {
-      actual = await sha1(crypto, decodeTransfer(part.body, part.transferEncoding, limits));
+      actual = await sha1Hex(crypto, decodeTransfer(part.body, part.transferEncoding, limits));
     } catch {
       actual = null;
     }

@@ -185,22 +185,8 @@ function worst(issues: readonly Issue[], codes: readonly string[]): CheckOutcome
 
 async function verifyParsed(pec: PecMessage, p: Prepared): Promise<VerificationReport> {
   const issues: Issue[] = [...pec.issues];
-  const signature: SignatureReport = {
-    present: false,
-    intact: null,
-    digestAlgorithm: null,
-    signingTime: null,
-    canonicalized: false,
-    signer: null,
-  };
-  const chain: ChainReport = {
-    trusted: null,
-    at: null,
-    atSource: null,
-    anchor: null,
-    path: [],
-    validNow: null,
-  };
+  // Start from the empty report's blocks; the checks below fill them in.
+  const { signature, chain } = emptyReport(pec.kind);
   let cms: CmsVerification | null = null;
   if (pec.signature) {
     signature.present = true;
