@@ -140,7 +140,7 @@ for (const m of messages) {
   const pec = pk.parsePec(m.bytes);
   const signed = pec.signature.signed;
   const v = view.signerView(pec.signature.der, resolveLimits());
-  const sig = new Uint8Array(v.signature.valueBlock.valueHexView);
+  const sig = v.signature;
   const floor = await timeIt(() => {
     const d = createHash('sha256').update(signed).digest();
     if (!d.equals(Buffer.from(v.messageDigest))) throw new Error('digest mismatch');

@@ -10,7 +10,7 @@ const BUILD = path.join(__dirname, '../.fuzz/build');
 
 /**
  * Loads the dependency bundle without going through require.extensions, where jsfuzz's istanbul
- * hook instruments every file (.cjs included): asn1js, pkijs and zod would bring 40,000 coverage
+ * hook instruments every file (.cjs included): the dependencies would bring thousands of coverage
  * counters that jsfuzz sums after every execution (2 ms each, the whole budget). Coverage then
  * guides through pec-kit's own code; the dependencies still run, uninstrumented.
  */

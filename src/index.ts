@@ -108,3 +108,7 @@ export {
   type VerifyOptions,
   verifyPec,
 } from './verify/verify.js';
+export type { AlgorithmIdentifier, PublicKeyInfo } from './x509/algorithm.js';
+export type { Certificate } from './x509/certificate.js';
+export type { BasicConstraints, Extension, GeneralName, NameConstraints } from './x509/extensions.js';
+export type { Name, NameAttribute } from './x509/name.js';

@@ -2,15 +2,20 @@
 // passed explicitly as `crypto` to importSigner / signDetached / verifyDetached. Every case runs
 // once per engine, and signatures made by one engine must verify under the other.
 //
-// pkijs 4 keeps a process-wide engine (`setEngine`/`getEngine`, stored on `global[process.pid]`).
-// pec-kit must never set it and never depend on it: it passes an explicit engine to every pkijs
-// call (src/crypto.ts engineFor). The last block checks both.
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+// pec-kit used to run on pkijs and had to keep clear of its process-wide engine
+// (`setEngine`/`getEngine`). It now reads and writes DER and X.509 itself; the last block checks
+// that neither the sources nor the built library load pkijs or asn1js. (The tests still use pkijs,
+// a devDependency, as an independent tool to make certificates and a non-SignedData ContentInfo,
+// always with an explicit engine.)
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Crypto as PeculiarCrypto } from '@peculiar/webcrypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import ts from 'typescript';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { DigestName } from '../src/cms/oids.js';
 import { signDetached } from '../src/cms/sign.js';
 import { importSigner, type Signer } from '../src/cms/signer.js';
@@ -21,9 +26,6 @@ import { signatureDer, splitSigned } from '../src/mime/signed.js';
 import { writeEntity, writeMultipartSigned } from '../src/mime/write.js';
 
 type Bytes = Uint8Array<ArrayBuffer>;
-
-/** Captured before anything ran: pkijs's own engine, set at import from globalThis.crypto. */
-const INITIAL_ENGINE = pkijs.getEngine();
 
 const PKI = resolve(import.meta.dirname, '../fixtures/pki');
 const pem = (file: string): string => readFileSync(join(PKI, file), 'utf8');
@@ -152,10 +154,6 @@ describe.each(ENGINES)('CMS under $name', ({ crypto }) => {
     }
   });
 
-  afterAll(() => {
-    expect(pkijs.getEngine()).toBe(INITIAL_ENGINE);
-  });
-
   it('imports the signers with the expected schemes', () => {
     expect(pkcs1.scheme).toBe('RSASSA-PKCS1-v1_5');
     expect(pss.scheme).toBe('RSA-PSS');
@@ -173,7 +171,8 @@ describe.each(ENGINES)('CMS under $name', ({ crypto }) => {
     expect([...r.signedAttributes].sort()).toEqual([OIDS.contentType, OIDS.messageDigest, OIDS.signingTime]);
     expect(r.signerCount).toBe(1);
     expect(r.certificates).toHaveLength(2);
-    expect(r.signerCertificate?.serialNumber.isEqual(pkcs1.certificate.serialNumber)).toBe(true);
+    expect(r.signerCertificate?.serialNumber).toEqual(pkcs1.certificate.serialNumber);
+    expect(r.signerCertificate?.der).toEqual(pkcs1.certificate.der);
     for (const offset of [0, CONTENT.length >> 1, CONTENT.length - 1]) {
       const bad = await verifyDetached(tamper(CONTENT, offset), der, { crypto });
       expect(bad).toMatchObject({ intact: false, failure: 'SIGNATURE_DIGEST_MISMATCH' });
@@ -265,7 +264,7 @@ describe.each(ENGINES)('CMS under $name', ({ crypto }) => {
           return b;
         },
       ],
-      ['an X.509 certificate instead of a CMS', () => pkcs1.certificate.toSchema(true).toBER(false) as never],
+      ['an X.509 certificate instead of a CMS', () => pkcs1.certificate.der],
       ['a ContentInfo that is not SignedData', notSignedData],
     ];
 
@@ -413,44 +412,107 @@ describe('signatures cross engines', () => {
   });
 });
 
-describe("pkijs's process-wide engine", () => {
-  it('is still the one pkijs set at import: pec-kit never calls setEngine', () => {
-    expect(pkijs.getEngine()).toBe(INITIAL_ENGINE);
-    expect(INITIAL_ENGINE.crypto).toBeInstanceOf(pkijs.CryptoEngine);
-    expect((INITIAL_ENGINE.crypto as pkijs.CryptoEngine).crypto).toBe(globalThis.crypto);
+describe('the library no longer loads pkijs or asn1js', () => {
+  const ROOT = resolve(import.meta.dirname, '..');
+  const DIST = join(ROOT, 'dist');
+  /** A specifier naming pkijs or asn1js (or a file inside either package). */
+  const FORBIDDEN = /^(?:pkijs|asn1js)(?:\/|$)/;
+
+  /** Every module specifier a JS/TS source mentions: static, side-effect, dynamic, `import()` types. */
+  const specifiers = (file: string): string[] =>
+    ts.preProcessFile(readFileSync(file, 'utf8'), true, true).importedFiles.map((f) => f.fileName);
+
+  function files(dir: string, keep: (name: string) => boolean): string[] {
+    return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+      .filter(keep)
+      .map((name) => join(dir, name));
+  }
+
+  beforeAll(() => {
+    expect(existsSync(join(DIST, 'index.js')), 'dist/ is missing: run `npm run build` first').toBe(true);
   });
 
-  it('is never consulted: a trapped global engine sees no call while pec-kit signs and verifies', async () => {
-    const touched: string[] = [];
-    const real = new pkijs.CryptoEngine({ name: 'trap', crypto: globalThis.crypto });
-    const trap = new Proxy(real, {
-      get(target, prop) {
-        touched.push(String(prop));
-        const v: unknown = Reflect.get(target, prop);
-        return typeof v === 'function' ? v.bind(target) : v;
-      },
-    });
-    pkijs.setEngine('trap', trap);
-    try {
-      expect(pkijs.getEngine().crypto).toBe(trap);
-      const runs: (Crypto | undefined)[] = [undefined, ...ENGINES.map((e) => e.crypto)];
-      for (const crypto of runs) {
-        const signers = [
-          await importSigner({ ...providerInput(globalThis.crypto), crypto }),
-          await importSigner({ ...providerInput(globalThis.crypto), rsaPadding: 'pss', crypto }),
-          await importSigner({ ...(await ecdsaIdentity(crypto ?? globalThis.crypto, 'P-256')), crypto }),
-        ];
-        for (const signer of signers) {
-          const der = await signDetached(CONTENT, signer, { signingTime: SIGNING_TIME, crypto });
-          expect((await verifyDetached(CONTENT, der, { crypto })).intact).toBe(true);
-          expect((await verifyDetached(tamper(CONTENT, 1), der, { crypto })).intact).toBe(false);
+  it('no library source file imports them (tests excluded: they use pkijs as an independent tool)', () => {
+    const sources = files(join(ROOT, 'src'), (f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
+    expect(sources.length).toBeGreaterThan(50);
+    const hits = sources.flatMap((f) =>
+      specifiers(f)
+        .filter((s) => FORBIDDEN.test(s))
+        .map((s) => `${relative(ROOT, f)}: ${s}`),
+    );
+    expect(hits).toEqual([]);
+  });
+
+  it('no built file under dist/ imports them, in its code or in its declarations', () => {
+    const built = files(DIST, (f) => f.endsWith('.js') || f.endsWith('.d.ts'));
+    const all = built.flatMap((f) => specifiers(f).map((s) => ({ file: relative(ROOT, f), s })));
+    // The scanner does see the bare imports the library does make.
+    expect(all.map((x) => x.s)).toContain('saxes');
+    expect(all.filter((x) => FORBIDDEN.test(x.s))).toEqual([]);
+  });
+
+  it("the module graph of the package's entry points reaches neither", () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      exports: Record<string, { types?: string; default?: string } | string>;
+      bin: Record<string, string>;
+    };
+    const entries = [
+      ...Object.values(pkg.exports).flatMap((e) => (typeof e === 'string' ? [] : [e.default, e.types])),
+      ...Object.values(pkg.bin),
+    ].filter((e): e is string => typeof e === 'string' && e.startsWith('./dist/'));
+    const seen = new Set<string>();
+    const bare = new Set<string>();
+    const queue = entries.map((e) => join(ROOT, e));
+    for (let file = queue.pop(); file !== undefined; file = queue.pop()) {
+      if (seen.has(file)) continue;
+      seen.add(file);
+      for (const s of specifiers(file)) {
+        if (!s.startsWith('.')) {
+          bare.add(s);
+          continue;
         }
+        // Declarations import `./x.js` for `./x.d.ts`.
+        const target = resolve(dirname(file), s);
+        queue.push(file.endsWith('.d.ts') ? target.replace(/\.js$/, '.d.ts') : target);
       }
-      expect(pkijs.getEngine().crypto).toBe(trap);
-    } finally {
-      pkijs.setEngine(INITIAL_ENGINE.name, INITIAL_ENGINE.crypto ?? undefined);
     }
-    expect(touched).toEqual([]);
-    expect(pkijs.getEngine().crypto).toBe(INITIAL_ENGINE.crypto);
+    const reached = [...seen].map((f) => relative(DIST, f));
+    expect(reached).toEqual(
+      expect.arrayContaining([
+        'index.js',
+        'x509/certificate.js',
+        'der/read.js',
+        'cms/verify.js',
+        'cli/bin.js',
+      ]),
+    );
+    expect([...bare].filter((s) => FORBIDDEN.test(s))).toEqual([]);
+  });
+
+  it('importing the built library resolves no module of either package', () => {
+    // A resolve hook records every module Node loads while importing dist/index.js.
+    const hook = `import { writeSync } from 'node:fs';
+export async function resolve(specifier, context, next) {
+  const r = await next(specifier, context);
+  writeSync(1, JSON.stringify({ specifier, url: r.url }) + '\\n');
+  return r;
+}`;
+    const script = `import { register } from 'node:module';
+register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(hook)}));
+const lib = await import(${JSON.stringify(pathToFileURL(join(DIST, 'index.js')).href)});
+if (typeof lib.verifyDetached !== 'function') throw new Error('not the library');`;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    expect(run.status, run.stderr).toBe(0);
+    const loaded = run.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { specifier: string; url: string });
+    expect(loaded.map((x) => x.url)).toContain(pathToFileURL(join(DIST, 'x509/certificate.js')).href);
+    expect(
+      loaded.filter((x) => FORBIDDEN.test(x.specifier) || /\/node_modules\/(?:pkijs|asn1js)\//.test(x.url)),
+    ).toEqual([]);
   });
 });

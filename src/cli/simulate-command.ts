@@ -97,8 +97,8 @@ async function identityFrom(cert: string, key: string, ca: string): Promise<Give
       `--cert: the certificate e-mail is ${signer.email ?? '(none)'}, expected posta-certificata@<domain>`,
     );
   }
-  const o = signer.certificate.subject.typesAndValues.find((t) => t.type === '2.5.4.10');
-  const name = o ? String(o.value.valueBlock.value) : `Gestore ${signer.email.slice(18)}`;
+  const o = signer.certificate.subject.rdns.flat().find((a) => a.type === '2.5.4.10');
+  const name = o?.value ?? `Gestore ${signer.email.slice(18)}`;
   return { signer, caPem, name };
 }
 

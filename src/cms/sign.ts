@@ -1,9 +1,10 @@
 // Detached CMS SignedData over exact bytes, as PEC providers produce it.
-import * as asn1js from 'asn1js';
-import * as pkijs from 'pkijs';
 import { type Bytes, describe } from '../bytes.js';
-import { engineFor, resolveCrypto } from '../crypto.js';
+import { resolveCrypto } from '../crypto.js';
+import { explicit, implicit, integer, octetString, oid, seq, setOf, time, tlv } from '../der/write.js';
 import { invalidArgument } from '../errors.js';
+import { Certificate } from '../x509/certificate.js';
+import { digestAlgorithm, ecdsaDer, signingAlgorithm } from '../x509/signature.js';
 import { DIGEST_BY_NAME, type DigestName, OID } from './oids.js';
 import type { Signer } from './signer.js';
 
@@ -23,20 +24,6 @@ export interface SignOptions {
   signingTime?: Date;
   /** WebCrypto implementation (default `globalThis.crypto`). */
   crypto?: Crypto;
-}
-
-function compareBytes(a: Uint8Array, b: Uint8Array): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
-  return a.length - b.length;
-}
-
-function timeValue(d: Date): asn1js.UTCTime | asn1js.GeneralizedTime {
-  // RFC 5652 §11.3: UTCTime for 1950–2049, GeneralizedTime otherwise.
-  const y = d.getUTCFullYear();
-  return y >= 1950 && y < 2050
-    ? new asn1js.UTCTime({ valueDate: d })
-    : new asn1js.GeneralizedTime({ valueDate: d });
 }
 
 /**
@@ -61,7 +48,7 @@ export async function signDetached(
   if (
     typeof signer !== 'object' ||
     signer === null ||
-    !(signer.certificate instanceof pkijs.Certificate) ||
+    !(signer.certificate instanceof Certificate) ||
     !Array.isArray(signer.chain) ||
     typeof signer.keyFor !== 'function'
   ) {
@@ -73,36 +60,35 @@ export async function signDetached(
   if (!(signingTime instanceof Date) || Number.isNaN(signingTime.getTime()))
     throw invalidArgument('signingTime must be a valid Date');
   const crypto = resolveCrypto(options.crypto);
-  const engine = engineFor(crypto);
-  const alg = DIGEST_BY_NAME[digest];
-  const messageDigest = await crypto.subtle.digest(alg.webcrypto, content as Bytes);
-  const attribute = (type: string, value: asn1js.AsnType): pkijs.Attribute =>
-    new pkijs.Attribute({ type, values: [value] });
-  const attributes = [
-    attribute(OID.contentType, new asn1js.ObjectIdentifier({ value: OID.data })),
-    attribute(OID.signingTime, timeValue(signingTime)),
-    attribute(OID.messageDigest, new asn1js.OctetString({ valueHex: messageDigest })),
-  ];
-  // DER requires SET OF elements in ascending order of their encodings (X.690 §11.6).
-  const encoded = attributes.map((a) => ({ a, der: new Uint8Array(a.toSchema().toBER(false)) }));
-  encoded.sort((x, y) => compareBytes(x.der, y.der));
-  const sd = new pkijs.SignedData({
-    version: 1,
-    encapContentInfo: new pkijs.EncapsulatedContentInfo({ eContentType: OID.data }),
-    certificates: [signer.certificate, ...signer.chain],
-    signerInfos: [
-      new pkijs.SignerInfo({
-        version: 1,
-        sid: new pkijs.IssuerAndSerialNumber({
-          issuer: signer.certificate.issuer,
-          serialNumber: signer.certificate.serialNumber,
-        }),
-        signedAttrs: new pkijs.SignedAndUnsignedAttributes({ type: 0, attributes: encoded.map((e) => e.a) }),
-      }),
-    ],
-  });
+  const hash = DIGEST_BY_NAME[digest].webcrypto;
+  const messageDigest = new Uint8Array(await crypto.subtle.digest(hash, content as Bytes));
+  const attribute = (type: string, value: Uint8Array): Bytes => seq(oid(type), setOf(value));
+  // DER orders SET OF elements by their encodings (X.690 §11.6): setOf sorts them.
+  const signedAttrs = setOf(
+    attribute(OID.contentType, oid(OID.data)),
+    attribute(OID.signingTime, time(signingTime)),
+    attribute(OID.messageDigest, octetString(messageDigest)),
+  );
+  const alg = signingAlgorithm(signer.scheme, hash);
   const key = await signer.keyFor(digest);
-  await sd.sign(key, 0, alg.webcrypto, undefined, engine);
-  const info = new pkijs.ContentInfo({ contentType: OID.signedData, content: sd.toSchema(true) });
-  return new Uint8Array(info.toSchema().toBER(false));
+  let signature = new Uint8Array(await crypto.subtle.sign(alg.params, key, signedAttrs));
+  if (signer.scheme === 'ECDSA') signature = ecdsaDer(signature);
+  const cert = signer.certificate;
+  const signerInfo = seq(
+    integer(1),
+    seq(cert.issuer.der, tlv(0x02, cert.serialNumber)), // issuerAndSerialNumber, serial as written
+    digestAlgorithm(hash),
+    implicit(0, signedAttrs),
+    alg.der,
+    octetString(signature),
+  );
+  const signedData = seq(
+    integer(1),
+    setOf(digestAlgorithm(hash)),
+    seq(oid(OID.data)), // detached: no eContent
+    // [0] IMPLICIT certificates, signer first (kept in order: readers look for the signer there).
+    tlv(0xa0, cert.der, ...signer.chain.map((c) => c.der)),
+    setOf(signerInfo),
+  );
+  return seq(oid(OID.signedData), explicit(0, signedData));
 }

@@ -1,11 +1,12 @@
 // A provider's signing identity: certificate, private key and the chain to embed.
-import * as asn1js from 'asn1js';
-import type * as pkijs from 'pkijs';
 import { type Bytes, describe, encodeUtf8 } from '../bytes.js';
 import { resolveCrypto } from '../crypto.js';
+import { oid, readRoot, TAG } from '../der/read.js';
 import { invalidArgument, PecError } from '../errors.js';
 import { pemDer } from '../pem.js';
 import { certificateEmails, parseCertificates } from '../trust/certificates.js';
+import type { Certificate } from '../x509/certificate.js';
+import { CURVES } from '../x509/signature.js';
 import { DIGEST_BY_NAME, type DigestName, OID } from './oids.js';
 
 /**
@@ -30,9 +31,9 @@ export type KeyMaterial = string | Uint8Array | ArrayBuffer;
  */
 export interface Signer {
   /** The signer certificate. */
-  readonly certificate: pkijs.Certificate;
+  readonly certificate: Certificate;
   /** Intermediate certificates to embed after the signer certificate. */
-  readonly chain: readonly pkijs.Certificate[];
+  readonly chain: readonly Certificate[];
   /** The subjectAltName e-mail of the certificate (the From address of what it signs), if any. */
   readonly email: string | null;
   /** The signature scheme the key uses. */
@@ -63,14 +64,8 @@ export interface SignerInput {
   crypto?: Crypto;
 }
 
-const CURVES: Record<string, string> = {
-  '1.2.840.10045.3.1.7': 'P-256',
-  '1.3.132.0.34': 'P-384',
-  '1.3.132.0.35': 'P-521',
-};
-
-function schemeOf(cert: pkijs.Certificate, padding: 'pkcs1' | 'pss'): Signer['scheme'] {
-  const alg = cert.subjectPublicKeyInfo.algorithm.algorithmId;
+function schemeOf(cert: Certificate, padding: 'pkcs1' | 'pss'): Signer['scheme'] {
+  const alg = cert.publicKey.algorithm.oid;
   if (alg === OID.rsaPss) return 'RSA-PSS';
   if (alg === OID.rsaEncryption) return padding === 'pss' ? 'RSA-PSS' : 'RSASSA-PKCS1-v1_5';
   if (alg === OID.ecPublicKey) return 'ECDSA';
@@ -78,13 +73,18 @@ function schemeOf(cert: pkijs.Certificate, padding: 'pkcs1' | 'pss'): Signer['sc
 }
 
 function importParams(
-  cert: pkijs.Certificate,
+  cert: Certificate,
   scheme: Signer['scheme'],
   digest: DigestName,
 ): RsaHashedImportParams | EcKeyImportParams {
   if (scheme === 'ECDSA') {
-    const params = cert.subjectPublicKeyInfo.algorithm.algorithmParams as asn1js.ObjectIdentifier | undefined;
-    const curve = params instanceof asn1js.ObjectIdentifier ? CURVES[params.getValue()] : undefined;
+    const params = cert.publicKey.algorithm.parameters;
+    let curve: string | undefined;
+    try {
+      curve = params?.[0] === TAG.OID ? CURVES[oid(params, readRoot(params))]?.name : undefined;
+    } catch {
+      curve = undefined;
+    }
     if (!curve)
       throw new PecError(
         'CMS_UNSUPPORTED',
@@ -185,7 +185,7 @@ export async function importSigner(input: SignerInput): Promise<Signer> {
     const sig = await crypto.subtle.sign(signParams(scheme, probeDigest), key, probe);
     const pub = await crypto.subtle.importKey(
       'spki',
-      certificate.subjectPublicKeyInfo.toSchema().toBER(false),
+      certificate.publicKey.der as Bytes,
       importParams(certificate, scheme, probeDigest),
       false,
       ['verify'],
@@ -213,14 +213,14 @@ function digestOfKey(key: CryptoKey): DigestName {
   return found ?? 'sha256';
 }
 
-function certificatesFrom(input: KeyMaterial, what: string): pkijs.Certificate[] {
+function certificatesFrom(input: KeyMaterial, what: string): Certificate[] {
   if (typeof input !== 'string' && !(input instanceof Uint8Array) && !(input instanceof ArrayBuffer)) {
     throw invalidArgument(`${what} must be PEM text or DER bytes, got ${describe(input)}`);
   }
   return parseCertificates(input);
 }
 
-function certificateFrom(input: KeyMaterial, what: string): pkijs.Certificate {
+function certificateFrom(input: KeyMaterial, what: string): Certificate {
   const all = certificatesFrom(input, what);
   if (all.length !== 1)
     throw new PecError('CERT_MALFORMED', `${what}: expected one certificate, found ${all.length}`);

@@ -1,12 +1,13 @@
 // Detached CMS signature verification over exact bytes, with the CRLF-canonical fallback that
 // real archives need (8 of the corpus' intact messages are stored with LF endings).
-import type * as pkijs from 'pkijs';
-import { type Bytes, describe, equalBytes, hasBareLineBreaks, latin1, toCRLF } from '../bytes.js';
-import { engineFor, resolveCrypto } from '../crypto.js';
+import { type Bytes, describe, equalBytes, hasBareLineBreaks, toCRLF } from '../bytes.js';
+import { resolveCrypto } from '../crypto.js';
 import { invalidArgument } from '../errors.js';
 import { type Limits, resolveLimits } from '../limits.js';
+import type { Certificate } from '../x509/certificate.js';
+import { verifySignature } from '../x509/signature.js';
 import { DIGESTS, type DigestName, OID } from './oids.js';
-import { type SignerView, signerView } from './view.js';
+import { signerView } from './view.js';
 
 /**
  * Why a signature is not intact.
@@ -52,9 +53,9 @@ export interface CmsVerification {
   /** The signingTime signed attribute, if present. */
   signingTime: Date | null;
   /** The certificate the SignerInfo names (from the CMS). */
-  signerCertificate: pkijs.Certificate | null;
+  signerCertificate: Certificate | null;
   /** Every certificate the CMS carries (untrusted). */
-  certificates: pkijs.Certificate[];
+  certificates: Certificate[];
   /** OIDs of the signed attributes, in order. */
   signedAttributes: string[];
   /** Number of SignerInfos in the CMS (PEC uses one). */
@@ -86,7 +87,7 @@ export interface VerifyDetachedOptions {
  * @example
  * ```ts
  * const r = await verifyDetached(signedBytes, der);
- * if (r.intact) console.log('signed by', r.signerCertificate?.subject, 'at', r.signingTime);
+ * if (r.intact) console.log('signed by', r.signerCertificate?.subject.toString(), 'at', r.signingTime);
  * ```
  */
 export async function verifyDetached(
@@ -109,7 +110,7 @@ export async function verifyDetached(
     message: null,
     digestAlgorithm: digest?.name ?? null,
     digestAlgorithmOid: view.digestOid,
-    signatureAlgorithmOid: view.signatureAlgorithm.algorithmId,
+    signatureAlgorithmOid: view.signatureAlgorithm.oid,
     signingTime: view.signingTime,
     signerCertificate,
     certificates: view.certificates,
@@ -124,7 +125,14 @@ export async function verifyDetached(
     return fail('SIGNER_CERT_MISSING', 'the CMS does not carry the certificate its SignerInfo names');
 
   const check = (bytes: Uint8Array) =>
-    verifySignatureValue(crypto, signerCertificate, view, digest.webcrypto, bytes);
+    verifySignature(
+      crypto,
+      signerCertificate.publicKey,
+      view.signatureAlgorithm,
+      view.signature,
+      bytes,
+      digest.webcrypto,
+    );
   // A check's outcome that never rejects, so one started early leaves nothing unhandled.
   const settle = (bytes: Uint8Array): Promise<{ ok: boolean; error: unknown }> =>
     check(bytes).then(
@@ -179,72 +187,4 @@ export async function verifyDetached(
   }
   result.intact = true;
   return result;
-}
-
-// RSA PKCS#1 v1.5 (what every PEC provider uses) goes straight to WebCrypto with a cached key;
-// other schemes (PSS, ECDSA) go through pkijs, which knows their parameter encodings.
-const RSA_PKCS1 = new Set([
-  '1.2.840.113549.1.1.1',
-  '1.2.840.113549.1.1.5',
-  '1.2.840.113549.1.1.11',
-  '1.2.840.113549.1.1.12',
-  '1.2.840.113549.1.1.13',
-]);
-const RSA_HASH: Readonly<Record<string, string>> = {
-  '1.2.840.113549.1.1.5': 'SHA-1',
-  '1.2.840.113549.1.1.11': 'SHA-256',
-  '1.2.840.113549.1.1.12': 'SHA-384',
-  '1.2.840.113549.1.1.13': 'SHA-512',
-};
-const keyCache = new WeakMap<Crypto, Map<string, Promise<CryptoKey>>>();
-// The SPKI DER of a certificate and its string form (the key-cache key), computed once per
-// certificate object: decoded certificates are themselves cached (view.ts), so a batch of receipts
-// from one provider pays for this once.
-const spkiCache = new WeakMap<pkijs.Certificate, { der: Bytes; id: string }>();
-
-async function verifySignatureValue(
-  crypto: Crypto,
-  cert: pkijs.Certificate,
-  view: SignerView,
-  digestName: string,
-  data: Uint8Array,
-): Promise<boolean> {
-  const alg = view.signatureAlgorithm.algorithmId;
-  const spkiAlg = cert.subjectPublicKeyInfo.algorithm.algorithmId;
-  if (RSA_PKCS1.has(alg) && spkiAlg === OID.rsaEncryption) {
-    const hash = RSA_HASH[alg] ?? digestName;
-    let keys = keyCache.get(crypto);
-    if (!keys) {
-      keys = new Map();
-      keyCache.set(crypto, keys);
-    }
-    let spki = spkiCache.get(cert);
-    if (!spki) {
-      const der = new Uint8Array(cert.subjectPublicKeyInfo.toSchema().toBER(false));
-      spki = { der, id: latin1(der) };
-      spkiCache.set(cert, spki);
-    }
-    const key = `${hash}:${spki.id}`;
-    let imported = keys.get(key);
-    if (!imported) {
-      imported = crypto.subtle.importKey('spki', spki.der, { name: 'RSASSA-PKCS1-v1_5', hash }, false, [
-        'verify',
-      ]);
-      keys.set(key, imported);
-      if (keys.size > 256) keys.delete(keys.keys().next().value!);
-    }
-    return crypto.subtle.verify(
-      'RSASSA-PKCS1-v1_5',
-      await imported,
-      new Uint8Array(view.signature.valueBlock.valueHexView),
-      data as Bytes,
-    );
-  }
-  return engineFor(crypto).verifyWithPublicKey(
-    data as Bytes,
-    view.signature,
-    cert.subjectPublicKeyInfo,
-    view.signatureAlgorithm,
-    alg === OID.rsaEncryption ? digestName : undefined,
-  );
 }

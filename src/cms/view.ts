@@ -1,263 +1,183 @@
-// What verification needs from a CMS SignedData, produced either by the fast DER reader (the
-// common, definite-length case) or by pkijs (everything else). Decoded certificates are cached by
-// their DER, since a batch of receipts repeats a handful of provider certificates.
-import * as asn1js from 'asn1js';
-import * as pkijs from 'pkijs';
-import { type Bytes, equalBytes, latin1, tailHash } from '../bytes.js';
+// What verification needs from a CMS SignedData (RFC 5652 §5), read with pec-kit's own BER/DER
+// reader: DER as providers write it, and BER with indefinite lengths and constructed strings as
+// streaming signers (OpenSSL's `cms -sign` among them) write it. Only the first SignerInfo and the
+// fields below are read; certificates are decoded once per distinct DER (trust/certificates.ts).
+import type { Bytes } from '../bytes.js';
+import {
+  children,
+  DerError,
+  encoded,
+  expect,
+  integerBytes,
+  type Node,
+  octets,
+  oid,
+  readNode,
+  sequence,
+  TAG,
+  time,
+} from '../der/read.js';
+import { tlv } from '../der/write.js';
 import { PecError } from '../errors.js';
 import type { Limits } from '../limits.js';
-import { knownCertificate } from '../trust/certificates.js';
-import { children, oid, readTlv, type Tlv, time } from './der.js';
+import { certificateFromDer } from '../trust/certificates.js';
+import { type AlgorithmIdentifier, readAlgorithm } from '../x509/algorithm.js';
+import type { Certificate } from '../x509/certificate.js';
+import { Name } from '../x509/name.js';
 import { OID } from './oids.js';
-import { decodeExtensions, embeddedCertificates, findSignerCertificate, parseSignedData } from './parse.js';
 
 /** The parts of the first SignerInfo that verification reads. */
 export interface SignerView {
   digestOid: string;
-  signatureAlgorithm: pkijs.AlgorithmIdentifier;
+  signatureAlgorithm: AlgorithmIdentifier;
   /** DER of the signed attributes re-tagged as SET OF (what the signature covers), or null. */
   signedAttrs: Bytes | null;
   messageDigest: Uint8Array | null;
   contentTypeOid: string | null;
   signingTime: Date | null;
   attributeOids: string[];
-  signature: asn1js.OctetString;
-  signerCertificate: pkijs.Certificate | null;
-  certificates: pkijs.Certificate[];
+  signature: Bytes;
+  signerCertificate: Certificate | null;
+  certificates: Certificate[];
   signerCount: number;
 }
 
-interface CachedCert {
-  /** The certificate's own DER (the cache key is only a hash of it). */
-  der: Uint8Array;
-  cert: pkijs.Certificate;
-  issuer: Uint8Array;
-  serial: Uint8Array;
-  ski: Uint8Array | null;
-}
+const malformed = (message: string, cause?: unknown): PecError =>
+  new PecError('CMS_MALFORMED', message, undefined, cause === undefined ? undefined : { cause });
 
-const CERT_CACHE_SIZE = 512;
-const certCache = new Map<number, CachedCert>();
-
-// Keyed by a hash of the DER's tail (its signature bytes), a hit confirmed byte for byte: much
-// cheaper than a string of the whole DER as the key.
-function certificateFrom(der: Uint8Array): CachedCert | null {
-  const key = tailHash(der);
-  const hit = certCache.get(key);
-  if (hit && equalBytes(hit.der, der)) {
-    // Refresh recency (Map keeps insertion order: the oldest entry is evicted first).
-    certCache.delete(key);
-    certCache.set(key, hit);
-    return hit;
-  }
-  const top = readTlv(der, 0, der.length);
-  const parts = top && top.tag === 0x30 ? children(der, top) : null;
-  const tbs = parts?.[0];
-  const fields = tbs && tbs.tag === 0x30 ? children(der, tbs) : null;
-  if (!fields) return null;
-  const off = fields[0]?.tag === 0xa0 ? 1 : 0;
-  const serial = fields[off];
-  const issuer = fields[off + 2];
-  if (serial?.tag !== 0x02 || !issuer || issuer.tag !== 0x30) return null;
-  const own = der.slice();
-  // A trust anchor carried in the CMS (AgID CA1 is in most PEC signatures) is the anchor's own
-  // object: its extensions (60-odd name constraints, ~50 ms in pkijs) are decoded once per process.
-  let cert = knownCertificate(own);
-  if (!cert) {
-    try {
-      cert = pkijs.Certificate.fromBER(own);
-    } catch {
-      return null;
-    }
-  }
-  // Hostile extension values throw from pkijs' lazy getter: decline, and let the general path
-  // report the CMS as malformed (see decodeExtensions).
-  if (!decodeExtensions(cert)) return null;
-  const skiExt = cert.extensions?.find((e) => e.extnID === '2.5.29.14')?.parsedValue as
-    | asn1js.OctetString
-    | undefined;
-  const entry: CachedCert = {
-    der: own,
-    cert,
-    issuer: der.slice(issuer.start, issuer.end),
-    serial: der.slice(serial.valueStart, serial.end),
-    ski: skiExt ? new Uint8Array(skiExt.valueBlock.valueHexView) : null,
-  };
-  certCache.delete(key); // a colliding entry, if any: the newest goes last
-  certCache.set(key, entry);
-  if (certCache.size > CERT_CACHE_SIZE) certCache.delete(certCache.keys().next().value!);
-  return entry;
-}
-
-// Signature algorithms repeat across messages: decode each distinct encoding once.
-const algorithmCache = new Map<string, pkijs.AlgorithmIdentifier>();
-function algorithmFrom(b: Uint8Array, t: Tlv): pkijs.AlgorithmIdentifier | null {
-  const key = latin1(b, t.start, t.end);
-  const hit = algorithmCache.get(key);
-  if (hit) return hit;
-  try {
-    const alg = new pkijs.AlgorithmIdentifier({ schema: asn1js.fromBER(b.slice(t.start, t.end)).result });
-    if (algorithmCache.size < 64) algorithmCache.set(key, alg);
-    return alg;
-  } catch {
-    return null;
-  }
-}
-
-/** The fast path: DER with definite lengths, one or more SignerInfos. Null → use pkijs. */
-function fastView(der: Bytes, limits: Limits): SignerView | null {
-  const top = readTlv(der, 0, der.length);
-  if (top?.tag !== 0x30 || top.end !== der.length) return null;
-  const ci = children(der, top);
-  if (ci?.length !== 2 || ci[0]!.tag !== 0x06 || ci[1]!.tag !== 0xa0 || oid(der, ci[0]!) !== OID.signedData)
-    return null;
-  const wrapped = children(der, ci[1]!);
-  const sdTlv = wrapped?.[0];
-  if (wrapped?.length !== 1 || sdTlv!.tag !== 0x30) return null;
-  const sd = children(der, sdTlv!);
-  if (!sd || sd.length < 4) return null;
-  const certsTlv = sd.find((t) => t.tag === 0xa0);
-  const infos = sd[sd.length - 1]!;
-  if (infos.tag !== 0x31) return null;
-  const certDers = certsTlv ? children(der, certsTlv) : [];
-  if (!certDers) return null;
-  if (certDers.length > limits.maxCertificates) {
+/** The CMS certificates field: X.509 ones decoded (other formats skipped), within the limit. */
+function readCertificates(b: Bytes, node: Node | undefined, limits: Limits): Certificate[] {
+  if (!node) return [];
+  const items = children(b, node);
+  if (items.length > limits.maxCertificates) {
     throw new PecError(
       'LIMIT_EXCEEDED',
-      `the CMS carries ${certDers.length} certificates, more than maxCertificates (${limits.maxCertificates})`,
-      {
-        limit: 'maxCertificates',
-      },
+      `the CMS carries ${items.length} certificates, more than maxCertificates (${limits.maxCertificates})`,
+      { limit: 'maxCertificates' },
     );
   }
-  const certs: CachedCert[] = [];
-  for (const c of certDers) {
-    if (c.tag !== 0x30) continue; // other certificate formats: not X.509, skipped as pkijs does
-    const entry = certificateFrom(der.subarray(c.start, c.end));
-    if (!entry) return null;
-    certs.push(entry);
+  const out: Certificate[] = [];
+  for (const [i, item] of items.entries()) {
+    if (item.tag !== TAG.SEQUENCE) continue; // attribute certificates and other formats
+    try {
+      out.push(certificateFromDer(encoded(b, item)));
+    } catch (e) {
+      if (!(e instanceof DerError)) throw e;
+      throw malformed(`certificate ${i + 1} of the CMS cannot be read: ${e.message}`, e);
+    }
   }
-  const signerInfos = children(der, infos);
-  const si = signerInfos?.[0] ? children(der, signerInfos[0]) : null;
-  if (!si || si.length < 5) return null;
-  const [, sid, digestAlg] = si;
+  return out;
+}
+
+/** The signed attributes as the signature covers them: DER, tagged SET OF (RFC 5652 §5.4). */
+function signedAttributesDer(b: Bytes, node: Node): Bytes {
+  if (!node.indefinite) {
+    const out = b.slice(node.start, node.end);
+    out[0] = TAG.SET;
+    return out;
+  }
+  // A streaming writer may frame the attributes with an indefinite length; the signer hashed DER.
+  return tlv(TAG.SET, ...children(b, node).map((c) => encoded(b, c)));
+}
+
+function readSignerInfo(
+  b: Bytes,
+  node: Node,
+  certificates: Certificate[],
+): Omit<SignerView, 'certificates' | 'signerCount'> {
+  const f = sequence(b, node, 'SignerInfo');
+  const [, sid, digestAlg] = f;
   let i = 3;
-  let attrs: Tlv | null = null;
-  if (si[i]!.tag === 0xa0) attrs = si[i++]!;
-  const sigAlg = si[i++];
-  const sigValue = si[i++];
-  if (
-    !sid ||
-    !digestAlg ||
-    digestAlg.tag !== 0x30 ||
-    !sigAlg ||
-    sigAlg.tag !== 0x30 ||
-    !sigValue ||
-    sigValue.tag !== 0x04
-  )
-    return null;
-  const digestOidTlv = children(der, digestAlg)?.[0];
-  if (digestOidTlv?.tag !== 0x06) return null;
-  const signatureAlgorithm = algorithmFrom(der, sigAlg);
-  if (!signatureAlgorithm) return null;
+  const attrs = f[i]?.tag === 0xa0 ? f[i++]! : null;
+  const signatureAlgorithm = readAlgorithm(b, f[i++], 'SignerInfo signatureAlgorithm');
+  const sigNode = f[i++];
+  if (!sigNode) throw new DerError('SignerInfo signature is missing');
+  const signature = octets(b, sigNode).slice();
+  if (f[i] && f[i]!.tag !== 0xa1) throw new DerError('SignerInfo has an unknown field');
+  const digestOid = readAlgorithm(b, digestAlg, 'SignerInfo digestAlgorithm').oid;
 
-  // The signer: issuer+serial (SEQUENCE) or [0] subjectKeyIdentifier.
-  let signer: CachedCert | undefined;
-  if (sid.tag === 0x30) {
-    const ias = children(der, sid);
-    if (ias?.length !== 2 || ias[1]!.tag !== 0x02) return null;
-    const issuer = der.subarray(ias[0]!.start, ias[0]!.end);
-    const serial = der.subarray(ias[1]!.valueStart, ias[1]!.end);
-    signer = certs.find((c) => equalBytes(c.serial, serial) && equalBytes(c.issuer, issuer));
-  } else if (sid.tag === 0x80) {
-    const ski = der.subarray(sid.valueStart, sid.end);
-    signer = certs.find((c) => c.ski !== null && equalBytes(c.ski, ski));
-  } else return null;
+  // The signer: issuer and serial number, or [0] subjectKeyIdentifier.
+  let signer: Certificate | undefined;
+  if (sid?.tag === TAG.SEQUENCE) {
+    const [issuerNode, serialNode, extra] = children(b, sid);
+    if (!serialNode || extra) throw new DerError('issuerAndSerialNumber is an issuer and a serial');
+    const issuer = Name.read(b, issuerNode, 'SignerInfo issuer');
+    const serial = integerBytes(b, serialNode);
+    signer = certificates.find((c) => equal(c.serialNumber, serial) && c.issuer.equals(issuer));
+  } else if (sid?.tag === 0x80 || sid?.tag === 0xa0) {
+    const ski = sid.tag === 0x80 ? b.subarray(sid.valueStart, sid.valueEnd) : octets(b, children(b, sid)[0]!);
+    signer = certificates.find((c) => c.subjectKeyIdentifier !== null && equal(c.subjectKeyIdentifier, ski));
+  } else throw new DerError('SignerInfo sid is neither issuerAndSerialNumber nor subjectKeyIdentifier');
 
-  const view: SignerView = {
-    digestOid: oid(der, digestOidTlv),
+  const view: Omit<SignerView, 'certificates' | 'signerCount'> = {
+    digestOid,
     signatureAlgorithm,
     signedAttrs: null,
     messageDigest: null,
     contentTypeOid: null,
     signingTime: null,
     attributeOids: [],
-    signature: new asn1js.OctetString({ valueHex: der.slice(sigValue.valueStart, sigValue.end) }),
-    signerCertificate: signer?.cert ?? null,
-    certificates: certs.map((c) => c.cert),
-    signerCount: signerInfos!.length,
+    signature,
+    signerCertificate: signer ?? null,
   };
   if (attrs) {
-    const signed = der.slice(attrs.start, attrs.end);
-    signed[0] = 0x31; // [0] IMPLICIT → SET OF: the bytes the signature covers (RFC 5652 §5.4)
-    view.signedAttrs = signed;
-    for (const a of children(der, attrs) ?? []) {
-      const av = children(der, a);
-      if (av?.length !== 2 || av[0]!.tag !== 0x06 || av[1]!.tag !== 0x31) return null;
-      const type = oid(der, av[0]!);
+    view.signedAttrs = signedAttributesDer(b, attrs);
+    for (const a of children(b, attrs)) {
+      const [typeNode, values] = sequence(b, a, 'an attribute');
+      const type = oid(b, expect(typeNode, TAG.OID, 'attribute type'));
       view.attributeOids.push(type);
-      const value = children(der, av[1]!)?.[0];
+      const value = sequence(b, values, `the values of attribute ${type}`, TAG.SET)[0];
       if (!value) continue;
-      if (type === OID.messageDigest && value.tag === 0x04)
-        view.messageDigest = der.slice(value.valueStart, value.end);
-      else if (type === OID.contentType && value.tag === 0x06) view.contentTypeOid = oid(der, value);
-      else if (type === OID.signingTime && (value.tag === 0x17 || value.tag === 0x18))
-        view.signingTime = time(der, value);
+      if (type === OID.messageDigest) view.messageDigest = octets(b, value).slice();
+      else if (type === OID.contentType && value.tag === TAG.OID) view.contentTypeOid = oid(b, value);
+      else if (type === OID.signingTime) view.signingTime = time(b, value); // a signed attribute that is not a time: malformed
     }
   }
   return view;
 }
 
-function attributeValue(info: pkijs.SignerInfo, type: string): unknown {
-  // pkijs leaves `values` undefined when an attribute's SET does not decode (found by fuzzing).
-  return info.signedAttrs?.attributes.find((a) => a.type === type)?.values?.[0];
+function equal(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
-/** The general path: any BER pkijs accepts. */
-function pkijsView(der: Bytes, limits: Limits): SignerView {
-  const sd = parseSignedData(der, limits);
-  try {
-    return readPkijsView(sd);
-  } catch (e) {
-    // pkijs objects decoded from hostile BER can lack fields their types promise: whatever is
-    // missing, the CMS is malformed, never a TypeError out of verifyPec.
-    throw new PecError(
-      'CMS_MALFORMED',
-      `the CMS SignedData cannot be read: ${(e as Error).message}`,
-      undefined,
-      {
-        cause: e,
-      },
-    );
-  }
-}
-
-function readPkijsView(sd: pkijs.SignedData): SignerView {
-  const info = sd.signerInfos[0]!;
-  const md = attributeValue(info, OID.messageDigest);
-  const ct = attributeValue(info, OID.contentType);
-  const st = attributeValue(info, OID.signingTime);
-  let signingTime: Date | null = null;
-  if (st instanceof asn1js.UTCTime || st instanceof asn1js.GeneralizedTime) {
-    const d = st.toDate();
-    signingTime = Number.isNaN(d.getTime()) ? null : d;
-  }
-  return {
-    digestOid: info.digestAlgorithm.algorithmId,
-    signatureAlgorithm: info.signatureAlgorithm,
-    signedAttrs: info.signedAttrs ? new Uint8Array(info.signedAttrs.encodedValue) : null,
-    messageDigest: md instanceof asn1js.OctetString ? new Uint8Array(md.valueBlock.valueHexView) : null,
-    contentTypeOid: ct instanceof asn1js.ObjectIdentifier ? ct.getValue() : null,
-    signingTime,
-    attributeOids: info.signedAttrs?.attributes.map((a) => a.type) ?? [],
-    signature: info.signature,
-    signerCertificate: findSignerCertificate(sd, info) ?? null,
-    certificates: embeddedCertificates(sd),
-    signerCount: sd.signerInfos.length,
-  };
-}
-
-/** Reads a CMS SignedData for verification: the fast DER reader first, pkijs when it declines. */
+/**
+ * Reads a CMS ContentInfo holding SignedData for verification.
+ *
+ * @throws PecError `CMS_MALFORMED` for anything that is not a readable SignedData with a
+ * SignerInfo; `LIMIT_EXCEEDED` for more than `limits.maxCertificates` certificates.
+ */
 export function signerView(der: Bytes, limits: Limits): SignerView {
-  return fastView(der, limits) ?? pkijsView(der, limits);
+  if (der.length === 0) throw malformed('the signature is empty');
+  try {
+    // Trailing bytes after the ContentInfo (padding some archives add) are ignored, as OpenSSL does.
+    const top = readNode(der, 0, der.length);
+    const [typeNode, wrapped] = sequence(der, top, 'ContentInfo');
+    const contentType = oid(der, expect(typeNode, TAG.OID, 'ContentInfo contentType'));
+    if (contentType !== OID.signedData)
+      throw new PecError('CMS_MALFORMED', `the CMS content type is ${contentType}, not SignedData`, {
+        contentType,
+      });
+    const [sdNode] = sequence(der, wrapped, 'ContentInfo content', 0xa0);
+    const sd = sequence(der, sdNode, 'SignedData');
+    // version, digestAlgorithms, encapContentInfo, [0] certificates, [1] crls, signerInfos
+    const rest = sd.slice(3);
+    const certsNode = rest.find((n) => n.tag === 0xa0);
+    const infosNode = rest[rest.length - 1];
+    expect(sd[1], TAG.SET, 'SignedData digestAlgorithms');
+    sequence(der, sd[2], 'SignedData encapContentInfo');
+    const infos = sequence(der, infosNode, 'SignedData signerInfos', TAG.SET);
+    const certificates = readCertificates(der, certsNode, limits);
+    if (infos.length === 0) throw malformed('the CMS SignedData has no SignerInfo');
+    return {
+      ...readSignerInfo(der, infos[0]!, certificates),
+      certificates,
+      signerCount: infos.length,
+    };
+  } catch (e) {
+    if (e instanceof DerError)
+      throw malformed(`the signature is not a valid CMS SignedData: ${e.message}`, e);
+    throw e;
+  }
 }

@@ -4,12 +4,28 @@
 // following the PEC profile (spec §7.1: KU digitalSignature critical, EKU emailProtection, SAN
 // posta-certificata@<domain>, policy 1.3.76.16.3.1.1). Never trust these outside tests.
 // (scripts/make-test-pki.mjs makes the fixed fixture PKI the same way, with negative cases.)
-import * as asn1js from 'asn1js';
-import * as pkijs from 'pkijs';
+import type { Bytes } from '../bytes.js';
 import { importSigner, type Signer } from '../cms/signer.js';
 import { resolveCrypto } from '../crypto.js';
+import { readRoot, sequence } from '../der/read.js';
+import {
+  bitString,
+  boolean,
+  explicit,
+  ia5String,
+  implicit,
+  integer,
+  namedBits,
+  nullValue,
+  octetString,
+  oid,
+  printableString,
+  seq,
+  setOf,
+  time,
+  utf8String,
+} from '../der/write.js';
 import { pemArmor } from '../pem.js';
-import { toPem } from '../trust/certificates.js';
 
 const OID = {
   C: '2.5.4.6',
@@ -25,12 +41,15 @@ const OID = {
   emailProtection: '1.3.6.1.5.5.7.3.4',
   pecCaPolicy: '1.3.76.16.3.1',
   pecLeafPolicy: '1.3.76.16.3.1.1',
+  sha256WithRSAEncryption: '1.2.840.113549.1.1.11',
 } as const;
 
 const DAY = 86_400_000;
 
 interface Entity {
-  cert: pkijs.Certificate;
+  /** The encoded subject Name (the issuer Name of what this entity signs). */
+  subject: Bytes;
+  der: Bytes;
   keys: CryptoKeyPair;
   ski: Uint8Array;
 }
@@ -72,42 +91,21 @@ export interface TestPki {
   provider(domain: string): Promise<TestProvider>;
 }
 
-function name(pairs: [keyof typeof OID, string][]): pkijs.RelativeDistinguishedNames {
-  // One attribute per RDN, as CAs write names (pkijs would make one multi-valued RDN).
-  const rdns = pairs.map(
-    ([type, value]) =>
-      new asn1js.Set({
-        value: [
-          new pkijs.AttributeTypeAndValue({
-            type: OID[type],
-            value: type === 'C' ? new asn1js.PrintableString({ value }) : new asn1js.Utf8String({ value }),
-          }).toSchema(),
-        ],
-      }),
+function name(pairs: [keyof typeof OID, string][]): Bytes {
+  // One attribute per RDN, as CAs write names.
+  return seq(
+    ...pairs.map(([type, value]) =>
+      setOf(seq(oid(OID[type]), type === 'C' ? printableString(value) : utf8String(value))),
+    ),
   );
-  return pkijs.RelativeDistinguishedNames.fromBER(new asn1js.Sequence({ value: rdns }).toBER(false));
 }
 
-function ext(
-  extnID: string,
-  critical: boolean,
-  parsed: { toSchema(): asn1js.AsnType } | asn1js.BaseBlock,
-): pkijs.Extension {
-  const value = parsed instanceof asn1js.BaseBlock ? parsed : parsed.toSchema();
-  return new pkijs.Extension({ extnID, critical, extnValue: value.toBER(false), parsedValue: parsed });
+/** An Extension: extnID, critical (only when true: DER omits the default), extnValue. */
+function ext(extnID: string, critical: boolean, value: Uint8Array): Bytes {
+  return seq(oid(extnID), ...(critical ? [boolean(true)] : []), octetString(value));
 }
 
-function keyUsage(byte: number): asn1js.BitString {
-  let unused = 0;
-  while (unused < 7 && (byte & (1 << unused)) === 0) unused++;
-  return new asn1js.BitString({ valueHex: new Uint8Array([byte]).buffer, unusedBits: unused });
-}
-
-function policies(oid: string): pkijs.CertificatePolicies {
-  return new pkijs.CertificatePolicies({
-    certificatePolicies: [new pkijs.PolicyInformation({ policyIdentifier: oid })],
-  });
-}
+const policies = (id: string): Bytes => seq(seq(oid(id)));
 
 /**
  * Options of {@link createTestPki}.
@@ -141,7 +139,6 @@ export interface TestPkiOptions {
  */
 export async function createTestPki(options: TestPkiOptions = {}): Promise<TestPki> {
   const crypto = resolveCrypto(options.crypto);
-  const engine = new pkijs.CryptoEngine({ name: 'pec-kit-test-pki', crypto });
   const now = (options.now ?? new Date()).getTime();
   const at = options.at ?? new Date(now);
   const notBefore = new Date(Math.min(at.getTime(), now) - 365 * DAY);
@@ -160,42 +157,46 @@ export async function createTestPki(options: TestPkiOptions = {}): Promise<TestP
     ) as Promise<CryptoKeyPair>;
 
   const make = async (
-    subject: [keyof typeof OID, string][],
+    subjectPairs: [keyof typeof OID, string][],
     issuer: Entity | null,
-    extensions: pkijs.Extension[],
+    extensions: Bytes[],
   ): Promise<Entity> => {
     const keys = await rsa();
-    const cert = new pkijs.Certificate();
-    cert.version = 2;
-    cert.serialNumber = new asn1js.Integer({ value: serial++ });
-    cert.subject = name(subject);
-    cert.issuer = issuer ? issuer.cert.subject : cert.subject;
-    cert.notBefore = new pkijs.Time({ type: pkijs.TimeType.UTCTime, value: notBefore });
-    cert.notAfter = new pkijs.Time({ type: pkijs.TimeType.UTCTime, value: notAfter });
-    await cert.subjectPublicKeyInfo.importKey(keys.publicKey, engine);
+    const spki = new Uint8Array(await crypto.subtle.exportKey('spki', keys.publicKey));
+    // RFC 5280 §4.2.1.2 method 1: SHA-1 of the subjectPublicKey bits.
+    const [, keyBits] = sequence(spki, readRoot(spki), 'spki');
     const ski = new Uint8Array(
-      await crypto.subtle.digest(
-        'SHA-1',
-        cert.subjectPublicKeyInfo.subjectPublicKey.valueBlock.valueHexView as Uint8Array<ArrayBuffer>,
+      await crypto.subtle.digest('SHA-1', spki.subarray(keyBits!.valueStart + 1, keyBits!.valueEnd)),
+    );
+    const subject = name(subjectPairs);
+    const algorithm = seq(oid(OID.sha256WithRSAEncryption), nullValue());
+    const tbs = seq(
+      explicit(0, integer(2)), // v3
+      integer(serial++),
+      algorithm,
+      issuer ? issuer.subject : subject,
+      seq(time(notBefore), time(notAfter)),
+      subject,
+      spki,
+      explicit(
+        3,
+        seq(
+          ...extensions,
+          ext(OID.subjectKeyIdentifier, false, octetString(ski)),
+          ext(OID.authorityKeyIdentifier, false, seq(implicit(0, octetString(issuer?.ski ?? ski)))),
+        ),
       ),
     );
-    cert.extensions = [
-      ...extensions,
-      ext(OID.subjectKeyIdentifier, false, new asn1js.OctetString({ valueHex: ski.buffer })),
-      ext(
-        OID.authorityKeyIdentifier,
-        false,
-        new pkijs.AuthorityKeyIdentifier({
-          keyIdentifier: new asn1js.OctetString({ valueHex: (issuer?.ski ?? ski).slice().buffer }),
-        }),
-      ),
-    ];
-    await cert.sign(issuer ? issuer.keys.privateKey : keys.privateKey, 'SHA-256', engine);
-    return { cert, keys, ski };
+    const signature = await crypto.subtle.sign(
+      'RSASSA-PKCS1-v1_5',
+      issuer ? issuer.keys.privateKey : keys.privateKey,
+      tbs,
+    );
+    return { subject, der: seq(tbs, algorithm, bitString(new Uint8Array(signature))), keys, ski };
   };
   const caExtensions = (pathLen: number, policy?: string) => [
-    ext(OID.basicConstraints, true, new pkijs.BasicConstraints({ cA: true, pathLenConstraint: pathLen })),
-    ext(OID.keyUsage, true, keyUsage(0x06)),
+    ext(OID.basicConstraints, true, seq(boolean(true), integer(pathLen))),
+    ext(OID.keyUsage, true, namedBits(0x06)),
     ...(policy ? [ext(OID.certificatePolicies, false, policies(policy))] : []),
   ];
   const root = await make(
@@ -216,8 +217,8 @@ export async function createTestPki(options: TestPkiOptions = {}): Promise<TestP
     root,
     caExtensions(0, OID.pecCaPolicy),
   );
-  const pem = (c: pkijs.Certificate) => toPem(c);
-  const caPem = pem(ca.cert);
+  const pem = (e: Entity) => pemArmor('CERTIFICATE', e.der);
+  const caPem = pem(ca);
   const issued = new Map<string, Promise<TestProvider>>();
   const issue = async (domain: string): Promise<TestProvider> => {
     const providerName = `Gestore simulato ${domain}`;
@@ -229,19 +230,14 @@ export async function createTestPki(options: TestPkiOptions = {}): Promise<TestP
       ],
       ca,
       [
-        ext(OID.keyUsage, true, keyUsage(0x80)),
-        ext(OID.extKeyUsage, false, new pkijs.ExtKeyUsage({ keyPurposes: [OID.emailProtection] })),
-        ext(
-          OID.subjectAltName,
-          false,
-          new pkijs.AltName({
-            altNames: [new pkijs.GeneralName({ type: 1, value: `posta-certificata@${domain}` })],
-          }),
-        ),
+        ext(OID.keyUsage, true, namedBits(0x80)),
+        ext(OID.extKeyUsage, false, seq(oid(OID.emailProtection))),
+        // GeneralNames with one rfc822Name ([1] IMPLICIT IA5String).
+        ext(OID.subjectAltName, false, seq(implicit(1, ia5String(`posta-certificata@${domain}`)))),
         ext(OID.certificatePolicies, false, policies(OID.pecLeafPolicy)),
       ],
     );
-    const certificatePem = pem(leaf.cert);
+    const certificatePem = pem(leaf);
     const pkcs8 = new Uint8Array(await crypto.subtle.exportKey('pkcs8', leaf.keys.privateKey));
     const signer = await importSigner({
       certificate: certificatePem,
@@ -252,7 +248,7 @@ export async function createTestPki(options: TestPkiOptions = {}): Promise<TestP
     return { domain, name: providerName, signer, certificatePem };
   };
   return {
-    rootPem: pem(root.cert),
+    rootPem: pem(root),
     caPem,
     provider(domain: string) {
       const key = domain.toLowerCase();

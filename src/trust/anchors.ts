@@ -1,8 +1,8 @@
 // The embedded default trust anchors: the dedicated PEC CAs (DESIGN.md "Trust policy"), not the general
 // roots above them. These certificates are public: every real PEC signature carries one of them.
-import type * as pkijs from 'pkijs';
 import { describe } from '../bytes.js';
 import { invalidArgument } from '../errors.js';
+import { Certificate } from '../x509/certificate.js';
 import { type PkiInput, parseCertificates } from './certificates.js';
 
 /**
@@ -504,10 +504,10 @@ export const DEFAULT_TRUST_ANCHOR_INFO: readonly TrustAnchorInfo[] = Object.free
 // Parsed PEM strings, so that the same text (the defaults above, a caller's constant) is parsed once and
 // yields the same objects, whose fingerprints the chain cache then memoises. Bounded: callers may pass
 // any number of distinct strings over a process lifetime.
-const parsed = new Map<string, readonly pkijs.Certificate[]>();
+const parsed = new Map<string, readonly Certificate[]>();
 const PARSED_MAX = 128;
 
-function parseCached(text: string): readonly pkijs.Certificate[] {
+function parseCached(text: string): readonly Certificate[] {
   let certs = parsed.get(text);
   if (!certs) {
     certs = Object.freeze(parseCertificates(text));
@@ -519,7 +519,7 @@ function parseCached(text: string): readonly pkijs.Certificate[] {
 
 /**
  * Turns a trust list into certificates. Each item may be PEM text (one or more certificates), DER
- * bytes, or an already parsed pkijs Certificate. Without an argument, the embedded defaults.
+ * bytes, or an already parsed Certificate. Without an argument, the embedded defaults.
  *
  * @throws PecError `CERT_MALFORMED` for an item that is not a certificate; `INVALID_ARGUMENT` when
  * `trust` is not an array.
@@ -530,23 +530,17 @@ function parseCached(text: string): readonly pkijs.Certificate[] {
  * ```
  */
 export function loadTrustAnchors(
-  trust: readonly (PkiInput | pkijs.Certificate)[] = DEFAULT_TRUST_ANCHORS,
-): pkijs.Certificate[] {
+  trust: readonly (PkiInput | Certificate)[] = DEFAULT_TRUST_ANCHORS,
+): Certificate[] {
   if (!Array.isArray(trust))
     throw invalidArgument(`trust must be an array of certificates, got ${describe(trust)}`);
-  const out: pkijs.Certificate[] = [];
+  const out: Certificate[] = [];
   for (const item of trust) {
     if (typeof item === 'string') out.push(...parseCached(item));
     else if (item instanceof Uint8Array || item instanceof ArrayBuffer) out.push(...parseCertificates(item));
-    else if (isCertificate(item)) out.push(item);
+    else if (item instanceof Certificate) out.push(item);
     else
-      throw invalidArgument(
-        `trust items must be PEM text, DER bytes or pkijs Certificates, got ${describe(item)}`,
-      );
+      throw invalidArgument(`trust items must be PEM text, DER bytes or Certificates, got ${describe(item)}`);
   }
   return out;
-}
-
-function isCertificate(v: unknown): v is pkijs.Certificate {
-  return typeof v === 'object' && v !== null && 'tbsView' in v && 'subjectPublicKeyInfo' in v;
 }

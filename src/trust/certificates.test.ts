@@ -2,10 +2,25 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Crypto as PeculiarCrypto } from '@peculiar/webcrypto';
-import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { describe, expect, it } from 'vitest';
+import { toHex } from '../bytes.js';
+import { TAG } from '../der/read.js';
+import {
+  bitString,
+  explicit,
+  ia5String,
+  integer,
+  nullValue,
+  oid,
+  printableString,
+  seq,
+  time,
+  tlv,
+  utf8String,
+} from '../der/write.js';
 import { isPecError } from '../errors.js';
+import { Certificate } from '../x509/certificate.js';
 import { DIGITPA_CA1_PEM } from './anchors.js';
 import {
   certificateEmails,
@@ -35,20 +50,31 @@ const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
 
 const malformed = (e: unknown): boolean => isPecError(e, 'CERT_MALFORMED');
 
-/** A Name from [oid, asn1 value] RDNs; each RDN may be multi-valued. */
-function makeName(rdns: [string, asn1js.AsnType][][]): pkijs.RelativeDistinguishedNames {
-  const seq = new asn1js.Sequence({
-    value: rdns.map(
-      (rdn) =>
-        new asn1js.Set({
-          value: rdn.map(
-            ([type, value]) =>
-              new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: type }), value] }),
-          ),
-        }),
-    ),
-  });
-  return pkijs.RelativeDistinguishedNames.fromBER(seq.toBER(false));
+/**
+ * A Name from [oid, encoded value] RDNs; each RDN may be multi-valued. The attributes of an RDN stay in
+ * the order given (a BER SET, not sorted as DER would), so the rendering order is predictable.
+ */
+function makeName(rdns: [string, Uint8Array][][]): Uint8Array {
+  return seq(...rdns.map((rdn) => tlv(TAG.SET, ...rdn.map(([type, value]) => seq(oid(type), value)))));
+}
+
+const bmpString = (s: string): Uint8Array =>
+  tlv(0x1e, new Uint8Array([...s].flatMap((ch) => [ch.charCodeAt(0) >> 8, ch.charCodeAt(0) & 0xff])));
+
+/** A v3 certificate without extensions, built with the DER writer: the root's key, a dummy signature. */
+function makeCertificate(subject: Uint8Array): Uint8Array {
+  const root = parseCertificate(pemText('root.cert.pem'));
+  const algorithm = seq(oid('1.2.840.113549.1.1.11'), nullValue());
+  const tbs = seq(
+    explicit(0, integer(2)),
+    integer(0x4242),
+    algorithm,
+    root.subject.der,
+    seq(time(new Date('2024-01-01T00:00:00Z')), time(new Date('2030-01-01T00:00:00Z'))),
+    subject,
+    root.publicKey.der,
+  );
+  return seq(tbs, algorithm, bitString(new Uint8Array(256)));
 }
 
 describe('parsing', () => {
@@ -104,7 +130,8 @@ describe('parsing', () => {
     const der = toDer(parseCertificate(pemText('root.cert.pem')));
     const longer = new Uint8Array(der.length + 2);
     longer.set(der);
-    expect(() => parseCertificate(longer)).toThrow(/bytes after the DER/);
+    expect(() => parseCertificate(longer)).toThrow(/2 bytes after the value/);
+    expect(() => parseCertificate(longer)).toThrow(expect.objectContaining({ code: 'CERT_MALFORMED' }));
   });
 
   it('refuses non-byte input as INVALID_ARGUMENT', () => {
@@ -116,17 +143,29 @@ describe('parsing', () => {
   it('reads CRLs, PEM or DER, and refuses a certificate as CRL', () => {
     const crl = parseCrl(pemText('pec-ca.crl.pem'));
     expect(nameToString(crl.issuer)).toBe('CN=pec-kit Test PEC CA,O=pec-kit,C=IT');
-    expect(crl.revokedCertificates).toHaveLength(2);
+    expect(crl.revoked.map((r) => toHex(r.serialNumber))).toEqual(['1009', '100a']);
+    expect(crl.revoked.map((r) => r.revocationDate.toISOString())).toEqual([
+      '2025-01-01T00:00:00.000Z',
+      '2030-01-01T00:00:00.000Z',
+    ]);
     expect(parseCrls(toDer(crl))).toHaveLength(1);
     expect(() => parseCrl(pemText('root.cert.pem'))).toThrow(
       expect.objectContaining({ code: 'CERT_MALFORMED' }),
     );
   });
 
-  it('encodes a certificate that was built rather than parsed', () => {
-    const parsed = parseCertificate(pemText('root.cert.pem'));
-    const rebuilt = new pkijs.Certificate({ schema: parsed.toSchema() });
-    expect(toDer(rebuilt)).toEqual(toDer(parsed));
+  it('gives back exactly the DER it decoded, for a certificate built rather than issued too', () => {
+    const der = toDer(parseCertificate(pemText('root.cert.pem')));
+    expect(toDer(new Certificate(der))).toEqual(der);
+    // pkijs, decoding and re-encoding independently, produces the same bytes.
+    expect(new Uint8Array(pkijs.Certificate.fromBER(der).toSchema(true).toBER(false))).toEqual(der);
+    const built = makeCertificate(makeName([[['2.5.4.3', utf8String('built')]]]));
+    const c = parseCertificate(built);
+    expect(toDer(c)).toEqual(built);
+    expect(subjectToString(c)).toBe('CN=built');
+    // The same DER, PEM or not, decodes to the same (immutable) object.
+    expect(parseCertificate(toPem(c))).toBe(c);
+    expect(Object.isFrozen(c)).toBe(true);
   });
 });
 
@@ -143,16 +182,17 @@ describe('names', () => {
   });
 
   it('escapes special characters and keeps multi-valued RDNs', () => {
-    const name = makeName([
-      [['2.5.4.6', new asn1js.PrintableString({ value: 'IT' })]],
+    const subject = makeName([
+      [['2.5.4.6', printableString('IT')]],
       [
-        ['2.5.4.10', new asn1js.Utf8String({ value: 'A, B + C; "D" <E> \\F' })],
-        ['2.5.4.11', new asn1js.Utf8String({ value: '#lead' })],
+        ['2.5.4.10', utf8String('A, B + C; "D" <E> \\F')],
+        ['2.5.4.11', utf8String('#lead')],
       ],
-      [['2.5.4.3', new asn1js.BmpString({ value: ' spaced ' })]],
-      [['1.2.3.4', new asn1js.Integer({ value: 5 })]],
-      [['2.5.4.5', new asn1js.PrintableString({ value: 'TINIT-XYZ' })]],
+      [['2.5.4.3', bmpString(' spaced ')]],
+      [['1.2.3.4', integer(5)]],
+      [['2.5.4.5', printableString('TINIT-XYZ')]],
     ]);
+    const name = parseCertificate(makeCertificate(subject)).subject;
     expect(nameToString(name)).toBe(
       'serialNumber=TINIT-XYZ,1.2.3.4=#020105,CN=\\ spaced\\ ,O=A\\, B \\+ C\\; \\"D\\" \\<E\\> \\\\F+OU=\\#lead,C=IT',
     );
@@ -164,11 +204,15 @@ describe('names', () => {
       'posta-certificata@postacert.example.org',
     ]);
     expect(sanEmails(parseCertificate(pemText('root.cert.pem')))).toEqual([]);
-    const c = new pkijs.Certificate();
-    c.subject = makeName([
-      [['2.5.4.3', new asn1js.Utf8String({ value: 'x' })]],
-      [['1.2.840.113549.1.9.1', new asn1js.IA5String({ value: 'old@pec.example.it' })]],
-    ]);
+    const c = parseCertificate(
+      makeCertificate(
+        makeName([
+          [['2.5.4.3', utf8String('x')]],
+          [['1.2.840.113549.1.9.1', ia5String('old@pec.example.it')]],
+        ]),
+      ),
+    );
+    expect(sanEmails(c)).toEqual([]);
     expect(certificateEmails(c)).toEqual(['old@pec.example.it']);
   });
 });

@@ -2,13 +2,28 @@
 // and once with @peculiar/webcrypto injected as `crypto`.
 import { readFileSync } from 'node:fs';
 import { Crypto as PeculiarCrypto } from '@peculiar/webcrypto';
-import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { engineFor } from '../crypto.js';
+import { type Bytes, encodeUtf8 } from '../bytes.js';
+import { encoded, readRoot, sequence, TAG } from '../der/read.js';
+import {
+  bitString,
+  boolean,
+  explicit,
+  implicit,
+  integer,
+  nullValue,
+  octetString,
+  oid,
+  seq,
+  time,
+  tlv,
+} from '../der/write.js';
 import { isPecError } from '../errors.js';
 import { decodeBase64 } from '../mime/base64.js';
-import { parseCertificate, parseCrls, subjectToString, toDer } from './certificates.js';
+import type { Certificate } from '../x509/certificate.js';
+import type { Crl } from '../x509/crl.js';
+import { parseCertificate, parseCrl, parseCrls, subjectToString, toDer } from './certificates.js';
 import {
   type ChainResult,
   chainCacheStats,
@@ -20,7 +35,7 @@ import type { ChainIssueCode } from './issues.js';
 
 const PKI = new URL('../../fixtures/pki/', import.meta.url);
 const read = (f: string): Buffer => readFileSync(new URL(f, PKI));
-const cert = (stem: string): pkijs.Certificate => parseCertificate(read(`${stem}.cert.pem`));
+const cert = (stem: string): Certificate => parseCertificate(read(`${stem}.cert.pem`));
 
 const T = (s: string): Date => new Date(`${s}T00:00:00Z`);
 const AT = T('2027-01-01'); // inside every leaf's validity, after the early revocation, before the late one
@@ -28,58 +43,89 @@ const AT = T('2027-01-01'); // inside every leaf's validity, after the early rev
 const codes = (r: ChainResult, severity?: string): ChainIssueCode[] =>
   r.issues.filter((i) => severity === undefined || i.severity === severity).map((i) => i.code);
 
-interface CrlSpec {
-  thisUpdate: Date;
-  nextUpdate?: Date;
-  entries: { serial: number; date: Date; invalidity?: Date; reason?: number }[];
-  delta?: boolean;
-  signWith?: 'pec-ca' | 'root';
-}
+// pkijs, as a point of comparison: the same DER decoded by pkijs, with an explicit engine.
+const pkijsCert = (c: Certificate): pkijs.Certificate => pkijs.Certificate.fromBER(toDer(c));
+const pkijsCrl = (c: Crl): pkijs.CertificateRevocationList =>
+  pkijs.CertificateRevocationList.fromBER(toDer(c));
+const pkijsEngine = (crypto: Crypto): pkijs.CryptoEngine => new pkijs.CryptoEngine({ name: 'test', crypto });
 
-/** A CRL "of the PEC CA" made on the fly with the fixture keys, parsed back from DER like any input. */
-async function makeCrl(spec: CrlSpec): Promise<pkijs.CertificateRevocationList> {
-  const c = globalThis.crypto;
-  const keyPem = read(`${spec.signWith ?? 'pec-ca'}.key.pem`)
+/** A fixture private key, for signing with WebCrypto (RSA, SHA-256). */
+async function fixtureKey(stem: 'pec-ca' | 'root'): Promise<CryptoKey> {
+  const keyPem = read(`${stem}.key.pem`)
     .toString('latin1')
     .replace(/-----[^-]+-----/g, '');
-  const key = await c.subtle.importKey(
+  return globalThis.crypto.subtle.importKey(
     'pkcs8',
     decodeBase64(new TextEncoder().encode(keyPem)),
     { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
     false,
     ['sign'],
   );
-  const ext = (extnID: string, value: asn1js.AsnType, critical = false): pkijs.Extension =>
-    new pkijs.Extension({ extnID, critical, extnValue: value.toBER(false) });
-  const crl = new pkijs.CertificateRevocationList({
-    version: 1,
-    issuer: cert('pec-ca').subject,
-    thisUpdate: new pkijs.Time({ type: pkijs.TimeType.UTCTime, value: spec.thisUpdate }),
-    ...(spec.nextUpdate
-      ? { nextUpdate: new pkijs.Time({ type: pkijs.TimeType.UTCTime, value: spec.nextUpdate }) }
-      : {}),
-    ...(spec.delta
-      ? {
-          crlExtensions: new pkijs.Extensions({
-            extensions: [ext('2.5.29.27', new asn1js.Integer({ value: 1 }), true)],
-          }),
-        }
-      : {}),
+}
+
+const SHA256_WITH_RSA = seq(oid('1.2.840.113549.1.1.11'), nullValue());
+/** An Extension: extnID, critical (only when true, as DER omits the default), extnValue. */
+const ext = (extnID: string, value: Uint8Array, critical = false): Uint8Array =>
+  seq(oid(extnID), ...(critical ? [boolean(true)] : []), octetString(value));
+const generalizedTime = (d: Date): Uint8Array =>
+  tlv(
+    TAG.GENERALIZED_TIME,
+    encodeUtf8(
+      d
+        .toISOString()
+        .replace(/[-:T]/g, '')
+        .replace(/\.\d+Z$/, 'Z'),
+    ),
+  );
+
+async function signed(tbs: Bytes, signWith: 'pec-ca' | 'root'): Promise<Uint8Array> {
+  const key = await fixtureKey(signWith);
+  const signature = await globalThis.crypto.subtle.sign('RSASSA-PKCS1-v1_5', key, tbs);
+  return seq(tbs, SHA256_WITH_RSA, bitString(new Uint8Array(signature)));
+}
+
+interface CrlSpec {
+  thisUpdate: Date;
+  nextUpdate?: Date;
+  entries: { serial: number; date: Date; invalidity?: Date; reason?: number }[];
+  delta?: boolean;
+  /** A critical CRL extension pec-kit does not know. */
+  unknownCritical?: boolean;
+  signWith?: 'pec-ca' | 'root';
+}
+
+/** A CRL "of the PEC CA" made on the fly with the fixture keys, parsed back from DER like any input. */
+async function makeCrl(spec: CrlSpec): Promise<Crl> {
+  const entries = spec.entries.map((e) => {
+    const exts: Uint8Array[] = [];
+    if (e.reason !== undefined) exts.push(ext('2.5.29.21', tlv(TAG.ENUMERATED, new Uint8Array([e.reason]))));
+    if (e.invalidity) exts.push(ext('2.5.29.24', generalizedTime(e.invalidity)));
+    return seq(integer(e.serial), time(e.date), ...(exts.length > 0 ? [seq(...exts)] : []));
   });
-  if (spec.entries.length > 0) {
-    crl.revokedCertificates = spec.entries.map((e) => {
-      const exts: pkijs.Extension[] = [];
-      if (e.reason !== undefined) exts.push(ext('2.5.29.21', new asn1js.Enumerated({ value: e.reason })));
-      if (e.invalidity) exts.push(ext('2.5.29.24', new asn1js.GeneralizedTime({ valueDate: e.invalidity })));
-      return new pkijs.RevokedCertificate({
-        userCertificate: new asn1js.Integer({ value: e.serial }),
-        revocationDate: new pkijs.Time({ type: pkijs.TimeType.UTCTime, value: e.date }),
-        ...(exts.length > 0 ? { crlEntryExtensions: new pkijs.Extensions({ extensions: exts }) } : {}),
-      });
-    });
-  }
-  await crl.sign(key, 'SHA-256', engineFor(c));
-  return parseCrls(toDer(crl))[0]!;
+  const crlExtensions = [
+    ...(spec.delta ? [ext('2.5.29.27', integer(1), true)] : []),
+    ...(spec.unknownCritical ? [ext('1.3.6.1.4.1.99999.1', nullValue(), true)] : []),
+  ];
+  const tbs = seq(
+    integer(1), // v2
+    SHA256_WITH_RSA,
+    cert('pec-ca').subject.der,
+    time(spec.thisUpdate),
+    ...(spec.nextUpdate ? [time(spec.nextUpdate)] : []),
+    ...(entries.length > 0 ? [seq(...entries)] : []),
+    ...(crlExtensions.length > 0 ? [explicit(0, seq(...crlExtensions))] : []),
+  );
+  return parseCrl(await signed(tbs, spec.signWith ?? 'pec-ca'));
+}
+
+/** `base` re-issued by the test root with extra extensions (after its own): a correctly signed variant. */
+async function reissue(base: Certificate, extra: Uint8Array[]): Promise<Certificate> {
+  const b = toDer(base);
+  const [tbs] = sequence(b, readRoot(b), 'certificate');
+  const fields = sequence(b, tbs, 'tbsCertificate').filter((n) => n.tag !== 0xa3);
+  const extensions = base.extensions.map((e) => ext(e.oid, e.value, e.critical));
+  const newTbs = seq(...fields.map((n) => encoded(b, n)), explicit(3, seq(...extensions, ...extra)));
+  return parseCertificate(await signed(newTbs, 'root'));
 }
 
 const ENGINES: [string, Crypto][] = [
@@ -88,12 +134,12 @@ const ENGINES: [string, Crypto][] = [
 ];
 
 describe.each(ENGINES)('validateChain with %s', (_name, crypto) => {
-  let root: pkijs.Certificate;
-  let pecCa: pkijs.Certificate;
-  let subCa: pkijs.Certificate;
-  let otherRoot: pkijs.Certificate;
-  let crls: pkijs.CertificateRevocationList[];
-  const leaf: Record<string, pkijs.Certificate> = {};
+  let root: Certificate;
+  let pecCa: Certificate;
+  let subCa: Certificate;
+  let otherRoot: Certificate;
+  let crls: Crl[];
+  const leaf: Record<string, Certificate> = {};
 
   beforeAll(() => {
     root = cert('root');
@@ -160,13 +206,17 @@ describe.each(ENGINES)('validateChain with %s', (_name, crypto) => {
     expect(r.path).toHaveLength(2);
     // And pkijs itself ends a path at a trusted certificate that is not self-signed.
     const engine = new pkijs.CertificateChainValidationEngine({
-      trustedCerts: [pecCa],
-      certs: [leaf.provider!],
+      trustedCerts: [pkijsCert(pecCa)],
+      certs: [pkijsCert(leaf.provider!)],
       checkDate: AT,
     });
-    const raw = await engine.verify({}, engineFor(crypto));
+    const raw = await engine.verify({}, pkijsEngine(crypto));
     expect(raw.result).toBe(true);
-    expect(raw.certificatePath?.map(subjectToString)).toEqual(r.path);
+    expect(
+      raw.certificatePath?.map((c) =>
+        subjectToString(parseCertificate(new Uint8Array(c.toSchema().toBER(false)))),
+      ),
+    ).toEqual(r.path);
   });
 
   it('reports a certificate that is not yet valid', async () => {
@@ -223,29 +273,52 @@ describe.each(ENGINES)('validateChain with %s', (_name, crypto) => {
     expect(codes(early2024, 'warning')).toEqual(['CHAIN_REVOKED_LATER']);
     // pkijs on its own ignores the date and calls it revoked (stack-notes pitfall 5).
     const engine = new pkijs.CertificateChainValidationEngine({
-      trustedCerts: [root],
-      certs: [pecCa, leaf['revoked-late']!],
-      crls,
+      trustedCerts: [pkijsCert(root)],
+      certs: [pkijsCert(pecCa), pkijsCert(leaf['revoked-late']!)],
+      crls: crls.map(pkijsCrl),
       checkDate: AT,
     });
-    expect((await engine.verify({}, engineFor(crypto))).resultCode).toBe(12);
+    expect((await engine.verify({}, pkijsEngine(crypto))).resultCode).toBe(12);
   });
 
   it('applies the name constraints of the anchor itself (pkijs alone does not)', async () => {
     const r = await check('out-of-constraints', { anchors: [pecCa] });
     expect(codes(r, 'error')).toEqual(['CHAIN_NAME_CONSTRAINTS']);
     const engine = new pkijs.CertificateChainValidationEngine({
-      trustedCerts: [pecCa],
-      certs: [leaf['out-of-constraints']!],
+      trustedCerts: [pkijsCert(pecCa)],
+      certs: [pkijsCert(leaf['out-of-constraints']!)],
       checkDate: AT,
     });
-    expect((await engine.verify({}, engineFor(crypto))).result).toBe(true);
+    expect((await engine.verify({}, pkijsEngine(crypto))).result).toBe(true);
   });
 
   it("enforces the anchor's pathLenConstraint too", async () => {
     const r = await check('pathlen-violation', { anchors: [pecCa] });
     expect(codes(r, 'error')).toEqual(['CHAIN_PATH_LENGTH']);
     expect(r.path).toHaveLength(3);
+  });
+
+  // pec-kit does not build the RFC 5280 policy tree: a CA that makes it matter is refused, not half-checked.
+  it.each([
+    ['policyMappings', '2.5.29.33', seq(seq(oid('1.3.76.16.3.1'), oid('1.3.76.16.3.1.1')))],
+    ['policyConstraints', '2.5.29.36', seq(implicit(0, integer(0)))],
+    ['inhibitAnyPolicy', '2.5.29.54', integer(0)],
+  ])('refuses a CA with a critical %s, accepts it non-critical', async (name, id, value) => {
+    const critical = await reissue(pecCa, [ext(id, value, true)]);
+    expect(critical.extension(id)?.critical).toBe(true);
+    const r = await check('provider', { certificates: [leaf.provider!, critical] });
+    expect(r.trusted).toBe(false);
+    expect(codes(r, 'error')).toEqual(['CHAIN_UNKNOWN_CRITICAL_EXTENSION']);
+    expect(r.issues[0]?.message).toContain(id);
+    expect(r.path).toEqual([
+      'CN=Posta Certificata Example PEC,O=Example PEC S.p.A.,L=Roma,ST=Roma,C=IT',
+      'CN=pec-kit Test PEC CA,O=pec-kit,C=IT',
+      'CN=pec-kit Test Root,O=pec-kit,C=IT',
+    ]);
+    const nonCritical = await reissue(pecCa, [ext(id, value)]);
+    const ok = await check('provider', { certificates: [leaf.provider!, nonCritical] });
+    expect(ok.trusted, name).toBe(true);
+    expect(ok.issues).toEqual([]);
   });
 
   it('trusts only the caller’s anchors, never a CA the message carries', async () => {
@@ -315,7 +388,7 @@ describe.each(ENGINES)('validateChain with %s', (_name, crypto) => {
     });
 
     it('ignores a CRL whose signature does not verify', async () => {
-      const der = new Uint8Array(parseCrls(read('pec-ca.crl.pem'))[0]!.toSchema().toBER(false));
+      const der = toDer(parseCrls(read('pec-ca.crl.pem'))[0]!).slice();
       der[der.length - 5]! ^= 0xff; // inside the signature value
       const r = await check('revoked-early', {
         crls: [...parseCrls(der), ...parseCrls(read('root.crl.pem'))],
@@ -362,6 +435,7 @@ describe.each(ENGINES)('validateChain with %s', (_name, crypto) => {
 
     it.each([
       ['a delta CRL', { delta: true }],
+      ['a CRL with an unknown critical extension', { unknownCritical: true }],
       ['a CRL signed with another key', { signWith: 'root' as const }],
     ])('ignores %s', async (_what, extra) => {
       const crl = await makeCrl({
@@ -410,7 +484,7 @@ describe.each(ENGINES)('validateChain with %s', (_name, crypto) => {
 
     it('is exact at a boundary, even within one day', async () => {
       clearChainCache();
-      const nb = leaf.expired!.notAfter.value.getTime();
+      const nb = leaf.expired!.notAfter.getTime();
       const inside = await check('expired', { at: new Date(nb - 3_600_000) });
       const outside = await check('expired', { at: new Date(nb + 3_600_000) });
       expect(inside.trusted).toBe(true);

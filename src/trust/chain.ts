@@ -1,26 +1,20 @@
-// The PEC trust policy on top of pkijs' CertificateChainValidationEngine.
+// The PEC trust policy: RFC 5280 path validation plus the PEC profile, at the signing time.
 //
-// pkijs builds and verifies paths, but (stack-notes §4) it takes the *last* certificate as the leaf,
-// never checks pathLenConstraint, leaf keyUsage/EKU or the trust anchor's name constraints, ignores CRL
-// revocation dates, and gives up on the first dead end when several issuers share a name (AgID CA1 has
-// three issuances with one key). So pec-kit builds the candidate paths itself (signature-checked with
-// pkijs), applies the policy to each, picks the best, and has pkijs verify that one path again.
-import * as asn1js from 'asn1js';
-import * as pkijs from 'pkijs';
+// Several issuers can share a name (AgID CA1 has three issuances with one key), so pec-kit builds
+// every candidate path (each link signature-checked with WebCrypto), applies the whole policy to
+// each — dates, CA flags, key usages, pathLenConstraint, name constraints of every CA including the
+// anchor, CRLs with their revocation dates — and keeps the best. (pkijs' engine, used before, took
+// the last certificate as the leaf and skipped most of these checks: stack-notes §4.)
 import { describe, toHex } from '../bytes.js';
-import { engineFor, resolveCrypto } from '../crypto.js';
+import { resolveCrypto } from '../crypto.js';
+import { DerError, readRoot, time as readTime, smallInt } from '../der/read.js';
 import { invalidArgument } from '../errors.js';
 import { enforce, type Limits, resolveLimits } from '../limits.js';
-import {
-  certificateEmails,
-  EXT,
-  findExtension,
-  fingerprint,
-  nameToString,
-  rsaKeyBits,
-  serialNumberHex,
-  subjectToString,
-} from './certificates.js';
+import { Certificate } from '../x509/certificate.js';
+import { Crl } from '../x509/crl.js';
+import { EXT } from '../x509/extensions.js';
+import { verifySignature } from '../x509/signature.js';
+import { certificateEmails, fingerprint, rsaKeyBits, serialNumberHex } from './certificates.js';
 import { type ChainIssue, type ChainIssueCode, chainIssue } from './issues.js';
 import { nameConstraintViolations } from './name-constraints.js';
 
@@ -34,16 +28,16 @@ import { nameConstraintViolations } from './name-constraints.js';
  */
 export interface ValidateChainOptions {
   /** The certificate that made the signature (the CMS signer). */
-  signer: pkijs.Certificate;
+  signer: Certificate;
   /**
    * Other certificates that came with the signature (untrusted; used only as intermediates). May include
    * the signer itself and copies of anchors.
    */
-  certificates?: readonly pkijs.Certificate[];
+  certificates?: readonly Certificate[];
   /** The trust anchors. Only these are trusted; they need not be self-signed (AgID CA1 is not). */
-  anchors: readonly pkijs.Certificate[];
+  anchors: readonly Certificate[];
   /** CRLs to honour, from the caller (never fetched). Revocations dated after `at` do not count. */
-  crls?: readonly pkijs.CertificateRevocationList[];
+  crls?: readonly Crl[];
   /** The check instant: for PEC, the signing time. */
   at: Date;
   /** The address the signer certificate must carry (the envelope's `From:`), compared case-insensitively. */
@@ -96,7 +90,12 @@ const OID = {
   deltaCrlIndicator: '2.5.29.27',
 } as const;
 
-// Extensions whose criticality pec-kit (or pkijs, for the policy ones) honours.
+// Extensions whose criticality pec-kit honours. A critical extension outside this list makes the
+// path invalid (RFC 5280 §4.2). That includes the policy-processing ones (policyMappings,
+// policyConstraints, inhibitAnyPolicy): pec-kit does not build the RFC 5280 §6.1 policy tree, and no
+// PEC CA uses them, so a path that depends on them is refused rather than half-checked.
+// certificatePolicies is read (the PEC policy OID of the signer) and does not constrain the path
+// unless one of those extensions requires an explicit policy.
 const UNDERSTOOD_EXTENSIONS = new Set([
   '2.5.29.14', // subjectKeyIdentifier
   '2.5.29.15', // keyUsage
@@ -105,13 +104,10 @@ const UNDERSTOOD_EXTENSIONS = new Set([
   '2.5.29.19', // basicConstraints
   '2.5.29.30', // nameConstraints
   '2.5.29.31', // cRLDistributionPoints
-  '2.5.29.32', // certificatePolicies (pkijs policy tree)
-  '2.5.29.33', // policyMappings (pkijs)
+  '2.5.29.32', // certificatePolicies
   '2.5.29.35', // authorityKeyIdentifier
-  '2.5.29.36', // policyConstraints (pkijs)
   '2.5.29.37', // extKeyUsage
   '2.5.29.46', // freshestCRL
-  '2.5.29.54', // inhibitAnyPolicy (pkijs)
   '1.3.6.1.5.5.7.1.1', // authorityInfoAccess
 ]);
 const UNDERSTOOD_CRL_EXTENSIONS = new Set(['2.5.29.20', '2.5.29.35', '2.5.29.28', '2.5.29.18']);
@@ -136,49 +132,15 @@ const KU_DIGITAL_SIGNATURE = 0x80;
 const KU_KEY_CERT_SIGN = 0x04;
 const KU_CRL_SIGN = 0x02;
 
-/** First byte of keyUsage, or null when the extension is absent. */
-function keyUsageByte(cert: pkijs.Certificate): number | null {
-  const v = findExtension(cert, EXT.keyUsage)?.parsedValue;
-  if (!(v instanceof asn1js.BitString)) return null;
-  return v.valueBlock.valueHexView[0] ?? 0;
-}
+const keyIdHex = (id: Uint8Array | null): string | null => (id ? toHex(id) : null);
 
-function extKeyUsage(cert: pkijs.Certificate): string[] | null {
-  const v = findExtension(cert, EXT.extKeyUsage)?.parsedValue;
-  return v instanceof pkijs.ExtKeyUsage ? v.keyPurposes : null;
-}
-
-function basicConstraints(cert: pkijs.Certificate): { cA: boolean; pathLen: number | undefined } | null {
-  const v = findExtension(cert, EXT.basicConstraints)?.parsedValue;
-  if (!(v instanceof pkijs.BasicConstraints)) return null;
-  const p = v.pathLenConstraint;
-  const pathLen = typeof p === 'number' ? p : p instanceof asn1js.Integer ? p.valueBlock.valueDec : undefined;
-  return { cA: v.cA === true, pathLen };
-}
-
-function policies(cert: pkijs.Certificate): string[] {
-  const v = findExtension(cert, EXT.certificatePolicies)?.parsedValue;
-  return v instanceof pkijs.CertificatePolicies ? v.certificatePolicies.map((p) => p.policyIdentifier) : [];
-}
-
-function keyIdHex(cert: pkijs.Certificate, which: 'ski' | 'aki'): string | null {
-  if (which === 'ski') {
-    const v = findExtension(cert, EXT.subjectKeyIdentifier)?.parsedValue;
-    return v instanceof asn1js.OctetString ? toHex(v.valueBlock.valueHexView) : null;
-  }
-  const v = findExtension(cert, EXT.authorityKeyIdentifier)?.parsedValue;
-  return v instanceof pkijs.AuthorityKeyIdentifier && v.keyIdentifier
-    ? toHex(v.keyIdentifier.valueBlock.valueHexView)
-    : null;
-}
-
-const isSelfIssued = (cert: pkijs.Certificate): boolean => cert.subject.isEqual(cert.issuer);
+const isSelfIssued = (cert: Certificate): boolean => cert.subject.equals(cert.issuer);
 
 // ---------------------------------------------------------------------------------------------
 // Per-call context
 
 interface Node {
-  readonly cert: pkijs.Certificate;
+  readonly cert: Certificate;
   readonly fp: string;
   readonly anchor: boolean;
   readonly subject: string;
@@ -191,7 +153,7 @@ interface RevocationEntry {
 }
 
 interface CrlFacts {
-  readonly crl: pkijs.CertificateRevocationList;
+  readonly crl: Crl;
   readonly fp: string;
   readonly thisUpdate: number;
   readonly nextUpdate: number | null;
@@ -211,7 +173,7 @@ interface Evaluation {
   readonly revocations: readonly number[];
 }
 
-/** What the cache keeps: the verdict without the pkijs objects, the check instant or the e-mail check. */
+/** What the cache keeps: the verdict without the certificate objects, the check instant or the e-mail check. */
 interface Core {
   readonly found: boolean;
   readonly anchor: string | null;
@@ -227,18 +189,26 @@ class Context {
   readonly issuerMemo = new Map<Node, Promise<Node[]>>();
 
   constructor(
-    readonly engine: pkijs.CryptoEngine,
+    readonly crypto: Crypto,
     readonly at: number,
     readonly candidates: readonly Node[],
     readonly crls: readonly CrlFacts[],
   ) {}
 
-  /** Signature of `cert` verifies with `issuer`'s key (pkijs; memoised per call). */
+  /** Signature of `cert` verifies with `issuer`'s key (memoised per call). */
   verifies(cert: Node, issuer: Node): Promise<boolean> {
     const key = `${cert.fp}>${issuer.fp}`;
     let p = this.sigMemo.get(key);
     if (!p) {
-      p = cert.cert.verify(issuer.cert, this.engine).catch(() => false);
+      const c = cert.cert;
+      // An algorithm WebCrypto cannot check is no evidence of issuance: not an issuer.
+      p = verifySignature(
+        this.crypto,
+        issuer.cert.publicKey,
+        c.signatureAlgorithm,
+        c.signatureValue,
+        c.tbs,
+      ).catch(() => false);
       this.sigMemo.set(key, p);
     }
     return p;
@@ -251,10 +221,17 @@ class Context {
     if (!p) {
       p = (async () => {
         if (crl.unsupported) return crl.unsupported;
-        const ku = keyUsageByte(issuer.cert);
+        const ku = issuer.cert.keyUsage;
         if (ku !== null && (ku & KU_CRL_SIGN) === 0)
           return `its issuer ${issuer.subject} may not sign CRLs (no cRLSign)`;
-        const ok = await crl.crl.verify({ issuerCertificate: issuer.cert }, this.engine).catch(() => false);
+        const c = crl.crl;
+        const ok = await verifySignature(
+          this.crypto,
+          issuer.cert.publicKey,
+          c.signatureAlgorithm,
+          c.signatureValue,
+          c.tbs,
+        ).catch(() => false);
         return ok ? null : `its signature does not verify with ${issuer.subject}`;
       })();
       this.crlMemo.set(key, p);
@@ -267,10 +244,10 @@ class Context {
     let p = this.issuerMemo.get(node);
     if (!p) {
       p = (async () => {
-        const aki = keyIdHex(node.cert, 'aki');
+        const aki = keyIdHex(node.cert.authorityKeyIdentifier);
         const out: Node[] = [];
         for (const c of this.candidates) {
-          if (c.fp === node.fp || !c.cert.subject.isEqual(node.cert.issuer)) continue;
+          if (c.fp === node.fp || !c.cert.subject.equals(node.cert.issuer)) continue;
           if (aki !== null && c.ski !== null && aki !== c.ski) continue;
           if (await this.verifies(node, c)) out.push(c);
         }
@@ -283,10 +260,10 @@ class Context {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Memoised facts per pkijs object (content never changes once parsed)
+// Memoised facts per decoded object (immutable once parsed)
 
 const fpMemo = new WeakMap<object, Promise<string>>();
-function fpOf(obj: pkijs.Certificate | pkijs.CertificateRevocationList, crypto: Crypto): Promise<string> {
+function fpOf(obj: Certificate | Crl, crypto: Crypto): Promise<string> {
   let p = fpMemo.get(obj);
   if (!p) {
     p = fingerprint(obj, 'SHA-256', crypto);
@@ -296,42 +273,48 @@ function fpOf(obj: pkijs.Certificate | pkijs.CertificateRevocationList, crypto: 
   return p;
 }
 
-const crlFactsMemo = new WeakMap<pkijs.CertificateRevocationList, Omit<CrlFacts, 'fp'>>();
-function crlFacts(crl: pkijs.CertificateRevocationList): Omit<CrlFacts, 'fp'> {
+const crlFactsMemo = new WeakMap<Crl, Omit<CrlFacts, 'fp'>>();
+function crlFacts(crl: Crl): Omit<CrlFacts, 'fp'> {
   let f = crlFactsMemo.get(crl);
   if (f) return f;
   let unsupported: string | null = null;
-  for (const e of crl.crlExtensions?.extensions ?? []) {
-    if (e.extnID === OID.deltaCrlIndicator) unsupported = 'it is a delta CRL (not supported)';
-    else if (e.critical && !UNDERSTOOD_CRL_EXTENSIONS.has(e.extnID))
-      unsupported = `it has the unsupported critical extension ${e.extnID}`;
+  for (const e of crl.extensions) {
+    if (e.oid === OID.deltaCrlIndicator) unsupported = 'it is a delta CRL (not supported)';
+    else if (e.critical && !UNDERSTOOD_CRL_EXTENSIONS.has(e.oid))
+      unsupported = `it has the unsupported critical extension ${e.oid}`;
   }
   const entries = new Map<string, RevocationEntry[]>();
-  for (const r of crl.revokedCertificates ?? []) {
-    let date = r.revocationDate.value.getTime();
+  for (const r of crl.revoked) {
+    let date = r.revocationDate.getTime();
     let reason: string | null = null;
-    for (const e of r.crlEntryExtensions?.extensions ?? []) {
-      if (e.extnID === OID.certificateIssuer) unsupported = 'it is an indirect CRL (not supported)';
-      else if (e.extnID === OID.reasonCode) {
-        const v = asn1js.fromBER(e.extnValue.valueBlock.valueHexView).result;
-        if (v instanceof asn1js.Enumerated)
-          reason = REASONS[v.valueBlock.valueDec] ?? `reason ${v.valueBlock.valueDec}`;
-      } else if (e.extnID === OID.invalidityDate) {
-        // The key was compromised (or suspected) from this date: the earlier of the two counts.
-        const v = asn1js.fromBER(e.extnValue.valueBlock.valueHexView).result;
-        if (v instanceof asn1js.GeneralizedTime) date = Math.min(date, v.toDate().getTime());
-      } else if (e.critical) unsupported = `an entry has the unsupported critical extension ${e.extnID}`;
+    for (const e of r.extensions) {
+      if (e.oid === OID.certificateIssuer) unsupported = 'it is an indirect CRL (not supported)';
+      else if (e.oid === OID.reasonCode || e.oid === OID.invalidityDate) {
+        try {
+          const v = readRoot(e.value);
+          if (e.oid === OID.reasonCode) {
+            const code = smallInt(e.value, v);
+            reason = REASONS[code] ?? `reason ${code}`;
+          } else {
+            // The key was compromised (or suspected) from this date: the earlier of the two counts.
+            date = Math.min(date, readTime(e.value, v).getTime());
+          }
+        } catch (err) {
+          if (!(err instanceof DerError)) throw err;
+          if (e.critical) unsupported = `an entry's ${e.oid} extension cannot be decoded`;
+        }
+      } else if (e.critical) unsupported = `an entry has the unsupported critical extension ${e.oid}`;
     }
     if (reason === 'removeFromCRL') continue;
-    const serial = toHex(r.userCertificate.valueBlock.valueHexView).replace(/^0+/, '') || '0';
+    const serial = toHex(r.serialNumber).replace(/^0+/, '') || '0';
     const list = entries.get(serial);
     if (list) list.push({ date, reason });
     else entries.set(serial, [{ date, reason }]);
   }
   f = {
     crl,
-    thisUpdate: crl.thisUpdate.value.getTime(),
-    nextUpdate: crl.nextUpdate ? crl.nextUpdate.value.getTime() : null,
+    thisUpdate: crl.thisUpdate.getTime(),
+    nextUpdate: crl.nextUpdate ? crl.nextUpdate.getTime() : null,
     unsupported,
     entries,
   };
@@ -351,9 +334,7 @@ async function evaluate(ctx: Context, nodes: readonly Node[]): Promise<Evaluatio
   };
   const at = ctx.at;
   const last = nodes.length - 1;
-  const windows = nodes.map(
-    (n) => [n.cert.notBefore.value.getTime(), n.cert.notAfter.value.getTime()] as const,
-  );
+  const windows = nodes.map((n) => [n.cert.notBefore.getTime(), n.cert.notAfter.getTime()] as const);
 
   if (last === 0) add('CHAIN_SIGNER_PINNED', `the signer ${nodes[0]!.subject} is itself a trust anchor`);
 
@@ -369,17 +350,11 @@ async function evaluate(ctx: Context, nodes: readonly Node[]): Promise<Evaluatio
       if (isAnchor) add('CHAIN_ANCHOR_NOT_VALID_AT', `the trust anchor ${subject} expired on ${iso(na)}`);
       else add('CHAIN_EXPIRED', `${subject} expired on ${iso(na)}`);
     }
-    for (const e of cert.extensions ?? []) {
-      if (!e.critical) continue;
-      if (!UNDERSTOOD_EXTENSIONS.has(e.extnID)) {
+    for (const e of cert.extensions) {
+      if (e.critical && !UNDERSTOOD_EXTENSIONS.has(e.oid)) {
         add(
           'CHAIN_UNKNOWN_CRITICAL_EXTENSION',
-          `${subject} has the critical extension ${e.extnID}, which pec-kit does not process`,
-        );
-      } else if (e.parsedValue === undefined) {
-        add(
-          'CHAIN_UNKNOWN_CRITICAL_EXTENSION',
-          `${subject} has a critical extension ${e.extnID} that cannot be decoded`,
+          `${subject} has the critical extension ${e.oid}, which pec-kit does not process`,
         );
       }
     }
@@ -387,14 +362,14 @@ async function evaluate(ctx: Context, nodes: readonly Node[]): Promise<Evaluatio
     if (bits !== null && bits < 2048)
       add('CHAIN_WEAK_KEY', `${subject} has an RSA-${bits} key (fewer than 2048 bits)`);
     // The anchor's own signature is never relied upon.
-    if (!isAnchor && SHA1_SIGNATURES.has(cert.signatureAlgorithm.algorithmId)) {
+    if (!isAnchor && SHA1_SIGNATURES.has(cert.signatureAlgorithm.oid)) {
       add('CHAIN_WEAK_SIGNATURE', `${subject} is signed with SHA-1`);
     }
   });
 
   // The signer: PEC profile (spec §7.1).
   const leaf = nodes[0]!;
-  const ku = keyUsageByte(leaf.cert);
+  const ku = leaf.cert.keyUsage;
   if (ku === null)
     add(
       'CHAIN_LEAF_PROFILE',
@@ -403,23 +378,23 @@ async function evaluate(ctx: Context, nodes: readonly Node[]): Promise<Evaluatio
   else {
     if ((ku & KU_DIGITAL_SIGNATURE) === 0)
       add('CHAIN_BAD_KEY_USAGE', `${leaf.subject} does not allow digitalSignature`);
-    if (!findExtension(leaf.cert, EXT.keyUsage)?.critical)
+    if (!leaf.cert.extension(EXT.keyUsage)?.critical)
       add('CHAIN_LEAF_PROFILE', `${leaf.subject} has a non-critical keyUsage`);
   }
-  const leafBc = basicConstraints(leaf.cert);
+  const leafBc = leaf.cert.basicConstraints;
   if (leafBc) {
     add(
       'CHAIN_LEAF_PROFILE',
       `${leaf.subject} has basicConstraints${leafBc.cA ? ' with cA=true (a CA certificate signs the message)' : ''}`,
     );
   }
-  if (!policies(leaf.cert).includes(OID.pecLeafPolicy)) {
+  if (!leaf.cert.policies.includes(OID.pecLeafPolicy)) {
     add('CHAIN_POLICY_MISSING', `${leaf.subject} does not carry the PEC policy ${OID.pecLeafPolicy}`);
   }
 
   // EKU along the whole path (as OpenSSL's S/MIME purpose does): when present it must allow e-mail.
   for (const node of nodes) {
-    const eku = extKeyUsage(node.cert);
+    const eku = node.cert.extKeyUsage;
     if (eku && !eku.includes(OID.emailProtection) && !eku.includes(OID.anyExtendedKeyUsage)) {
       add(
         'CHAIN_BAD_EKU',
@@ -431,10 +406,10 @@ async function evaluate(ctx: Context, nodes: readonly Node[]): Promise<Evaluatio
   // Issuing certificates: CA flag, keyCertSign, path length, name constraints (the anchor included).
   for (let i = 1; i <= last; i++) {
     const ca = nodes[i]!;
-    const bc = basicConstraints(ca.cert);
+    const bc = ca.cert.basicConstraints;
     if (!bc?.cA)
       add('CHAIN_NOT_CA', `${ca.subject} issues ${nodes[i - 1]!.subject} but is not a CA certificate`);
-    const caKu = keyUsageByte(ca.cert);
+    const caKu = ca.cert.keyUsage;
     if (caKu !== null && (caKu & KU_KEY_CERT_SIGN) === 0)
       add('CHAIN_BAD_KEY_USAGE', `${ca.subject} does not allow keyCertSign`);
     if (bc?.pathLen !== undefined) {
@@ -455,7 +430,7 @@ async function evaluate(ctx: Context, nodes: readonly Node[]): Promise<Evaluatio
     }
   }
 
-  // Revocation, from the caller's CRLs only, honouring dates (pkijs would ignore them).
+  // Revocation, from the caller's CRLs only, honouring revocation and invalidity dates.
   const revocations: number[] = [];
   if (ctx.crls.length === 0) {
     if (last > 0) add('CHAIN_REVOCATION_NOT_CHECKED', 'no CRLs were given; revocation was not checked');
@@ -467,12 +442,12 @@ async function evaluate(ctx: Context, nodes: readonly Node[]): Promise<Evaluatio
       const found: RevocationEntry[] = [];
       let covered = false;
       for (const crl of ctx.crls) {
-        if (!crl.crl.issuer.isEqual(node.cert.issuer)) continue;
+        if (!crl.crl.issuer.equals(node.cert.issuer)) continue;
         const problem = await ctx.crlProblem(crl, nodes[i + 1]!);
         if (problem) {
           if (!reportedBad.has(crl.fp)) {
             reportedBad.add(crl.fp);
-            add('CHAIN_CRL_INVALID', `a CRL of ${nameToString(crl.crl.issuer)} was ignored: ${problem}`);
+            add('CHAIN_CRL_INVALID', `a CRL of ${crl.crl.issuer} was ignored: ${problem}`);
           }
           continue;
         }
@@ -488,10 +463,7 @@ async function evaluate(ctx: Context, nodes: readonly Node[]): Promise<Evaluatio
       if (first && first.date <= at) add('CHAIN_REVOKED', what(first));
       else if (first) add('CHAIN_REVOKED_LATER', `${what(first)}, after the check instant`);
       else if (!covered)
-        add(
-          'CHAIN_REVOCATION_UNKNOWN',
-          `no usable, current CRL of ${nameToString(node.cert.issuer)} for ${node.subject}`,
-        );
+        add('CHAIN_REVOCATION_UNKNOWN', `no usable, current CRL of ${node.cert.issuer} for ${node.subject}`);
     }
   }
 
@@ -501,49 +473,6 @@ async function evaluate(ctx: Context, nodes: readonly Node[]): Promise<Evaluatio
 const SEVERITY_RANK = { error: 0, warning: 1, info: 2 } as const;
 const countOf = (e: Evaluation, s: 'error' | 'warning'): number =>
   e.issues.filter((i) => i.severity === s).length;
-
-// pkijs result codes (CertificateChainValidationEngine) → the issue that already explains them.
-const PKIJS_EXPLAINED_BY: Readonly<Record<number, readonly ChainIssueCode[]>> = {
-  3: ['CHAIN_BAD_KEY_USAGE', 'CHAIN_NOT_CA'],
-  4: ['CHAIN_BAD_KEY_USAGE', 'CHAIN_NOT_CA'],
-  5: ['CHAIN_BAD_KEY_USAGE'],
-  6: ['CHAIN_UNKNOWN_CRITICAL_EXTENSION'],
-  7: ['CHAIN_NOT_CA'],
-  8: ['CHAIN_EXPIRED', 'CHAIN_NOT_YET_VALID', 'CHAIN_ANCHOR_NOT_VALID_AT'],
-  14: ['CHAIN_NOT_CA'],
-  41: ['CHAIN_NAME_CONSTRAINTS'],
-  42: ['CHAIN_NAME_CONSTRAINTS'],
-};
-const PKIJS_CODE: Readonly<Record<number, ChainIssueCode>> = {
-  3: 'CHAIN_BAD_KEY_USAGE',
-  4: 'CHAIN_BAD_KEY_USAGE',
-  5: 'CHAIN_BAD_KEY_USAGE',
-  6: 'CHAIN_UNKNOWN_CRITICAL_EXTENSION',
-  7: 'CHAIN_NOT_CA',
-  8: 'CHAIN_EXPIRED',
-  14: 'CHAIN_NOT_CA',
-  41: 'CHAIN_NAME_CONSTRAINTS',
-  42: 'CHAIN_NAME_CONSTRAINTS',
-};
-
-/** Second opinion: pkijs verifies the chosen path (signer last, this anchor only, no CRLs: done above). */
-async function pkijsCheck(ctx: Context, ev: Evaluation): Promise<ChainIssue | null> {
-  const nodes = ev.nodes;
-  if (nodes.length < 2) return null;
-  const engine = new pkijs.CertificateChainValidationEngine({
-    trustedCerts: [nodes[nodes.length - 1]!.cert],
-    certs: [...nodes.slice(1, -1).map((n) => n.cert), nodes[0]!.cert],
-    checkDate: new Date(ctx.at),
-  });
-  const r = await engine.verify({}, ctx.engine);
-  if (r.result) return null;
-  const explained = PKIJS_EXPLAINED_BY[r.resultCode] ?? [];
-  if (ev.issues.some((i) => i.severity === 'error' && explained.includes(i.code))) return null;
-  return chainIssue(
-    PKIJS_CODE[r.resultCode] ?? 'CHAIN_INVALID',
-    `pkijs rejected the path (code ${r.resultCode}): ${r.resultMessage}`,
-  );
-}
 
 const MAX_PATHS = 16;
 const MAX_STEPS = 512;
@@ -584,7 +513,7 @@ async function computeCore(
           'CHAIN_UNTRUSTED',
           anchorCount === 0
             ? 'no trust anchors were given'
-            : `no path from ${signer.subject} to any of the ${anchorCount} trust anchor(s); last issuer not found: ${nameToString(longest[longest.length - 1]!.cert.issuer)}`,
+            : `no path from ${signer.subject} to any of the ${anchorCount} trust anchor(s); last issuer not found: ${longest[longest.length - 1]!.cert.issuer}`,
         );
     return {
       found: false,
@@ -606,8 +535,7 @@ async function computeCore(
       a.nodes.length - b.nodes.length,
   );
   const best = evaluations[0]!;
-  const extra = countOf(best, 'error') === 0 ? await pkijsCheck(ctx, best) : null;
-  const issues = extra ? [extra, ...best.issues] : best.issues;
+  const issues = [...best.issues];
   issues.sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity]);
   return {
     found: true,
@@ -657,7 +585,7 @@ export function chainCacheStats(): { size: number; hits: number; misses: number 
   return { size: cache.size, hits: stats.hits, misses: stats.misses };
 }
 
-function timeBucket(at: number, certs: readonly pkijs.Certificate[], crls: readonly CrlFacts[]): string {
+function timeBucket(at: number, certs: readonly Certificate[], crls: readonly CrlFacts[]): string {
   let below = 0;
   let equal = false;
   const see = (t: number): void => {
@@ -665,8 +593,8 @@ function timeBucket(at: number, certs: readonly pkijs.Certificate[], crls: reado
     else if (t === at) equal = true;
   };
   for (const c of certs) {
-    see(c.notBefore.value.getTime());
-    see(c.notAfter.value.getTime());
+    see(c.notBefore.getTime());
+    see(c.notAfter.getTime());
   }
   for (const c of crls) {
     see(c.thisUpdate);
@@ -676,19 +604,8 @@ function timeBucket(at: number, certs: readonly pkijs.Certificate[], crls: reado
   return `${below}${equal ? '=' : ''}`;
 }
 
-function isCertificate(v: unknown): v is pkijs.Certificate {
-  return (
-    typeof v === 'object' &&
-    v !== null &&
-    'tbsView' in v &&
-    'subjectPublicKeyInfo' in v &&
-    'serialNumber' in v
-  );
-}
-
-function isCrl(v: unknown): v is pkijs.CertificateRevocationList {
-  return typeof v === 'object' && v !== null && 'tbsView' in v && 'thisUpdate' in v && 'issuer' in v;
-}
+const isCertificate = (v: unknown): v is Certificate => v instanceof Certificate;
+const isCrl = (v: unknown): v is Crl => v instanceof Crl;
 
 /**
  * Validates the certification path of a PEC signer at a given instant, under the PEC trust policy:
@@ -715,8 +632,7 @@ export async function validateChain(options: ValidateChainOptions): Promise<Chai
   if (typeof options !== 'object' || options === null)
     throw invalidArgument(`options must be an object, got ${describe(options)}`);
   const { signer, certificates = [], anchors, crls = [], at, expectedEmail } = options;
-  if (!isCertificate(signer))
-    throw invalidArgument(`signer must be a pkijs Certificate, got ${describe(signer)}`);
+  if (!isCertificate(signer)) throw invalidArgument(`signer must be a Certificate, got ${describe(signer)}`);
   for (const [name, list, check] of [
     ['certificates', certificates, isCertificate],
     ['anchors', anchors, isCertificate],
@@ -724,7 +640,10 @@ export async function validateChain(options: ValidateChainOptions): Promise<Chai
   ] as const) {
     if (!Array.isArray(list)) throw invalidArgument(`${name} must be an array, got ${describe(list)}`);
     for (const item of list)
-      if (!check(item)) throw invalidArgument(`${name} must hold pkijs objects, got ${describe(item)}`);
+      if (!check(item))
+        throw invalidArgument(
+          `${name} must hold ${name === 'crls' ? 'Crl' : 'Certificate'} objects, got ${describe(item)}`,
+        );
   }
   if (!(at instanceof Date) || Number.isNaN(at.getTime()))
     throw invalidArgument(`at must be a valid Date, got ${describe(at)}`);
@@ -737,7 +656,6 @@ export async function validateChain(options: ValidateChainOptions): Promise<Chai
   const limits = resolveLimits(options.limits);
   enforce(limits, 'maxCertificates', certificates.length, 'certificates given with the signer');
   const crypto = resolveCrypto(options.crypto);
-  const engine = engineFor(crypto);
   const atMs = at.getTime();
 
   const [signerFp, certFps, anchorFps, crlFps] = await Promise.all([
@@ -772,10 +690,16 @@ export async function validateChain(options: ValidateChainOptions): Promise<Chai
     stats.misses++;
     corePromise = (async () => {
       const nodes = new Map<string, Node>();
-      const node = (cert: pkijs.Certificate, fp: string, anchor: boolean): Node => {
+      const node = (cert: Certificate, fp: string, anchor: boolean): Node => {
         const known = nodes.get(fp);
         if (known) return known;
-        const n: Node = { cert, fp, anchor, subject: subjectToString(cert), ski: keyIdHex(cert, 'ski') };
+        const n: Node = {
+          cert,
+          fp,
+          anchor,
+          subject: cert.subject.toString(),
+          ski: keyIdHex(cert.subjectKeyIdentifier),
+        };
         nodes.set(fp, n);
         return n;
       };
@@ -788,7 +712,7 @@ export async function validateChain(options: ValidateChainOptions): Promise<Chai
       for (const [c, fp] of byFp(certificates, certFps)) node(c, fp, false);
       const signerNode = node(signer, signerFp, false);
       const candidates = [...nodes.values()].filter((n) => n !== signerNode || n.anchor);
-      const ctx = new Context(engine, atMs, candidates, crlList);
+      const ctx = new Context(crypto, atMs, candidates, crlList);
       return computeCore(ctx, signerNode, limits.maxChainLength, new Set(anchorFps).size);
     })();
     corePromise.catch(() => cache.delete(key));

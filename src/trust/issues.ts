@@ -43,8 +43,6 @@ export const CHAIN_ISSUES = {
   CHAIN_LEAF_PROFILE:
     'The signer certificate deviates from the PEC certificate profile (keyUsage absent or not critical, basicConstraints present).',
   CHAIN_SIGNER_PINNED: 'The signer certificate itself is one of the trust anchors.',
-  CHAIN_INVALID:
-    'pkijs rejected the path for a reason not covered by another code; the message gives its reason.',
   SIGNER_EMAIL_MISMATCH:
     'None of the e-mail addresses of the signer certificate is the expected address (the From: address).',
 } as const;
@@ -99,7 +97,6 @@ export const CHAIN_ISSUE_SEVERITY: Readonly<Record<ChainIssueCode, ChainIssueSev
   CHAIN_POLICY_MISSING: 'warning',
   CHAIN_LEAF_PROFILE: 'warning',
   CHAIN_SIGNER_PINNED: 'info',
-  CHAIN_INVALID: 'error',
   SIGNER_EMAIL_MISMATCH: 'error',
 });
 

@@ -1,9 +1,9 @@
-// RFC 5280 §4.2.1.10 name constraints, applied by pec-kit itself. pkijs applies the constraints of the
-// intermediates but never those of the trust anchor, and AgID CA1 (the anchor) is exactly the
-// certificate whose constraints list the PEC provider domains.
-import * as pkijs from 'pkijs';
+// RFC 5280 §4.2.1.10 name constraints, of every CA of the path, the trust anchor included: AgID CA1
+// (the anchor) is exactly the certificate whose constraints list the PEC provider domains.
 import { toHex } from '../bytes.js';
-import { EXT, findExtension, type NameAttribute, nameRdns, subjectAltNames } from './certificates.js';
+import type { Certificate } from '../x509/certificate.js';
+import type { GeneralName } from '../x509/extensions.js';
+import { type NameAttribute, rdnEqual } from '../x509/name.js';
 
 const EMAIL_ADDRESS_ATTR = '1.2.840.113549.1.9.1';
 
@@ -11,26 +11,33 @@ const EMAIL_ADDRESS_ATTR = '1.2.840.113549.1.9.1';
 interface SubjectNames {
   emails: string[];
   dnsNames: string[];
+  uris: string[];
   ips: Uint8Array[];
-  subject: NameAttribute[][];
-  directoryNames: NameAttribute[][][];
+  subject: Rdns;
+  directoryNames: Rdns[];
+  /** SAN alternatives no rule here can check (otherName, x400Address, ediPartyName, registeredID). */
+  other: Set<GeneralName['type']>;
 }
 
-function namesOf(cert: pkijs.Certificate): SubjectNames {
+type Rdns = readonly (readonly NameAttribute[])[];
+
+function namesOf(cert: Certificate): SubjectNames {
   const out: SubjectNames = {
     emails: [],
     dnsNames: [],
+    uris: [],
     ips: [],
-    subject: nameRdns(cert.subject),
+    subject: cert.subject.rdns,
     directoryNames: [],
+    other: new Set(),
   };
-  for (const n of subjectAltNames(cert)) {
-    if (n.type === 1 && typeof n.value === 'string') out.emails.push(n.value);
-    else if (n.type === 2 && typeof n.value === 'string') out.dnsNames.push(n.value);
-    else if (n.type === 7 && n.value?.valueBlock?.valueHexView instanceof Uint8Array)
-      out.ips.push(n.value.valueBlock.valueHexView);
-    else if (n.type === 4 && n.value instanceof pkijs.RelativeDistinguishedNames)
-      out.directoryNames.push(nameRdns(n.value));
+  for (const n of cert.subjectAltNames) {
+    if (n.type === 'rfc822Name') out.emails.push(n.value);
+    else if (n.type === 'dNSName') out.dnsNames.push(n.value);
+    else if (n.type === 'uniformResourceIdentifier') out.uris.push(n.value);
+    else if (n.type === 'iPAddress') out.ips.push(n.value);
+    else if (n.type === 'directoryName') out.directoryNames.push(n.value.rdns);
+    else out.other.add(n.type);
   }
   // RFC 5280: rfc822Name constraints also apply to emailAddress attributes of the subject DN.
   for (const rdn of out.subject) {
@@ -96,17 +103,23 @@ export function ipMatches(ip: Uint8Array, constraint: Uint8Array): boolean {
   return true;
 }
 
-// RFC 4518-ish comparison: case-insensitive, insignificant spaces removed. Enough for real names.
-const prep = (s: string): string => s.trim().replace(/\s+/g, ' ').toLowerCase();
-
-function attributeEqual(a: NameAttribute, b: NameAttribute): boolean {
-  if (a.type !== b.type) return false;
-  if (a.value !== null && b.value !== null) return prep(a.value) === prep(b.value);
-  return a.berHex === b.berHex;
-}
-
-function rdnEqual(a: NameAttribute[], b: NameAttribute[]): boolean {
-  return a.length === b.length && a.every((x) => b.some((y) => attributeEqual(x, y)));
+/**
+ * RFC 5280 uniformResourceIdentifier constraint: on the URI's host; `.domain` means any host
+ * below the domain, `host` exactly that host.
+ *
+ * @example
+ * ```ts
+ * uriMatches('https://www.pec.example.it/crl', '.pec.example.it'); // true
+ * uriMatches('https://pec.example.it/crl', 'pec.example.it');      // true
+ * ```
+ */
+export function uriMatches(uri: string, constraint: string): boolean {
+  const m = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?(\[[^\]]*\]|[^:/?#]*)/i.exec(uri);
+  if (!m) return false; // no authority: no host to match, so outside any URI subtree
+  const host = lower(m[1]!);
+  const c = lower(constraint);
+  if (c === '') return true; // an empty constraint covers every name of its type, as for e-mail and DNS
+  return c.startsWith('.') ? host.endsWith(c) : host === c;
 }
 
 /**
@@ -114,42 +127,43 @@ function rdnEqual(a: NameAttribute[], b: NameAttribute[]): boolean {
  *
  * @example
  * ```ts
- * directoryNameMatches(nameRdns(leaf.subject), nameRdns(issuer.subject)); // C=IT,O=Aruba… ⊂ C=IT,O=Aruba…,CN=…
+ * directoryNameMatches(leaf.subject.rdns, issuer.subject.rdns); // C=IT,O=Aruba… ⊂ C=IT,O=Aruba…,CN=…
  * ```
  */
-export function directoryNameMatches(name: NameAttribute[][], constraint: NameAttribute[][]): boolean {
+export function directoryNameMatches(name: Rdns, constraint: Rdns): boolean {
   if (constraint.length > name.length) return false;
   return constraint.every((rdn, i) => rdnEqual(name[i]!, rdn));
 }
 
-function rdnsToString(rdns: NameAttribute[][]): string {
+function rdnsToString(rdns: Rdns): string {
   return rdns.map((rdn) => rdn.map((a) => `${a.type}=${a.value ?? `#${a.berHex}`}`).join('+')).join(',');
 }
 
 interface Subtrees {
   email: string[];
   dns: string[];
+  uri: string[];
   ip: Uint8Array[];
-  dir: NameAttribute[][][];
+  dir: Rdns[];
+  /** Alternatives with no matching rule here: any name of such a type cannot be shown to comply. */
+  other: Set<GeneralName['type']>;
 }
 
-function group(subtrees: pkijs.GeneralSubtree[] | undefined): Subtrees {
-  const g: Subtrees = { email: [], dns: [], ip: [], dir: [] };
-  for (const s of subtrees ?? []) {
-    const b = s.base;
-    if (b.type === 1 && typeof b.value === 'string') g.email.push(b.value);
-    else if (b.type === 2 && typeof b.value === 'string') g.dns.push(b.value);
-    else if (b.type === 7 && b.value?.valueBlock?.valueHexView instanceof Uint8Array)
-      g.ip.push(b.value.valueBlock.valueHexView);
-    else if (b.type === 4 && b.value instanceof pkijs.RelativeDistinguishedNames)
-      g.dir.push(nameRdns(b.value));
-    // URI, otherName, x400 and EDI constraints are left to pkijs (intermediates) — PEC CAs use none.
+function group(subtrees: readonly GeneralName[]): Subtrees {
+  const g: Subtrees = { email: [], dns: [], uri: [], ip: [], dir: [], other: new Set() };
+  for (const b of subtrees) {
+    if (b.type === 'rfc822Name') g.email.push(b.value);
+    else if (b.type === 'dNSName') g.dns.push(b.value);
+    else if (b.type === 'uniformResourceIdentifier') g.uri.push(b.value);
+    else if (b.type === 'iPAddress') g.ip.push(b.value);
+    else if (b.type === 'directoryName') g.dir.push(b.value.rdns);
+    else g.other.add(b.type);
   }
   return g;
 }
 
-// The grouped subtrees of each parsed NameConstraints (a CA's 60-odd subtrees are read once).
-const groupedMemo = new WeakMap<pkijs.NameConstraints, { permitted: Subtrees; excluded: Subtrees }>();
+// The grouped subtrees of each CA certificate (AgID CA1's 60-odd subtrees are grouped once).
+const groupedMemo = new WeakMap<Certificate, { permitted: Subtrees; excluded: Subtrees }>();
 
 const ipString = (b: Uint8Array): string => (b.length === 4 ? [...b].join('.') : toHex(b));
 
@@ -163,13 +177,13 @@ const ipString = (b: Uint8Array): string => (b.length === 4 ? [...b].join('.') :
  * nameConstraintViolations(leaf, issuer); // [] or ['e-mail x@evil.example is outside the permitted subtrees']
  * ```
  */
-export function nameConstraintViolations(cert: pkijs.Certificate, ca: pkijs.Certificate): string[] {
-  const nc = findExtension(ca, EXT.nameConstraints)?.parsedValue;
-  if (!(nc instanceof pkijs.NameConstraints)) return [];
-  let grouped = groupedMemo.get(nc);
+export function nameConstraintViolations(cert: Certificate, ca: Certificate): string[] {
+  const nc = ca.nameConstraints;
+  if (!nc) return [];
+  let grouped = groupedMemo.get(ca);
   if (!grouped) {
-    grouped = { permitted: group(nc.permittedSubtrees), excluded: group(nc.excludedSubtrees) };
-    groupedMemo.set(nc, grouped);
+    grouped = { permitted: group(nc.permitted), excluded: group(nc.excluded) };
+    groupedMemo.set(ca, grouped);
   }
   const { permitted, excluded } = grouped;
   const names = namesOf(cert);
@@ -190,7 +204,13 @@ export function nameConstraintViolations(cert: pkijs.Certificate, ca: pkijs.Cert
   };
   check('e-mail', names.emails, String, permitted.email, excluded.email, emailMatches);
   check('DNS name', names.dnsNames, String, permitted.dns, excluded.dns, dnsMatches);
+  check('URI', names.uris, String, permitted.uri, excluded.uri, uriMatches);
   check('IP address', names.ips, ipString, permitted.ip, excluded.ip, ipMatches);
+  // Name forms without a matching rule: constrained by this CA means they cannot be shown to comply.
+  for (const type of names.other) {
+    if (permitted.other.has(type) || excluded.other.has(type))
+      out.push(`the ${type} name cannot be checked against the ${type} constraints`);
+  }
   // An empty subject DN (a SAN-only certificate) is not a directory name to constrain.
   const dirNames = names.subject.length > 0 ? [names.subject, ...names.directoryNames] : names.directoryNames;
   check('directory name', dirNames, rdnsToString, permitted.dir, excluded.dir, directoryNameMatches);

@@ -6,9 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { toHex } from '../bytes.js';
 import {
   issuerToString,
+  nameToString,
   parseCertificate,
+  parseCrl,
   sanEmails,
   serialNumberHex,
   subjectToString,
@@ -37,7 +40,13 @@ interface Manifest {
   certificates: Record<string, Entry>;
   crls: Record<
     string,
-    { file: string; issuer: string; revoked: { serial: string; revocationDate: string }[] }
+    {
+      file: string;
+      issuer: string;
+      thisUpdate: string;
+      nextUpdate: string;
+      revoked: { serial: string; revocationDate: string }[];
+    }
   >;
 }
 const manifest = JSON.parse(readFileSync(join(PKI, 'manifest.json'), 'utf8')) as Manifest;
@@ -68,10 +77,23 @@ describe('the manifest describes the files', () => {
     expect(subjectToString(cert)).toBe(e.subject);
     expect(issuerToString(cert)).toBe(e.issuer);
     expect(serialNumberHex(cert)).toBe(e.serial);
-    expect(cert.notBefore.value.toISOString()).toBe(e.notBefore);
-    expect(cert.notAfter.value.toISOString()).toBe(e.notAfter);
+    expect(cert.notBefore.toISOString()).toBe(e.notBefore);
+    expect(cert.notAfter.toISOString()).toBe(e.notAfter);
     if (e.email) expect(sanEmails(cert)).toEqual([e.email]);
     expect(readFileSync(f(e.key), 'latin1')).toMatch(/^-----BEGIN PRIVATE KEY-----\n/);
+  });
+
+  it.each(Object.entries(manifest.crls))('CRL %s', (_stem, e) => {
+    const crl = parseCrl(readFileSync(f(e.file)));
+    expect(nameToString(crl.issuer)).toBe(e.issuer);
+    expect(crl.thisUpdate.toISOString()).toBe(e.thisUpdate);
+    expect(crl.nextUpdate?.toISOString()).toBe(e.nextUpdate);
+    expect(
+      crl.revoked.map((r) => ({
+        serial: toHex(r.serialNumber).replace(/^0+/, ''),
+        revocationDate: r.revocationDate.toISOString(),
+      })),
+    ).toEqual(e.revoked);
   });
 
   it('uses the fixed dates of the brief', () => {

@@ -1,6 +1,5 @@
 // verifyPec: signature over the exact signed bytes, the provider chain against the PEC anchors at
 // the signing time, and the integrity of what was signed. A bad message gives a report, not a throw.
-import type * as pkijs from 'pkijs';
 import { type BytesInput, describe as describeValue, toBytes } from '../bytes.js';
 import type { CmsVerification } from '../cms/verify.js';
 import { verifyDetached } from '../cms/verify.js';
@@ -21,6 +20,8 @@ import {
   subjectToString,
 } from '../trust/certificates.js';
 import { validateChain } from '../trust/chain.js';
+import type { Certificate } from '../x509/certificate.js';
+import type { Crl } from '../x509/crl.js';
 import { VERIFY_ISSUES, type VerifyIssueCode } from './issues.js';
 
 /**
@@ -149,8 +150,8 @@ function asList(v: readonly PkiInput[] | undefined, name: string): readonly PkiI
 }
 
 interface Prepared {
-  anchors: pkijs.Certificate[];
-  crls: pkijs.CertificateRevocationList[];
+  anchors: Certificate[];
+  crls: Crl[];
   at: 'signing-time' | 'now' | Date;
   now: Date;
   crypto: Crypto;

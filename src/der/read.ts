@@ -1,0 +1,295 @@
+// A small, strict BER/DER reader: what X.509, CRLs and CMS need, and nothing else. Values are
+// read lazily (a node knows where its content lies; children are decoded on demand), so a CMS
+// reader touches only the fields it uses. Every inconsistency — a length past its parent,
+// children that do not fill a definite length, a missing end-of-contents, nesting deeper than
+// MAX_DEPTH — throws a DerError; callers turn it into their own coded PecError.
+
+/** Thrown for any encoding error; never escapes the library (callers wrap it). */
+export class DerError extends Error {
+  override name = 'DerError';
+}
+
+/** One TLV. `tag` is the identifier's first byte; high tag numbers are in `number`. */
+export interface Node {
+  /** First identifier byte (class, constructed bit and tag number ≤ 30, or 0x1f-marked). */
+  readonly tag: number;
+  /** Tag number (also for the high-tag-number form). */
+  readonly number: number;
+  readonly constructed: boolean;
+  /** Offset of the identifier. */
+  readonly start: number;
+  /** Offset of the first content byte. */
+  readonly valueStart: number;
+  /** Offset after the last content byte (before end-of-contents octets, when indefinite). */
+  readonly valueEnd: number;
+  /** Offset after the whole TLV (end-of-contents octets included). */
+  readonly end: number;
+  /** Indefinite length (BER only). */
+  readonly indefinite: boolean;
+}
+
+/** Universal tags used here, as first identifier bytes. */
+export const TAG = {
+  BOOLEAN: 0x01,
+  INTEGER: 0x02,
+  BIT_STRING: 0x03,
+  OCTET_STRING: 0x04,
+  NULL: 0x05,
+  OID: 0x06,
+  ENUMERATED: 0x0a,
+  UTF8_STRING: 0x0c,
+  PRINTABLE_STRING: 0x13,
+  IA5_STRING: 0x16,
+  UTC_TIME: 0x17,
+  GENERALIZED_TIME: 0x18,
+  SEQUENCE: 0x30,
+  SET: 0x31,
+} as const;
+
+/** Deepest nesting accepted: real certificates and CMS stay under 15. */
+export const MAX_DEPTH = 48;
+
+/** Reads the TLV at `at`, which must end by `limit`. */
+export function readNode(b: Uint8Array, at: number, limit: number, depth = 0): Node {
+  if (depth > MAX_DEPTH) throw new DerError(`nesting deeper than ${MAX_DEPTH} levels`);
+  if (at + 2 > limit) throw new DerError(`truncated value at offset ${at}`);
+  const tag = b[at]!;
+  const constructed = (tag & 0x20) !== 0;
+  let p = at + 1;
+  let number = tag & 0x1f;
+  if (number === 0x1f) {
+    // High tag number: base-128 digits, the last without bit 8.
+    number = 0;
+    for (let n = 0; ; n++) {
+      if (p >= limit || n === 4) throw new DerError(`bad tag at offset ${at}`);
+      const d = b[p++]!;
+      number = number * 128 + (d & 0x7f);
+      if ((d & 0x80) === 0) break;
+    }
+  }
+  if (p >= limit) throw new DerError(`truncated length at offset ${at}`);
+  const first = b[p++]!;
+  if (first === 0x80) {
+    if (!constructed) throw new DerError(`indefinite length on a primitive value at offset ${at}`);
+    // Indefinite: children up to the end-of-contents octets (00 00).
+    let q = p;
+    for (;;) {
+      if (q + 2 > limit) throw new DerError(`missing end-of-contents for the value at offset ${at}`);
+      if (b[q] === 0 && b[q + 1] === 0) break;
+      q = readNode(b, q, limit, depth + 1).end;
+    }
+    return { tag, number, constructed, start: at, valueStart: p, valueEnd: q, end: q + 2, indefinite: true };
+  }
+  let length = first;
+  if (first & 0x80) {
+    const n = first & 0x7f;
+    if (n > 4 || p + n > limit) throw new DerError(`bad length at offset ${at}`);
+    length = 0;
+    for (let i = 0; i < n; i++) length = length * 256 + b[p++]!;
+  }
+  if (length > limit - p) throw new DerError(`a length at offset ${at} runs past its container`);
+  return {
+    tag,
+    number,
+    constructed,
+    start: at,
+    valueStart: p,
+    valueEnd: p + length,
+    end: p + length,
+    indefinite: false,
+  };
+}
+
+/** The one value that fills `b` exactly (trailing bytes are an error). */
+export function readRoot(b: Uint8Array): Node {
+  const n = readNode(b, 0, b.length);
+  if (n.end !== b.length) throw new DerError(`${b.length - n.end} bytes after the value`);
+  return n;
+}
+
+/** The children of a constructed node; they must fill its content exactly. */
+export function children(b: Uint8Array, parent: Node, depth = 0): Node[] {
+  if (!parent.constructed) throw new DerError(`expected a constructed value at offset ${parent.start}`);
+  const out: Node[] = [];
+  for (let at = parent.valueStart; at < parent.valueEnd; ) {
+    const c = readNode(b, at, parent.valueEnd, depth + 1);
+    out.push(c);
+    at = c.end;
+  }
+  return out;
+}
+
+/** `node`, which must exist and carry `tag`; `what` names it in the error. */
+export function expect(node: Node | undefined, tag: number, what: string): Node {
+  if (!node) throw new DerError(`${what} is missing`);
+  if (node.tag !== tag)
+    throw new DerError(`${what}: expected tag 0x${tag.toString(16)}, found 0x${node.tag.toString(16)}`);
+  return node;
+}
+
+/** The children of a SEQUENCE (or other constructed `tag`), checked. */
+export function sequence(
+  b: Uint8Array,
+  node: Node | undefined,
+  what: string,
+  tag: number = TAG.SEQUENCE,
+): Node[] {
+  return children(b, expect(node, tag, what));
+}
+
+/** Content bytes of a primitive node (a view, not a copy). */
+export function content(b: Uint8Array, node: Node): Uint8Array {
+  return b.subarray(node.valueStart, node.valueEnd);
+}
+
+/** The whole TLV (a view). */
+export function encoded(b: Uint8Array, node: Node): Uint8Array {
+  return b.subarray(node.start, node.end);
+}
+
+/** OBJECT IDENTIFIER content → dotted string. */
+export function oid(b: Uint8Array, node: Node): string {
+  if (node.tag !== TAG.OID || node.valueEnd === node.valueStart)
+    throw new DerError(`expected an OBJECT IDENTIFIER at offset ${node.start}`);
+  const parts: number[] = [];
+  let v = 0;
+  for (let i = node.valueStart; i < node.valueEnd; i++) {
+    const d = b[i]!;
+    if (v === 0 && d === 0x80) throw new DerError(`non-minimal OID arc at offset ${node.start}`);
+    v = v * 128 + (d & 0x7f);
+    if (v > Number.MAX_SAFE_INTEGER / 128) throw new DerError(`OID arc too large at offset ${node.start}`);
+    if (!(d & 0x80)) {
+      parts.push(v);
+      v = 0;
+    }
+  }
+  if (b[node.valueEnd - 1]! & 0x80) throw new DerError(`truncated OID at offset ${node.start}`);
+  const first = parts.shift()!;
+  const head = first < 80 ? [Math.floor(first / 40), first % 40] : [2, first - 80];
+  return [...head, ...parts].join('.');
+}
+
+/** INTEGER content bytes (two's complement, as written). */
+export function integerBytes(b: Uint8Array, node: Node): Uint8Array {
+  if (node.tag !== TAG.INTEGER || node.valueEnd === node.valueStart)
+    throw new DerError(`expected an INTEGER at offset ${node.start}`);
+  return content(b, node);
+}
+
+/** A small non-negative INTEGER or ENUMERATED as a number. */
+export function smallInt(b: Uint8Array, node: Node): number {
+  if ((node.tag !== TAG.INTEGER && node.tag !== TAG.ENUMERATED) || node.valueEnd === node.valueStart)
+    throw new DerError(`expected an INTEGER at offset ${node.start}`);
+  const len = node.valueEnd - node.valueStart;
+  if (len > 6 || b[node.valueStart]! & 0x80)
+    throw new DerError(`integer out of range at offset ${node.start}`);
+  let v = 0;
+  for (let i = node.valueStart; i < node.valueEnd; i++) v = v * 256 + b[i]!;
+  return v;
+}
+
+/** BOOLEAN. */
+export function bool(b: Uint8Array, node: Node): boolean {
+  if (node.tag !== TAG.BOOLEAN || node.valueEnd - node.valueStart !== 1)
+    throw new DerError(`expected a BOOLEAN at offset ${node.start}`);
+  return b[node.valueStart] !== 0;
+}
+
+/** BIT STRING: the bytes after the unused-bits count (primitive form only, as DER requires). */
+export function bitString(b: Uint8Array, node: Node): { bytes: Uint8Array; unused: number } {
+  if (node.tag !== TAG.BIT_STRING || node.valueEnd === node.valueStart)
+    throw new DerError(`expected a BIT STRING at offset ${node.start}`);
+  const unused = b[node.valueStart]!;
+  if (unused > 7 || (unused > 0 && node.valueEnd - node.valueStart === 1))
+    throw new DerError(`bad BIT STRING at offset ${node.start}`);
+  return { bytes: b.subarray(node.valueStart + 1, node.valueEnd), unused };
+}
+
+/**
+ * OCTET STRING content. BER allows the constructed form (a string in pieces, as streamed CMS
+ * writes it): the pieces are concatenated into a copy.
+ */
+export function octets(b: Uint8Array, node: Node, tag: number = TAG.OCTET_STRING, depth = 0): Uint8Array {
+  if (node.tag === tag) return content(b, node);
+  if (node.tag === (tag | 0x20)) {
+    const parts = children(b, node, depth).map((c) => octets(b, c, TAG.OCTET_STRING, depth + 1));
+    const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    let at = 0;
+    for (const p of parts) {
+      out.set(p, at);
+      at += p.length;
+    }
+    return out;
+  }
+  throw new DerError(`expected an OCTET STRING at offset ${node.start}`);
+}
+
+const UTC = /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?Z$/;
+const GENERALIZED = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(?:[.,](\d{1,9}))?Z$/;
+
+/** UTCTime or GeneralizedTime (UTC forms, seconds optional in UTCTime, fractions in GeneralizedTime). */
+export function time(b: Uint8Array, node: Node): Date {
+  const s = latin1Of(b, node);
+  const m =
+    node.tag === TAG.UTC_TIME ? UTC.exec(s) : node.tag === TAG.GENERALIZED_TIME ? GENERALIZED.exec(s) : null;
+  if (!m) throw new DerError(`expected a UTC time at offset ${node.start}`);
+  let year = Number(m[1]);
+  if (node.tag === TAG.UTC_TIME) year += year < 50 ? 2000 : 1900; // RFC 5280 §4.1.2.5.1
+  const [mo, d, h, mi, se] = [m[2], m[3], m[4], m[5], m[6]].map((x) => Number(x ?? 0)) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const ms = node.tag === TAG.GENERALIZED_TIME && m[7] ? Math.floor(Number(`0.${m[7]}`) * 1000) : 0;
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60)
+    throw new DerError(`invalid date at offset ${node.start}`);
+  const date = new Date(Date.UTC(year, mo - 1, d, h, mi, se, ms));
+  if (node.tag === TAG.GENERALIZED_TIME && year < 100) date.setUTCFullYear(year);
+  return date;
+}
+
+function latin1Of(b: Uint8Array, node: Node): string {
+  let s = '';
+  for (let i = node.valueStart; i < node.valueEnd; i++) s += String.fromCharCode(b[i]!);
+  return s;
+}
+
+const utf8Decoder = new TextDecoder('utf-8', { fatal: false });
+
+/**
+ * A character string of any ASN.1 string type, or null for a value that is not a string. UTF8String
+ * as UTF-8; BMPString as UTF-16BE; UniversalString as UTF-32BE; the 8-bit types byte by byte.
+ */
+export function string(b: Uint8Array, node: Node): string | null {
+  const c = content(b, node);
+  switch (node.tag) {
+    case 0x0c:
+      return utf8Decoder.decode(c);
+    case 0x1e: {
+      let s = '';
+      for (let i = 0; i + 1 < c.length; i += 2) s += String.fromCharCode((c[i]! << 8) | c[i + 1]!);
+      return s;
+    }
+    case 0x1c: {
+      let s = '';
+      for (let i = 0; i + 3 < c.length; i += 4) {
+        const cp = ((c[i]! << 24) | (c[i + 1]! << 16) | (c[i + 2]! << 8) | c[i + 3]!) >>> 0;
+        s += cp <= 0x10ffff ? String.fromCodePoint(cp) : '\ufffd';
+      }
+      return s;
+    }
+    case 0x12: // NumericString
+    case 0x13: // PrintableString
+    case 0x14: // TeletexString
+    case 0x15: // VideotexString
+    case 0x16: // IA5String
+    case 0x19: // GraphicString
+    case 0x1a: // VisibleString
+    case 0x1b: // GeneralString
+      return latin1Of(b, node);
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,236 @@
+// Signature algorithms as data: which WebCrypto call checks (or makes) a signature written with a
+// given AlgorithmIdentifier, for certificates, CRLs and CMS SignerInfos alike.
+import type { Bytes } from '../bytes.js';
+import { content, DerError, type Node, oid, readRoot, sequence, smallInt, TAG } from '../der/read.js';
+import { bitString, explicit, integer, nullValue, oid as oidDer, seq } from '../der/write.js';
+import { PecError } from '../errors.js';
+import type { AlgorithmIdentifier, PublicKeyInfo } from './algorithm.js';
+
+const HASH_BY_OID: Readonly<Record<string, string>> = {
+  '1.3.14.3.2.26': 'SHA-1',
+  '2.16.840.1.101.3.4.2.1': 'SHA-256',
+  '2.16.840.1.101.3.4.2.2': 'SHA-384',
+  '2.16.840.1.101.3.4.2.3': 'SHA-512',
+};
+const OID_BY_HASH = Object.fromEntries(Object.entries(HASH_BY_OID).map(([k, v]) => [v, k])) as Readonly<
+  Record<string, string>
+>;
+
+export const KEY_OID = {
+  rsaEncryption: '1.2.840.113549.1.1.1',
+  rsaPss: '1.2.840.113549.1.1.10',
+  ecPublicKey: '1.2.840.10045.2.1',
+} as const;
+
+/** Signature algorithm OID → scheme and hash (null: the hash comes from elsewhere, e.g. the CMS digest). */
+const SIGNATURE_ALGORITHMS: Readonly<
+  Record<string, { scheme: 'RSASSA-PKCS1-v1_5' | 'RSA-PSS' | 'ECDSA'; hash: string | null }>
+> = {
+  [KEY_OID.rsaEncryption]: { scheme: 'RSASSA-PKCS1-v1_5', hash: null },
+  '1.2.840.113549.1.1.5': { scheme: 'RSASSA-PKCS1-v1_5', hash: 'SHA-1' },
+  '1.2.840.113549.1.1.11': { scheme: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
+  '1.2.840.113549.1.1.12': { scheme: 'RSASSA-PKCS1-v1_5', hash: 'SHA-384' },
+  '1.2.840.113549.1.1.13': { scheme: 'RSASSA-PKCS1-v1_5', hash: 'SHA-512' },
+  [KEY_OID.rsaPss]: { scheme: 'RSA-PSS', hash: null },
+  [KEY_OID.ecPublicKey]: { scheme: 'ECDSA', hash: null },
+  '1.2.840.10045.4.1': { scheme: 'ECDSA', hash: 'SHA-1' },
+  '1.2.840.10045.4.3.2': { scheme: 'ECDSA', hash: 'SHA-256' },
+  '1.2.840.10045.4.3.3': { scheme: 'ECDSA', hash: 'SHA-384' },
+  '1.2.840.10045.4.3.4': { scheme: 'ECDSA', hash: 'SHA-512' },
+};
+
+/** Named curves: OID → WebCrypto name and the byte length of r and s. */
+export const CURVES: Readonly<Record<string, { name: string; size: number }>> = {
+  '1.2.840.10045.3.1.7': { name: 'P-256', size: 32 },
+  '1.3.132.0.34': { name: 'P-384', size: 48 },
+  '1.3.132.0.35': { name: 'P-521', size: 66 },
+};
+
+const unsupported = (what: string): PecError => new PecError('CMS_UNSUPPORTED', what);
+
+/** RSASSA-PSS-params (RFC 4055 §3.1): hash and salt length; MGF1 must use the same hash. */
+function pssParams(params: Uint8Array | null): { hash: string; saltLength: number } {
+  let hash = 'SHA-1';
+  let mgfHash = 'SHA-1';
+  let saltLength = 20;
+  if (params && !(params.length === 2 && params[0] === TAG.NULL)) {
+    const read = (n: Node): string => {
+      const [id] = sequence(params, n, 'a hash algorithm');
+      const h = HASH_BY_OID[oid(params, id!)];
+      if (!h) throw unsupported('RSA-PSS with an unsupported hash');
+      return h;
+    };
+    for (const f of sequence(params, readRoot(params), 'RSASSA-PSS-params')) {
+      const [inner] = sequence(params, f, 'a RSASSA-PSS field', f.tag);
+      if (f.tag === 0xa0) hash = read(inner!);
+      else if (f.tag === 0xa1) {
+        const [mgf, mgfParams] = sequence(params, inner, 'maskGenAlgorithm');
+        if (oid(params, mgf!) !== '1.2.840.113549.1.1.8' || !mgfParams)
+          throw unsupported('RSA-PSS without MGF1');
+        mgfHash = read(mgfParams);
+      } else if (f.tag === 0xa2) saltLength = smallInt(params, inner!);
+      else if (f.tag === 0xa3 && smallInt(params, inner!) !== 1) throw unsupported('RSA-PSS trailer field');
+    }
+  }
+  if (mgfHash !== hash) throw unsupported('RSA-PSS with an MGF1 hash different from the message hash');
+  return { hash, saltLength };
+}
+
+/** An id-RSASSA-PSS key as rsaEncryption: the same key bits, in the form every WebCrypto imports. */
+function rsaSpki(key: PublicKeyInfo): Bytes {
+  if (key.algorithm.oid !== KEY_OID.rsaPss) return key.der as Bytes;
+  return seq(seq(oidDer(KEY_OID.rsaEncryption), nullValue()), bitString(key.key));
+}
+
+/** ECDSA-Sig-Value (DER SEQUENCE of r, s) → WebCrypto's fixed-size r‖s. */
+function ecdsaRaw(sig: Uint8Array, size: number): Bytes {
+  const [r, s, extra] = sequence(sig, readRoot(sig), 'ECDSA signature');
+  if (!r || !s || extra || r.tag !== TAG.INTEGER || s.tag !== TAG.INTEGER)
+    throw new DerError('bad ECDSA signature');
+  const out = new Uint8Array(size * 2);
+  for (const [i, n] of [r, s].entries()) {
+    let v = content(sig, n);
+    while (v.length > 0 && v[0] === 0) v = v.subarray(1);
+    if (v.length > size) throw new DerError('ECDSA signature value too large');
+    out.set(v, (i + 1) * size - v.length);
+  }
+  return out;
+}
+
+/** WebCrypto's raw r‖s → ECDSA-Sig-Value DER. */
+export function ecdsaDer(raw: Uint8Array): Bytes {
+  const h = raw.length / 2;
+  return seq(integer(raw.subarray(0, h)), integer(raw.subarray(h)));
+}
+
+interface Plan {
+  importParams: RsaHashedImportParams | EcKeyImportParams;
+  verifyParams: AlgorithmIdentifier_ | RsaPssParams | EcdsaParams;
+  spki: Bytes;
+  signature: (sig: Uint8Array) => Bytes;
+}
+type AlgorithmIdentifier_ = { name: string };
+
+function plan(key: PublicKeyInfo, algorithm: AlgorithmIdentifier, hashHint?: string): Plan {
+  const alg = SIGNATURE_ALGORITHMS[algorithm.oid];
+  if (!alg) throw unsupported(`unsupported signature algorithm ${algorithm.oid}`);
+  if (alg.scheme === 'ECDSA') {
+    if (key.algorithm.oid !== KEY_OID.ecPublicKey) throw unsupported('an ECDSA signature with a non-EC key');
+    const params = key.algorithm.parameters;
+    const curve = params && params[0] === TAG.OID ? CURVES[oid(params, readRoot(params))] : undefined;
+    const hash = alg.hash ?? hashHint;
+    if (!curve || !hash) throw unsupported('unsupported elliptic curve or hash');
+    return {
+      importParams: { name: 'ECDSA', namedCurve: curve.name },
+      verifyParams: { name: 'ECDSA', hash },
+      spki: key.der as Bytes,
+      signature: (sig) => ecdsaRaw(sig, curve.size),
+    };
+  }
+  if (key.algorithm.oid !== KEY_OID.rsaEncryption && key.algorithm.oid !== KEY_OID.rsaPss)
+    throw unsupported('an RSA signature with a non-RSA key');
+  if (alg.scheme === 'RSA-PSS') {
+    const { hash, saltLength } = pssParams(algorithm.parameters);
+    return {
+      importParams: { name: 'RSA-PSS', hash },
+      verifyParams: { name: 'RSA-PSS', saltLength },
+      spki: rsaSpki(key),
+      signature: (sig) => sig as Bytes,
+    };
+  }
+  const hash = alg.hash ?? hashHint;
+  if (!hash) throw unsupported('rsaEncryption signature without a digest algorithm');
+  return {
+    importParams: { name: 'RSASSA-PKCS1-v1_5', hash },
+    verifyParams: { name: 'RSASSA-PKCS1-v1_5' },
+    spki: rsaSpki(key),
+    signature: (sig) => sig as Bytes,
+  };
+}
+
+// Imported keys, per Crypto object: a batch of receipts from one provider imports its key once.
+const keyCache = new WeakMap<Crypto, Map<string, Promise<CryptoKey>>>();
+const KEY_CACHE_MAX = 256;
+
+function importKey(crypto: Crypto, p: Plan): Promise<CryptoKey> {
+  let keys = keyCache.get(crypto);
+  if (!keys) {
+    keys = new Map();
+    keyCache.set(crypto, keys);
+  }
+  let id = JSON.stringify(p.importParams);
+  for (const x of p.spki) id += String.fromCharCode(x);
+  let k = keys.get(id);
+  if (!k) {
+    k = crypto.subtle.importKey('spki', p.spki, p.importParams, false, ['verify']);
+    keys.set(id, k);
+    k.catch(() => keys.delete(id));
+    if (keys.size > KEY_CACHE_MAX) keys.delete(keys.keys().next().value!);
+  }
+  return k;
+}
+
+/**
+ * Checks `signature` over `data` with `key`, for the signature algorithm `algorithm`. `hashHint`
+ * is the digest to use when the algorithm names only the key type (a CMS SignerInfo written with
+ * rsaEncryption takes the hash of its digestAlgorithm).
+ *
+ * @throws PecError `CMS_UNSUPPORTED` for an algorithm, curve or parameter set WebCrypto cannot check.
+ */
+export async function verifySignature(
+  crypto: Crypto,
+  key: PublicKeyInfo,
+  algorithm: AlgorithmIdentifier,
+  signature: Uint8Array,
+  data: Uint8Array,
+  hashHint?: string,
+): Promise<boolean> {
+  const p = plan(key, algorithm, hashHint);
+  let sig: Bytes;
+  try {
+    sig = p.signature(signature);
+  } catch {
+    return false; // an ECDSA value that is not even a SEQUENCE of two integers
+  }
+  return crypto.subtle.verify(p.verifyParams, await importKey(crypto, p), sig, data as Bytes);
+}
+
+/** What a signer writes: the WebCrypto parameters and the AlgorithmIdentifier (DER). */
+export function signingAlgorithm(
+  scheme: 'RSASSA-PKCS1-v1_5' | 'RSA-PSS' | 'ECDSA',
+  hash: string,
+): { params: AlgorithmIdentifier_ | RsaPssParams | EcdsaParams; der: Bytes } {
+  const hashOid = OID_BY_HASH[hash];
+  if (!hashOid) throw unsupported(`unsupported hash ${hash}`);
+  if (scheme === 'RSA-PSS') {
+    const saltLength = { 'SHA-1': 20, 'SHA-256': 32, 'SHA-384': 48, 'SHA-512': 64 }[hash]!;
+    const hashAlg = seq(oidDer(hashOid), nullValue());
+    const der = seq(
+      oidDer(KEY_OID.rsaPss),
+      seq(
+        explicit(0, hashAlg),
+        explicit(1, seq(oidDer('1.2.840.113549.1.1.8'), hashAlg)),
+        explicit(2, integer(saltLength)),
+      ),
+    );
+    return { params: { name: 'RSA-PSS', saltLength }, der };
+  }
+  if (scheme === 'ECDSA') {
+    const id = Object.entries(SIGNATURE_ALGORITHMS).find(
+      ([, v]) => v.scheme === 'ECDSA' && v.hash === hash,
+    )![0];
+    return { params: { name: 'ECDSA', hash }, der: seq(oidDer(id)) };
+  }
+  // sha*WithRSAEncryption (RFC 5754 §3.2 allows it or rsaEncryption; OpenSSL reads both).
+  const id = Object.entries(SIGNATURE_ALGORITHMS).find(
+    ([, v]) => v.scheme === 'RSASSA-PKCS1-v1_5' && v.hash === hash,
+  )![0];
+  return { params: { name: 'RSASSA-PKCS1-v1_5' }, der: seq(oidDer(id), nullValue()) };
+}
+
+/** The DigestAlgorithmIdentifier for `hash` (parameters absent, as OpenSSL writes SHA-1/SHA-2). */
+export function digestAlgorithm(hash: string): Bytes {
+  const hashOid = OID_BY_HASH[hash];
+  if (!hashOid) throw unsupported(`unsupported hash ${hash}`);
+  return seq(oidDer(hashOid));
+}
