@@ -59,6 +59,21 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
  * Unknown keys are refused too: a typo must not silently leave a limit at its default.
  */
 export function resolveLimits(given?: unknown): Limits {
+  // Resolved limits are passed down from call to call (a message resolves them in several
+  // places): recognised and returned as they are, instead of validated again.
+  if (resolved.has(given as object)) return given as Limits;
+  if (given === undefined || given === null) return RESOLVED_DEFAULTS;
+  const out = validate(given);
+  Object.freeze(out);
+  resolved.add(out);
+  return out;
+}
+
+const resolved = new WeakSet<object>();
+const RESOLVED_DEFAULTS: Limits = Object.freeze({ ...DEFAULT_LIMITS });
+resolved.add(RESOLVED_DEFAULTS);
+
+function validate(given: unknown): Limits {
   if (given === undefined || given === null) return { ...DEFAULT_LIMITS };
   if (typeof given !== 'object' || Array.isArray(given))
     throw invalidArgument(`limits must be an object, got ${describe(given)}`);

@@ -3,6 +3,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { latin1 } from '../bytes.js';
 import { importSigner } from '../cms/signer.js';
 import { isPecError } from '../errors.js';
 import { type Io, UsageError } from './io.js';
@@ -85,7 +86,7 @@ async function identityFrom(cert: string, key: string, ca: string): Promise<Give
     readOrUsage(key, '--key'),
     readOrUsage(ca, '--ca'),
   ]);
-  const caPem = new TextDecoder('latin1').decode(caBytes);
+  const caPem = latin1(caBytes);
   let signer: GivenIdentity['signer'];
   try {
     signer = await importSigner({ certificate, privateKey, chain: caBytes });

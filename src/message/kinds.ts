@@ -305,19 +305,23 @@ export function kindFromHeaders(
   return r && isPecKind(r) && KINDS[r].family === 'receipt' ? r : null;
 }
 
+// Every subject prefix of the table, longest first (a virus prefix extends a plain one).
+const SUBJECT_PREFIXES: readonly string[] = PEC_KINDS.flatMap((k) => [
+  KINDS[k].subjectPrefix,
+  KINDS[k].virusSubjectPrefix ?? '',
+])
+  .filter(Boolean)
+  .sort((a, b) => b.length - a.length);
+
 /**
  * Splits a subject into the longest known PEC prefix and the rest. Runs of spaces are normalised
  * (the RFC prints "SUP.  TEMPO" with two) and case is ignored.
  */
 export function splitSubjectPrefix(subject: string): { prefix: string | null; rest: string } {
   const normal = subject.replace(/\s+/g, ' ').trimStart();
-  const prefixes = PEC_KINDS.flatMap((k) => [
-    KINDS[k].subjectPrefix,
-    KINDS[k].virusSubjectPrefix ?? '',
-  ]).filter(Boolean);
-  prefixes.sort((a, b) => b.length - a.length);
-  for (const p of prefixes) {
-    if (normal.toUpperCase().startsWith(`${p}:`))
+  const upper = normal.toUpperCase();
+  for (const p of SUBJECT_PREFIXES) {
+    if (upper.startsWith(p) && upper.charCodeAt(p.length) === 0x3a /* : */)
       return { prefix: p, rest: normal.slice(p.length + 1).trimStart() };
   }
   return { prefix: null, rest: subject };

@@ -1,6 +1,6 @@
 // The original message carried as postacert.eml: exact bytes, the facts a PEC app needs at once,
 // and a lazily loaded display-level view (postal-mime, only when asked: it is 78 KB of bundle).
-import { type Bytes, toHex } from '../bytes.js';
+import { type Bytes, latin1, toHex } from '../bytes.js';
 import type { Limits } from '../limits.js';
 import { parseAddressList, parseDate } from '../mime/address.js';
 import { base64DecodedLength } from '../mime/base64.js';
@@ -175,7 +175,7 @@ export function breveHashes(original: OriginalMessage, limits: Limits): BreveHas
   const out: BreveHash[] = [];
   for (const a of original.attachments) {
     if (!a.filename?.toLowerCase().endsWith('.hash')) continue;
-    const text = new TextDecoder('latin1').decode(attachmentContent(a, limits)).trim();
+    const text = latin1(attachmentContent(a, limits)).trim();
     out.push({
       filename: a.filename.slice(0, -5),
       hashFilename: a.filename,

@@ -1,4 +1,5 @@
 // RFC 2047 encoded-word decoding (and the charset table shared with RFC 2231 parameters).
+import { latin1 } from '../bytes.js';
 import { decodeBase64 } from './base64.js';
 
 /** Decodes bytes in the named charset; unknown charsets fall back to latin1 so no byte is lost. */
@@ -9,13 +10,13 @@ export function decodeCharset(bytes: Uint8Array, charset: string): string {
   try {
     return new TextDecoder(cs).decode(bytes);
   } catch {
-    return new TextDecoder('latin1').decode(bytes);
+    return latin1(bytes); // one char per byte: nothing lost
   }
 }
 
 // UTF-7 (RFC 2152) still appears in old PEC mailboxes; TextDecoder does not support it.
 function decodeUtf7(bytes: Uint8Array): string {
-  const s = new TextDecoder('latin1').decode(bytes);
+  const s = latin1(bytes);
   return s.replace(/\+([A-Za-z0-9+/]*)-?/g, (_m, b64: string) => {
     if (b64 === '') return '+';
     const raw = decodeBase64(new TextEncoder().encode(b64), false);

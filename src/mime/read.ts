@@ -1,6 +1,6 @@
 // The MIME walker: every entity with its exact byte range, for hashing and for display.
 // Works on LF-only, CRLF and mixed files, with preambles, epilogues, nesting and message/rfc822.
-import { ascii, type Bytes } from '../bytes.js';
+import { ascii, type Bytes, indexOfByte, lastIndexOfByte } from '../bytes.js';
 import { PecError } from '../errors.js';
 import { enforce, type Limits, resolveLimits } from '../limits.js';
 import { decodeCharset } from './encoded-words.js';
@@ -73,7 +73,7 @@ function isLineEndAt(b: Uint8Array, i: number, end: number): boolean {
 
 /** Offset just after the end of the line that contains `i` (after its LF), or `end`. */
 export function lineEnd(b: Uint8Array, i: number, end: number): number {
-  const lf = b.indexOf(0x0a, i);
+  const lf = indexOfByte(b, 0x0a, i);
   return lf === -1 || lf >= end ? end : lf + 1;
 }
 
@@ -103,16 +103,16 @@ export function indexOfAtLineStart(
   const n = needle.length;
   const stop = Math.min(end, b.length);
   const first = needle[0]!;
-  let i = b.indexOf(first, from);
+  let i = indexOfByte(b, first, from);
   while (i !== -1 && i + n <= stop) {
     if (i === lineStart || b[i - 1] === 0x0a) {
       let j = 1;
       while (j < n && b[i + j] === needle[j]) j++;
       if (j === n) return i;
     }
-    const lf = b.indexOf(0x0a, i);
+    const lf = indexOfByte(b, 0x0a, i);
     if (lf === -1 || lf + 1 >= stop) return -1;
-    i = b.indexOf(first, lf + 1);
+    i = indexOfByte(b, first, lf + 1);
   }
   return -1;
 }
@@ -131,8 +131,7 @@ export function lastIndexOfAtLineStart(
 ): number {
   const n = needle.length;
   const stop = Math.min(end, b.length);
-  // TypedArray#lastIndexOf reads a negative fromIndex from the end: never pass one.
-  let lf = from >= 1 ? b.lastIndexOf(0x0a, from - 1) : -1;
+  let lf = lastIndexOfByte(b, 0x0a, from - 1);
   while (lf !== -1 && lf + 1 >= floor) {
     const i = lf + 1;
     if (i + n <= stop) {
@@ -140,7 +139,7 @@ export function lastIndexOfAtLineStart(
       while (j < n && b[i + j] === needle[j]) j++;
       if (j === n) return i;
     }
-    lf = lf >= 1 ? b.lastIndexOf(0x0a, lf - 1) : -1;
+    lf = lastIndexOfByte(b, 0x0a, lf - 1);
   }
   return -1;
 }

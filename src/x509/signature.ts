@@ -148,24 +148,29 @@ function plan(key: PublicKeyInfo, algorithm: AlgorithmIdentifier, hashHint?: str
   };
 }
 
-// Imported keys, per Crypto object: a batch of receipts from one provider imports its key once.
-const keyCache = new WeakMap<Crypto, Map<string, Promise<CryptoKey>>>();
-const KEY_CACHE_MAX = 256;
+// Imported keys, per Crypto object and public key: a batch of receipts from one provider imports
+// its key once. Decoded certificates are cached (trust/certificates.ts), so the same key is the
+// same PublicKeyInfo object; a WeakMap lets keys go with their certificates.
+const keyCache = new WeakMap<Crypto, WeakMap<PublicKeyInfo, Map<string, Promise<CryptoKey>>>>();
 
-function importKey(crypto: Crypto, p: Plan): Promise<CryptoKey> {
-  let keys = keyCache.get(crypto);
-  if (!keys) {
-    keys = new Map();
-    keyCache.set(crypto, keys);
+function importKey(crypto: Crypto, key: PublicKeyInfo, p: Plan): Promise<CryptoKey> {
+  let byKey = keyCache.get(crypto);
+  if (!byKey) {
+    byKey = new WeakMap();
+    keyCache.set(crypto, byKey);
   }
-  let id = JSON.stringify(p.importParams);
-  for (const x of p.spki) id += String.fromCharCode(x);
-  let k = keys.get(id);
+  let imported = byKey.get(key);
+  if (!imported) {
+    imported = new Map();
+    byKey.set(key, imported);
+  }
+  const params = p.importParams as { name: string; hash?: string; namedCurve?: string };
+  const id = `${params.name}/${params.hash ?? ''}/${params.namedCurve ?? ''}`;
+  let k = imported.get(id);
   if (!k) {
     k = crypto.subtle.importKey('spki', p.spki, p.importParams, false, ['verify']);
-    keys.set(id, k);
-    k.catch(() => keys.delete(id));
-    if (keys.size > KEY_CACHE_MAX) keys.delete(keys.keys().next().value!);
+    imported.set(id, k);
+    k.catch(() => imported.delete(id));
   }
   return k;
 }
@@ -192,7 +197,7 @@ export async function verifySignature(
   } catch {
     return false; // an ECDSA value that is not even a SEQUENCE of two integers
   }
-  return crypto.subtle.verify(p.verifyParams, await importKey(crypto, p), sig, data as Bytes);
+  return crypto.subtle.verify(p.verifyParams, await importKey(crypto, key, p), sig, data as Bytes);
 }
 
 /** What a signer writes: the WebCrypto parameters and the AlgorithmIdentifier (DER). */

@@ -7,6 +7,7 @@ export const CHECKS = [
   'daticert: buildDaticert / parseDaticert round trip',
   'parse: envelope kind, signed daticert fields, original message and attachment',
   'parse: the lazy display parse (postal-mime chunk) of the original message',
+  'parse: raw 8-bit header bytes are read one byte per char (0x80–0x9f included)',
   'verify: the envelope is valid with the test PKI root as the only anchor',
   'verify: acceptance and breve delivery receipts are valid',
   'trust: the test-PKI message is untrusted under the embedded PEC anchors',

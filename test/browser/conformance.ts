@@ -126,6 +126,27 @@ async function main(): Promise<void> {
       assert(warnings.length === 0, `warnings ${JSON.stringify(warnings)}`);
       return daticert.dataUtc;
     },
+    'parse: raw 8-bit header bytes are read one byte per char (0x80–0x9f included)': async () => {
+      // An unsigned header written in raw UTF-8 ("È" is C3 88) and one with a lone 0x80 byte,
+      // put before the envelope's own headers. A windows-1252 decoder (what browsers give for
+      // TextDecoder('latin1')) would turn 0x88 into "ˆ" and 0x80 into "€".
+      const head = Uint8Array.from([
+        ...new TextEncoder().encode('Subject: '),
+        0xc3,
+        0x88,
+        ...new TextEncoder().encode(' urgente\r\nX-Raw: a'),
+        0x80,
+        ...new TextEncoder().encode('b\r\n'),
+      ]);
+      const bytes = new Uint8Array(head.length + sample().envelope.length);
+      bytes.set(head);
+      bytes.set(sample().envelope, head.length);
+      const pec = parsePec(bytes);
+      assert(pec.headers.subject === 'È urgente', `subject ${JSON.stringify(pec.headers.subject)}`);
+      const raw = pec.rawHeaders.getRaw('X-Raw') ?? '';
+      assert(raw === 'a\u0080b', `raw ${JSON.stringify(raw)} (${[...raw].map((c) => c.charCodeAt(0))})`);
+      return pec.headers.subject;
+    },
     'parse: envelope kind, signed daticert fields, original message and attachment': async () => {
       const pec = parsePec(sample().envelope);
       assert(pec.kind === 'posta-certificata', `kind ${pec.kind}`);
