@@ -569,6 +569,7 @@ const stats = { hits: 0, misses: 0 };
  */
 export function clearChainCache(): void {
   cache.clear();
+  inputsMemo.clear();
   stats.hits = 0;
   stats.misses = 0;
 }
@@ -606,6 +607,71 @@ function timeBucket(at: number, certs: readonly Certificate[], crls: readonly Cr
 
 const isCertificate = (v: unknown): v is Certificate => v instanceof Certificate;
 const isCrl = (v: unknown): v is Crl => v instanceof Crl;
+
+// The content part of the cache key (fingerprints of every input, sorted and de-duplicated: the
+// verdict must not depend on input order or duplicates), memoised by the identity of the input
+// objects. Decoded certificates are themselves cached, so a batch of receipts from one provider
+// passes the same objects each time and skips the fingerprint lookups and sorting.
+interface Inputs {
+  readonly signerFp: string;
+  readonly certFps: string[];
+  readonly anchorFps: string[];
+  readonly crlList: CrlFacts[];
+  readonly contentKey: string;
+}
+const INPUTS_MAX = 256;
+const inputsMemo = new Map<string, Promise<Inputs>>();
+const objectIds = new WeakMap<object, number>();
+let nextObjectId = 1;
+function objectId(o: object): number {
+  let id = objectIds.get(o);
+  if (id === undefined) {
+    id = nextObjectId++;
+    objectIds.set(o, id);
+  }
+  return id;
+}
+
+function inputsOf(
+  cryptoId: number,
+  crypto: Crypto,
+  maxChainLength: number,
+  signer: Certificate,
+  certificates: readonly Certificate[],
+  anchors: readonly Certificate[],
+  crls: readonly Crl[],
+): Promise<Inputs> {
+  const ids = (list: readonly object[]): string => list.map(objectId).join(',');
+  const idKey = `${cryptoId}|${maxChainLength}|${objectId(signer)}|${ids(certificates)}|${ids(anchors)}|${ids(crls)}`;
+  let p = inputsMemo.get(idKey);
+  if (p) {
+    inputsMemo.delete(idKey); // LRU: move to the end
+  } else {
+    p = (async () => {
+      const [signerFp, certFps, anchorFps, crlFps] = await Promise.all([
+        fpOf(signer, crypto),
+        Promise.all(certificates.map((c) => fpOf(c, crypto))),
+        Promise.all(anchors.map((c) => fpOf(c, crypto))),
+        Promise.all(crls.map((c) => fpOf(c, crypto))),
+      ]);
+      const crlList: CrlFacts[] = crls.map((c, i) => ({ ...crlFacts(c), fp: crlFps[i]! }));
+      const uniq = (fps: string[]): string => [...new Set(fps)].sort().join(',');
+      const contentKey = [
+        cryptoId,
+        maxChainLength,
+        signerFp,
+        uniq(certFps),
+        uniq(anchorFps),
+        uniq(crlFps),
+      ].join('|');
+      return { signerFp, certFps, anchorFps, crlList, contentKey };
+    })();
+    p.catch(() => inputsMemo.delete(idKey));
+  }
+  inputsMemo.set(idKey, p);
+  while (inputsMemo.size > INPUTS_MAX) inputsMemo.delete(inputsMemo.keys().next().value as string);
+  return p;
+}
 
 /**
  * Validates the certification path of a PEC signer at a given instant, under the PEC trust policy:
@@ -658,29 +724,21 @@ export async function validateChain(options: ValidateChainOptions): Promise<Chai
   const crypto = resolveCrypto(options.crypto);
   const atMs = at.getTime();
 
-  const [signerFp, certFps, anchorFps, crlFps] = await Promise.all([
-    fpOf(signer, crypto),
-    Promise.all(certificates.map((c) => fpOf(c, crypto))),
-    Promise.all(anchors.map((c) => fpOf(c, crypto))),
-    Promise.all(crls.map((c) => fpOf(c, crypto))),
-  ]);
-  const crlList: CrlFacts[] = crls.map((c, i) => ({ ...crlFacts(c), fp: crlFps[i]! }));
-  // Sorted, de-duplicated content: the verdict must not depend on input order or duplicates.
-  const uniq = (fps: string[]): string[] => [...new Set(fps)].sort();
   let cryptoId = cryptoIds.get(crypto);
   if (cryptoId === undefined) {
     cryptoId = nextCryptoId++;
     cryptoIds.set(crypto, cryptoId);
   }
-  const key = [
+  const { signerFp, certFps, anchorFps, crlList, contentKey } = await inputsOf(
     cryptoId,
+    crypto,
     limits.maxChainLength,
-    signerFp,
-    uniq(certFps).join(','),
-    uniq(anchorFps).join(','),
-    uniq(crlFps).join(','),
-    timeBucket(atMs, [signer, ...certificates, ...anchors], crlList),
-  ].join('|');
+    signer,
+    certificates,
+    anchors,
+    crls,
+  );
+  const key = `${contentKey}|${timeBucket(atMs, [signer, ...certificates, ...anchors], crlList)}`;
 
   let corePromise = cache.get(key);
   if (corePromise) {
