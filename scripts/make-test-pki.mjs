@@ -6,8 +6,9 @@
 //
 //   node scripts/make-test-pki.mjs [outDir]        (default: fixtures/pki)
 //
-// pkijs keeps a process-wide engine; like the library, this script never relies on it and passes an
-// explicit engine to every pkijs call.
+// This development script builds the certificates with pkijs (a devDependency; the library itself
+// has its own DER writer, docs/stack.md). pkijs keeps a process-wide engine; the script never relies
+// on it and passes an explicit engine to every pkijs call.
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
