@@ -701,9 +701,9 @@ async function main(): Promise<void> {
     add(
       'fuzz-signed-attribute-without-values.eml',
       'fuzz',
-      'jsfuzz finding: the signingTime attribute has an empty SET and a stray element (pkijs leaves its values undefined).',
+      'jsfuzz finding: the signingTime attribute has an empty SET and a stray element (pkijs left its values undefined; an attribute must have one value and two fields: CMS_MALFORMED).',
       withSig(emptySet),
-      reports('accettazione', [], ['SIGNATURE_INVALID']),
+      reports('accettazione', [], ['SIGNATURE_UNREADABLE']),
     );
   }
 

@@ -59,6 +59,8 @@ export async function signDetached(
   const signingTime = options.signingTime ?? new Date();
   if (!(signingTime instanceof Date) || Number.isNaN(signingTime.getTime()))
     throw invalidArgument('signingTime must be a valid Date');
+  const year = signingTime.getUTCFullYear();
+  if (year < 0 || year > 9999) throw invalidArgument(`signingTime must be in years 0000-9999, got ${year}`);
   const crypto = resolveCrypto(options.crypto);
   const hash = DIGEST_BY_NAME[digest].webcrypto;
   const messageDigest = new Uint8Array(await crypto.subtle.digest(hash, content as Bytes));
@@ -86,8 +88,9 @@ export async function signDetached(
     integer(1),
     setOf(digestAlgorithm(hash)),
     seq(oid(OID.data)), // detached: no eContent
-    // [0] IMPLICIT certificates, signer first (kept in order: readers look for the signer there).
-    tlv(0xa0, cert.der, ...signer.chain.map((c) => c.der)),
+    // [0] IMPLICIT SET OF certificates, sorted as DER wants (readers find the signer by issuer and
+    // serial number, not by position).
+    implicit(0, setOf(cert.der, ...signer.chain.map((c) => c.der))),
     setOf(signerInfo),
   );
   return seq(oid(OID.signedData), explicit(0, signedData));

@@ -143,8 +143,11 @@ export async function verifyDetached(
   if (view.signedAttrs) {
     if (!view.messageDigest)
       return fail('SIGNATURE_NO_MESSAGE_DIGEST', 'the signed attributes have no messageDigest');
-    if (view.contentTypeOid !== OID.data) {
-      return fail('SIGNATURE_CONTENT_TYPE', 'the contentType signed attribute is missing or not id-data');
+    if (view.contentTypeOid !== OID.data || view.encapContentTypeOid !== OID.data) {
+      return fail(
+        'SIGNATURE_CONTENT_TYPE',
+        'the contentType signed attribute or the encapsulated content type is missing or not id-data',
+      );
     }
     // The signature covers the signed attributes, not the content: both WebCrypto jobs run at
     // once. A digest mismatch still decides first, exactly as when they ran one after the other.

@@ -5,10 +5,12 @@
 import type { Bytes } from '../bytes.js';
 import {
   children,
+  DerCountError,
   DerError,
   encoded,
   expect,
   integerBytes,
+  minimalInteger,
   type Node,
   octets,
   oid,
@@ -17,7 +19,7 @@ import {
   TAG,
   time,
 } from '../der/read.js';
-import { tlv } from '../der/write.js';
+import { setOf, tlv } from '../der/write.js';
 import { PecError } from '../errors.js';
 import type { Limits } from '../limits.js';
 import { certificateFromDer } from '../trust/certificates.js';
@@ -34,6 +36,8 @@ export interface SignerView {
   signedAttrs: Bytes | null;
   messageDigest: Uint8Array | null;
   contentTypeOid: string | null;
+  /** eContentType of the encapsulated content (id-data for every S/MIME signature). */
+  encapContentTypeOid: string;
   signingTime: Date | null;
   attributeOids: string[];
   signature: Bytes;
@@ -42,17 +46,23 @@ export interface SignerView {
   signerCount: number;
 }
 
+const SINGLE_VALUED = new Set<string>([OID.contentType, OID.messageDigest, OID.signingTime]);
+
 const malformed = (message: string, cause?: unknown): PecError =>
   new PecError('CMS_MALFORMED', message, undefined, cause === undefined ? undefined : { cause });
 
 /** The CMS certificates field: X.509 ones decoded (other formats skipped), within the limit. */
 function readCertificates(b: Bytes, node: Node | undefined, limits: Limits): Certificate[] {
   if (!node) return [];
-  const items = children(b, node);
-  if (items.length > limits.maxCertificates) {
+  let items: Node[];
+  try {
+    // Read no further than the limit: millions of tiny elements would cost gigabytes first.
+    items = children(b, node, 0, limits.maxCertificates);
+  } catch (e) {
+    if (!(e instanceof DerCountError)) throw e;
     throw new PecError(
       'LIMIT_EXCEEDED',
-      `the CMS carries ${items.length} certificates, more than maxCertificates (${limits.maxCertificates})`,
+      `the CMS carries more than maxCertificates (${limits.maxCertificates}) certificates`,
       { limit: 'maxCertificates' },
     );
   }
@@ -76,15 +86,33 @@ function signedAttributesDer(b: Bytes, node: Node): Bytes {
     out[0] = TAG.SET;
     return out;
   }
-  // A streaming writer may frame the attributes with an indefinite length; the signer hashed DER.
-  return tlv(TAG.SET, ...children(b, node).map((c) => encoded(b, c)));
+  // A streaming writer may frame the attributes with indefinite lengths; the signer hashed their
+  // DER encoding (RFC 5652 §5.4): definite lengths, primitive strings, the SET OF sorted.
+  return setOf(...children(b, node).map((c) => reencode(b, c, 1)));
+}
+
+/** The DER form of a BER value (indefinite lengths made definite, constructed OCTET STRINGs joined). */
+function reencode(b: Bytes, node: Node, depth: number): Uint8Array {
+  if (node.tag === CONSTRUCTED_OCTETS) return tlv(TAG.OCTET_STRING, octets(b, node, TAG.OCTET_STRING, depth));
+  // High tag numbers never occur in signed attributes; a value already in DER form stays as is.
+  if (!node.constructed || node.number >= 31 || !isBer(b, node, depth)) return encoded(b, node);
+  const parts = children(b, node, depth).map((c) => reencode(b, c, depth + 1));
+  return node.tag === TAG.SET ? setOf(...parts) : tlv(node.tag, ...parts);
+}
+
+const CONSTRUCTED_OCTETS = TAG.OCTET_STRING | 0x20;
+
+/** True when the value, or one inside it, uses a BER-only form. */
+function isBer(b: Bytes, node: Node, depth: number): boolean {
+  if (node.indefinite || node.tag === CONSTRUCTED_OCTETS) return true;
+  return node.constructed && children(b, node, depth).some((c) => isBer(b, c, depth + 1));
 }
 
 function readSignerInfo(
   b: Bytes,
   node: Node,
   certificates: Certificate[],
-): Omit<SignerView, 'certificates' | 'signerCount'> {
+): Omit<SignerView, 'certificates' | 'signerCount' | 'encapContentTypeOid'> {
   const f = sequence(b, node, 'SignerInfo');
   const [, sid, digestAlg] = f;
   let i = 3;
@@ -103,13 +131,20 @@ function readSignerInfo(
     if (!serialNode || extra) throw new DerError('issuerAndSerialNumber is an issuer and a serial');
     const issuer = Name.read(b, issuerNode, 'SignerInfo issuer');
     const serial = integerBytes(b, serialNode);
-    signer = certificates.find((c) => equal(c.serialNumber, serial) && c.issuer.equals(issuer));
+    // The exact encoding first, so that a look-alike placed earlier cannot shadow the signer;
+    // then the same number and name written differently (sign bytes, string types, case).
+    signer =
+      certificates.find((c) => equal(c.serialNumber, serial) && equal(c.issuer.der, issuer.der)) ??
+      certificates.find(
+        (c) => equal(minimalInteger(c.serialNumber), minimalInteger(serial)) && c.issuer.equals(issuer),
+      );
   } else if (sid?.tag === 0x80 || sid?.tag === 0xa0) {
-    const ski = sid.tag === 0x80 ? b.subarray(sid.valueStart, sid.valueEnd) : octets(b, children(b, sid)[0]!);
+    const ski = octets(b, sid, 0x80); // primitive, or BER pieces
+    if (ski.length === 0) throw new DerError('an empty subjectKeyIdentifier names no signer');
     signer = certificates.find((c) => c.subjectKeyIdentifier !== null && equal(c.subjectKeyIdentifier, ski));
   } else throw new DerError('SignerInfo sid is neither issuerAndSerialNumber nor subjectKeyIdentifier');
 
-  const view: Omit<SignerView, 'certificates' | 'signerCount'> = {
+  const view: Omit<SignerView, 'certificates' | 'signerCount' | 'encapContentTypeOid'> = {
     digestOid,
     signatureAlgorithm,
     signedAttrs: null,
@@ -123,14 +158,19 @@ function readSignerInfo(
   if (attrs) {
     view.signedAttrs = signedAttributesDer(b, attrs);
     for (const a of children(b, attrs)) {
-      const [typeNode, values] = sequence(b, a, 'an attribute');
+      const [typeNode, values, extra] = sequence(b, a, 'an attribute');
+      if (extra) throw new DerError('an attribute is a type and a set of values, nothing more');
       const type = oid(b, expect(typeNode, TAG.OID, 'attribute type'));
+      const all = sequence(b, values, `the values of attribute ${type}`, TAG.SET);
+      // RFC 5652 §11: contentType, messageDigest and signingTime appear once, with one value.
+      if (SINGLE_VALUED.has(type) && (all.length !== 1 || view.attributeOids.includes(type)))
+        throw new DerError(`the ${type} signed attribute must appear once with one value`);
       view.attributeOids.push(type);
-      const value = sequence(b, values, `the values of attribute ${type}`, TAG.SET)[0];
+      const value = all[0];
       if (!value) continue;
       if (type === OID.messageDigest) view.messageDigest = octets(b, value).slice();
       else if (type === OID.contentType && value.tag === TAG.OID) view.contentTypeOid = oid(b, value);
-      else if (type === OID.signingTime) view.signingTime = time(b, value); // a signed attribute that is not a time: malformed
+      else if (type === OID.signingTime) view.signingTime = time(b, value); // not a time: malformed
     }
   }
   return view;
@@ -166,12 +206,14 @@ export function signerView(der: Bytes, limits: Limits): SignerView {
     const certsNode = rest.find((n) => n.tag === 0xa0);
     const infosNode = rest[rest.length - 1];
     expect(sd[1], TAG.SET, 'SignedData digestAlgorithms');
-    sequence(der, sd[2], 'SignedData encapContentInfo');
+    const [eContentType] = sequence(der, sd[2], 'SignedData encapContentInfo');
+    const encapContentTypeOid = oid(der, expect(eContentType, TAG.OID, 'eContentType'));
     const infos = sequence(der, infosNode, 'SignedData signerInfos', TAG.SET);
     const certificates = readCertificates(der, certsNode, limits);
     if (infos.length === 0) throw malformed('the CMS SignedData has no SignerInfo');
     return {
       ...readSignerInfo(der, infos[0]!, certificates),
+      encapContentTypeOid,
       certificates,
       signerCount: infos.length,
     };

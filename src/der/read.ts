@@ -9,6 +9,11 @@ export class DerError extends Error {
   override name = 'DerError';
 }
 
+/** A constructed value holds more elements than the reader was allowed to read. */
+export class DerCountError extends DerError {
+  override name = 'DerCountError';
+}
+
 /** One TLV. `tag` is the identifier's first byte; high tag numbers are in `number`. */
 export interface Node {
   /** First identifier byte (class, constructed bit and tag number ≤ 30, or 0x1f-marked). */
@@ -63,9 +68,12 @@ export function readNode(b: Uint8Array, at: number, limit: number, depth = 0): N
     for (let n = 0; ; n++) {
       if (p >= limit || n === 4) throw new DerError(`bad tag at offset ${at}`);
       const d = b[p++]!;
+      if (n === 0 && d === 0x80) throw new DerError(`non-minimal tag at offset ${at}`);
       number = number * 128 + (d & 0x7f);
       if ((d & 0x80) === 0) break;
     }
+    // The long form is only for tag numbers of 31 and more (X.690 §8.1.2.4).
+    if (number < 31) throw new DerError(`non-minimal tag at offset ${at}`);
   }
   if (p >= limit) throw new DerError(`truncated length at offset ${at}`);
   const first = b[p++]!;
@@ -107,11 +115,19 @@ export function readRoot(b: Uint8Array): Node {
   return n;
 }
 
-/** The children of a constructed node; they must fill its content exactly. */
-export function children(b: Uint8Array, parent: Node, depth = 0): Node[] {
+/**
+ * Most elements read from one constructed value. Hostile input can pack millions of two-byte
+ * elements into a few megabytes; the reader stops at this count instead of building them all
+ * (callers with a real need for more, CRL entries, pass their own maximum).
+ */
+export const MAX_ELEMENTS = 10_000;
+
+/** The children of a constructed node; they must fill its content exactly, and be at most `max`. */
+export function children(b: Uint8Array, parent: Node, depth = 0, max = MAX_ELEMENTS): Node[] {
   if (!parent.constructed) throw new DerError(`expected a constructed value at offset ${parent.start}`);
   const out: Node[] = [];
   for (let at = parent.valueStart; at < parent.valueEnd; ) {
+    if (out.length === max) throw new DerCountError(`more than ${max} elements at offset ${parent.start}`);
     const c = readNode(b, at, parent.valueEnd, depth + 1);
     out.push(c);
     at = c.end;
@@ -133,8 +149,9 @@ export function sequence(
   node: Node | undefined,
   what: string,
   tag: number = TAG.SEQUENCE,
+  max = MAX_ELEMENTS,
 ): Node[] {
-  return children(b, expect(node, tag, what));
+  return children(b, expect(node, tag, what), 0, max);
 }
 
 /** Content bytes of a primitive node (a view, not a copy). */
@@ -174,6 +191,17 @@ export function integerBytes(b: Uint8Array, node: Node): Uint8Array {
   if (node.tag !== TAG.INTEGER || node.valueEnd === node.valueStart)
     throw new DerError(`expected an INTEGER at offset ${node.start}`);
   return content(b, node);
+}
+
+/**
+ * An INTEGER's content without redundant leading sign bytes (00 before a byte < 0x80, ff before a
+ * byte ≥ 0x80): one form per number, for comparing serial numbers written differently.
+ */
+export function minimalInteger(v: Uint8Array): Uint8Array {
+  let i = 0;
+  while (i + 1 < v.length && ((v[i] === 0 && !(v[i + 1]! & 0x80)) || (v[i] === 0xff && v[i + 1]! & 0x80)))
+    i++;
+  return v.subarray(i);
 }
 
 /** A small non-negative INTEGER or ENUMERATED as a number. */
@@ -243,10 +271,15 @@ export function time(b: Uint8Array, node: Node): Date {
     number,
   ];
   const ms = node.tag === TAG.GENERALIZED_TIME && m[7] ? Math.floor(Number(`0.${m[7]}`) * 1000) : 0;
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60)
+  if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || se > 60)
     throw new DerError(`invalid date at offset ${node.start}`);
-  const date = new Date(Date.UTC(year, mo - 1, d, h, mi, se, ms));
-  if (node.tag === TAG.GENERALIZED_TIME && year < 100) date.setUTCFullYear(year);
+  // Built field by field (Date.UTC maps years 0–99 to 1900–1999), then checked: a day that does
+  // not exist (30 February) must be an error, not roll over into the next month.
+  const date = new Date(0);
+  date.setUTCFullYear(year, mo - 1, d);
+  if (date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d)
+    throw new DerError(`invalid date at offset ${node.start}`);
+  date.setUTCHours(h, mi, se, ms); // a leap second (60) reads as the next minute
   return date;
 }
 
@@ -256,7 +289,7 @@ function latin1Of(b: Uint8Array, node: Node): string {
   return s;
 }
 
-const utf8Decoder = new TextDecoder('utf-8', { fatal: false });
+const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * A character string of any ASN.1 string type, or null for a value that is not a string. UTF8String
@@ -266,13 +299,19 @@ export function string(b: Uint8Array, node: Node): string | null {
   const c = content(b, node);
   switch (node.tag) {
     case 0x0c:
-      return utf8Decoder.decode(c);
+      try {
+        return utf8Decoder.decode(c);
+      } catch {
+        return null; // not UTF-8: compared by its encoding, never as replacement characters
+      }
     case 0x1e: {
+      if (c.length % 2 !== 0) return null;
       let s = '';
       for (let i = 0; i + 1 < c.length; i += 2) s += String.fromCharCode((c[i]! << 8) | c[i + 1]!);
       return s;
     }
     case 0x1c: {
+      if (c.length % 4 !== 0) return null;
       let s = '';
       for (let i = 0; i + 3 < c.length; i += 4) {
         const cp = ((c[i]! << 24) | (c[i + 1]! << 16) | (c[i + 2]! << 8) | c[i + 3]!) >>> 0;

@@ -47,6 +47,13 @@ export function implicit(n: number, der: Uint8Array): Bytes {
 /** OBJECT IDENTIFIER from dotted form. */
 export function oid(dotted: string): Bytes {
   const arcs = dotted.split('.').map(Number);
+  if (
+    arcs.length < 2 ||
+    !arcs.every((a) => Number.isSafeInteger(a) && a >= 0) ||
+    arcs[0]! > 2 ||
+    (arcs[0]! < 2 && arcs[1]! >= 40)
+  )
+    throw new RangeError(`not an object identifier: ${dotted}`);
   const bytes: number[] = [];
   const push = (v: number): void => {
     const digits = [v & 0x7f];
@@ -61,6 +68,8 @@ export function oid(dotted: string): Bytes {
 /** INTEGER from a non-negative number or from unsigned big-endian bytes (made minimal, positive). */
 export function integer(value: number | Uint8Array): Bytes {
   let bytes: number[];
+  if (typeof value === 'number' && !(Number.isSafeInteger(value) && value >= 0))
+    throw new RangeError(`integer() writes non-negative safe integers, got ${value}`);
   if (typeof value === 'number') {
     bytes = [];
     for (let v = value; v > 0; v = Math.floor(v / 256)) bytes.unshift(v & 0xff);
@@ -75,7 +84,10 @@ export const octetString = (b: Uint8Array): Bytes => tlv(TAG.OCTET_STRING, b);
 export const nullValue = (): Bytes => new Uint8Array([TAG.NULL, 0]);
 export const boolean = (v: boolean): Bytes => new Uint8Array([TAG.BOOLEAN, 1, v ? 0xff : 0]);
 export const utf8String = (s: string): Bytes => tlv(TAG.UTF8_STRING, encodeUtf8(s));
-export const printableString = (s: string): Bytes => tlv(TAG.PRINTABLE_STRING, encodeUtf8(s));
+export function printableString(s: string): Bytes {
+  if (!/^[A-Za-z0-9 '()+,\-./:=?]*$/.test(s)) throw new RangeError(`not a PrintableString: ${s}`);
+  return tlv(TAG.PRINTABLE_STRING, encodeUtf8(s));
+}
 export const ia5String = (s: string): Bytes => tlv(TAG.IA5_STRING, encodeUtf8(s));
 
 /** BIT STRING holding whole bytes (keys, signatures). */

@@ -81,7 +81,9 @@ const generalizedTime = (d: Date): Uint8Array =>
 async function signed(tbs: Bytes, signWith: 'pec-ca' | 'root'): Promise<Uint8Array> {
   const key = await fixtureKey(signWith);
   const signature = await globalThis.crypto.subtle.sign('RSASSA-PKCS1-v1_5', key, tbs);
-  return seq(tbs, SHA256_WITH_RSA, bitString(new Uint8Array(signature)));
+  // The outer signatureAlgorithm repeats the signed one byte for byte (RFC 5280 §4.1.1.2).
+  const inner = sequence(tbs, readRoot(tbs), 'tbs').find((n, i) => i < 3 && n.tag === 0x30)!;
+  return seq(tbs, encoded(tbs, inner), bitString(new Uint8Array(signature)));
 }
 
 interface CrlSpec {

@@ -7,7 +7,7 @@
 // the last certificate as the leaf and skipped most of these checks: stack-notes §4.)
 import { describe, toHex } from '../bytes.js';
 import { resolveCrypto } from '../crypto.js';
-import { DerError, readRoot, time as readTime, smallInt } from '../der/read.js';
+import { DerError, minimalInteger, readRoot, time as readTime, smallInt } from '../der/read.js';
 import { invalidArgument } from '../errors.js';
 import { enforce, type Limits, resolveLimits } from '../limits.js';
 import { Certificate } from '../x509/certificate.js';
@@ -273,6 +273,25 @@ function fpOf(obj: Certificate | Crl, crypto: Crypto): Promise<string> {
   return p;
 }
 
+/** A serial number as a map key: hex of its minimal two's-complement form (+128 ≠ −128). */
+const serialKey = (serial: Uint8Array): string => toHex(minimalInteger(serial));
+
+/**
+ * Whether a CRL's scope (its issuingDistributionPoint, RFC 5280 §5.2.5 and §6.3.3) includes every
+ * revocation of `cert`: not when it covers only CA or only end-entity or attribute certificates
+ * and `cert` is not one, only some reasons, or a distribution point `cert` does not name.
+ */
+function coversCertificate(crl: Crl, cert: Certificate): boolean {
+  const scope = crl.issuingDistributionPoint;
+  if (!scope) return true;
+  const isCa = cert.basicConstraints?.cA === true;
+  if (scope.onlySomeReasons || scope.onlyContainsAttributeCerts) return false;
+  if ((scope.onlyContainsCACerts && !isCa) || (scope.onlyContainsUserCerts && isCa)) return false;
+  const point = scope.distributionPoint;
+  if (point === null) return true;
+  return cert.crlDistributionPoints.some((names) => names.some((n) => point.includes(n)));
+}
+
 const crlFactsMemo = new WeakMap<Crl, Omit<CrlFacts, 'fp'>>();
 function crlFacts(crl: Crl): Omit<CrlFacts, 'fp'> {
   let f = crlFactsMemo.get(crl);
@@ -280,6 +299,7 @@ function crlFacts(crl: Crl): Omit<CrlFacts, 'fp'> {
   let unsupported: string | null = null;
   for (const e of crl.extensions) {
     if (e.oid === OID.deltaCrlIndicator) unsupported = 'it is a delta CRL (not supported)';
+    else if (crl.issuingDistributionPoint?.indirectCRL) unsupported = 'it is an indirect CRL (not supported)';
     else if (e.critical && !UNDERSTOOD_CRL_EXTENSIONS.has(e.oid))
       unsupported = `it has the unsupported critical extension ${e.oid}`;
   }
@@ -306,7 +326,7 @@ function crlFacts(crl: Crl): Omit<CrlFacts, 'fp'> {
       } else if (e.critical) unsupported = `an entry has the unsupported critical extension ${e.oid}`;
     }
     if (reason === 'removeFromCRL') continue;
-    const serial = toHex(r.serialNumber).replace(/^0+/, '') || '0';
+    const serial = serialKey(r.serialNumber);
     const list = entries.get(serial);
     if (list) list.push({ date, reason });
     else entries.set(serial, [{ date, reason }]);
@@ -439,6 +459,7 @@ async function evaluate(ctx: Context, nodes: readonly Node[]): Promise<Evaluatio
     for (let i = 0; i < last; i++) {
       const node = nodes[i]!;
       const serial = serialNumberHex(node.cert);
+      const key = serialKey(node.cert.serialNumber);
       const found: RevocationEntry[] = [];
       let covered = false;
       for (const crl of ctx.crls) {
@@ -451,9 +472,12 @@ async function evaluate(ctx: Context, nodes: readonly Node[]): Promise<Evaluatio
           }
           continue;
         }
-        // A CRL issued after `at` knows about `at`; an older one only until its nextUpdate.
-        if (crl.thisUpdate >= at || (crl.nextUpdate !== null && crl.nextUpdate >= at)) covered = true;
-        found.push(...(crl.entries.get(serial) ?? []));
+        // A CRL issued after `at` knows about `at`; an older one only until its nextUpdate. And only
+        // a CRL whose scope includes this certificate can say it was not revoked (a partial CRL's
+        // entries still count).
+        const current = crl.thisUpdate >= at || (crl.nextUpdate !== null && crl.nextUpdate >= at);
+        if (current && coversCertificate(crl.crl, node.cert)) covered = true;
+        found.push(...(crl.entries.get(key) ?? []));
       }
       found.sort((a, b) => a.date - b.date);
       for (const e of found) revocations.push(e.date);

@@ -1,6 +1,6 @@
 // X.509 certificates (RFC 5280 §4.1), decoded by pec-kit's own DER reader. Why not pkijs: see
 // docs/stack.md (it does not tree-shake, and the trust policy needed its own checks anyway).
-import type { Bytes } from '../bytes.js';
+import { type Bytes, equalBytes } from '../bytes.js';
 import {
   bitString,
   children,
@@ -73,6 +73,11 @@ export class Certificate {
   readonly nameConstraints: NameConstraints | null;
   /** certificatePolicies identifiers (empty when absent). */
   readonly policies: readonly string[];
+  /**
+   * cRLDistributionPoints: for each point with a name, its names as hex of their encodings
+   * (matched against a CRL's issuingDistributionPoint).
+   */
+  readonly crlDistributionPoints: readonly (readonly string[])[];
 
   /**
    * Decodes one DER certificate (pec-kit's `parseCertificate` wraps this: PEM too, coded errors).
@@ -90,24 +95,40 @@ export class Certificate {
       const [v, more] = children(own, f[i++]!);
       if (!v || more) throw new DerError('bad version');
       version = smallInt(own, v);
+      if (version > 2) throw new DerError(`unknown certificate version ${version + 1}`);
     }
     const serial = integerBytes(own, f[i++] ?? failMissing('serialNumber'));
-    readAlgorithm(own, f[i++], 'tbsCertificate signature');
+    const innerAlg = f[i++];
+    readAlgorithm(own, innerAlg, 'tbsCertificate signature');
     const issuer = Name.read(own, f[i++], 'issuer');
     const [nb, na, extraTime] = sequence(own, f[i++], 'validity');
     if (!nb || !na || extraTime) throw new DerError('validity is two times');
     const subject = Name.read(own, f[i++], 'subject');
     const publicKey = readPublicKeyInfo(own, f[i++]);
+    // issuerUniqueID [1] and subjectUniqueID [2] (v2 and v3), then extensions [3] (v3): in this
+    // order, each at most once. A second extensions block must not hide the first one's.
     let extensions: Extension[] = [];
-    for (; i < f.length; i++) {
-      const t = f[i]!.tag;
-      if (t === 0x81 || t === 0xa1 || t === 0x82 || t === 0xa2) continue; // issuer/subject unique IDs
-      if (t !== 0xa3) throw new DerError('tbsCertificate has an unknown field');
-      const [list, more] = children(own, f[i]!);
+    for (const [number, minVersion] of [
+      [1, 1],
+      [2, 1],
+    ] as const) {
+      if (f[i] !== undefined && (f[i]!.tag & 0xdf) === (0x80 | number)) {
+        if (version < minVersion) throw new DerError('a unique identifier in a version 1 certificate');
+        i++;
+      }
+    }
+    if (f[i]?.tag === 0xa3) {
+      if (version < 2) throw new DerError('extensions in a certificate older than version 3');
+      const [list, more] = children(own, f[i++]!);
       if (more) throw new DerError('bad extensions field');
       extensions = readExtensions(own, list, 'extensions');
     }
+    if (i !== f.length) throw new DerError('tbsCertificate has an unknown or repeated field');
+    // RFC 5280 §4.1.1.2: the unsigned signatureAlgorithm must be the signed one.
+    if (!equalBytes(encoded(own, innerAlg!), encoded(own, sigAlg!)))
+      throw new DerError('signatureAlgorithm differs from the signature field of tbsCertificate');
     const signature = bitString(own, sig);
+    if (signature.unused !== 0) throw new DerError('the signature has unused bits');
     const decoded = decodeExtensions(extensions);
     this.der = own;
     // Copies, not views of `der`: writing to one must not change what fingerprints hash.
@@ -130,6 +151,7 @@ export class Certificate {
     this.subjectAltNames = Object.freeze(decoded.subjectAltNames);
     this.nameConstraints = decoded.nameConstraints && Object.freeze(decoded.nameConstraints);
     this.policies = Object.freeze(decoded.policies);
+    this.crlDistributionPoints = Object.freeze(decoded.crlDistributionPoints.map((n) => Object.freeze(n)));
     Object.freeze(this);
   }
 

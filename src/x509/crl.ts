@@ -1,5 +1,5 @@
 // X.509 CRLs (RFC 5280 §5), decoded by pec-kit's own DER reader.
-import type { Bytes } from '../bytes.js';
+import { type Bytes, equalBytes } from '../bytes.js';
 import {
   bitString,
   children,
@@ -13,7 +13,7 @@ import {
   time,
 } from '../der/read.js';
 import { type AlgorithmIdentifier, readAlgorithm } from './algorithm.js';
-import { type Extension, readExtensions } from './extensions.js';
+import { distributionPointNames, type Extension, readExtensions } from './extensions.js';
 import { Name } from './name.js';
 
 /**
@@ -31,6 +31,50 @@ export interface RevokedCertificate {
   readonly revocationDate: Date;
   /** crlEntryExtensions (reasonCode, invalidityDate, …). */
   readonly extensions: readonly Extension[];
+}
+
+/**
+ * The scope of a CRL, from its issuingDistributionPoint extension (RFC 5280 §5.2.5).
+ *
+ * @example
+ * ```ts
+ * const partial = crl.issuingDistributionPoint?.onlySomeReasons === true;
+ * ```
+ */
+export interface CrlScope {
+  /** The distribution point's names (hex of their encodings), or null when none is named. */
+  readonly distributionPoint: readonly string[] | null;
+  readonly onlyContainsUserCerts: boolean;
+  readonly onlyContainsCACerts: boolean;
+  /** True when the CRL lists only some revocation reasons. */
+  readonly onlySomeReasons: boolean;
+  readonly indirectCRL: boolean;
+  readonly onlyContainsAttributeCerts: boolean;
+}
+
+const ISSUING_DISTRIBUTION_POINT = '2.5.29.28';
+
+function readScope(value: Uint8Array): CrlScope {
+  let distributionPoint: string[] | null = null;
+  const flags = [false, false, false, false, false, false];
+  let last = -1;
+  for (const f of sequence(value, readRoot(value), 'issuingDistributionPoint')) {
+    const n = f.tag & 0x1f;
+    if ((f.tag & 0xc0) !== 0x80 || n > 5 || n <= last)
+      throw new DerError('issuingDistributionPoint is malformed');
+    last = n;
+    if (n === 0) distributionPoint = distributionPointNames(value, f);
+    else if (n === 3) flags[3] = true;
+    else flags[n] = f.valueEnd - f.valueStart === 1 && value[f.valueStart] !== 0;
+  }
+  return Object.freeze({
+    distributionPoint: distributionPoint && Object.freeze(distributionPoint),
+    onlyContainsUserCerts: flags[1]!,
+    onlyContainsCACerts: flags[2]!,
+    onlySomeReasons: flags[3]!,
+    indirectCRL: flags[4]!,
+    onlyContainsAttributeCerts: flags[5]!,
+  });
 }
 
 /**
@@ -56,6 +100,8 @@ export class Crl {
   /** crlExtensions. */
   readonly extensions: readonly Extension[];
   readonly signatureValue: Bytes;
+  /** The issuingDistributionPoint extension: which certificates the CRL covers; null when absent (all). */
+  readonly issuingDistributionPoint: CrlScope | null;
 
   /**
    * Decodes one DER CRL (pec-kit's `parseCrl` wraps this: PEM too, coded errors).
@@ -68,8 +114,9 @@ export class Crl {
     if (!sig || extra) throw new DerError('a CRL is tbsCertList, algorithm and signature');
     const f = sequence(own, tbsNode, 'tbsCertList');
     let i = 0;
-    if (f[i]?.tag === TAG.INTEGER) smallInt(own, f[i++]!); // version v2
-    readAlgorithm(own, f[i++], 'tbsCertList signature');
+    if (f[i]?.tag === TAG.INTEGER && smallInt(own, f[i++]!) !== 1) throw new DerError('unknown CRL version');
+    const innerAlg = f[i++];
+    readAlgorithm(own, innerAlg, 'tbsCertList signature');
     const issuer = Name.read(own, f[i++], 'CRL issuer');
     if (!f[i]) throw new DerError('thisUpdate is missing');
     const thisUpdate = time(own, f[i++]!);
@@ -77,7 +124,8 @@ export class Crl {
     if (f[i]?.tag === TAG.UTC_TIME || f[i]?.tag === TAG.GENERALIZED_TIME) nextUpdate = time(own, f[i++]!);
     const revoked: RevokedCertificate[] = [];
     if (f[i]?.tag === TAG.SEQUENCE) {
-      for (const entry of children(own, f[i++]!)) {
+      // A CRL of a large CA has many entries: no element cap here (the caller chose the CRL).
+      for (const entry of children(own, f[i++]!, 0, Number.MAX_SAFE_INTEGER)) {
         const [serial, date, exts, more] = sequence(own, entry, 'a revoked certificate');
         if (!serial || !date || more) throw new DerError('a revoked certificate entry is malformed');
         revoked.push(
@@ -96,6 +144,12 @@ export class Crl {
       extensions = readExtensions(own, list, 'crlExtensions');
     }
     if (i !== f.length) throw new DerError('tbsCertList has an unknown field');
+    // RFC 5280 §5.1.1.2: the unsigned signatureAlgorithm must be the signed one.
+    if (!equalBytes(encoded(own, innerAlg!), encoded(own, sigAlg!)))
+      throw new DerError('signatureAlgorithm differs from the signature field of tbsCertList');
+    const signature = bitString(own, sig);
+    if (signature.unused !== 0) throw new DerError('the signature has unused bits');
+    const idp = extensions.find((e) => e.oid === ISSUING_DISTRIBUTION_POINT);
     this.der = own;
     this.tbs = encoded(own, tbsNode!).slice();
     this.signatureAlgorithm = readAlgorithm(own, sigAlg, 'signatureAlgorithm');
@@ -104,7 +158,8 @@ export class Crl {
     this.nextUpdate = nextUpdate;
     this.revoked = Object.freeze(revoked);
     this.extensions = Object.freeze(extensions);
-    this.signatureValue = bitString(own, sig).bytes.slice();
+    this.signatureValue = signature.bytes.slice();
+    this.issuingDistributionPoint = idp ? readScope(idp.value) : null;
     Object.freeze(this);
   }
 }

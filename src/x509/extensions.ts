@@ -1,7 +1,7 @@
 // Certificate and CRL extensions (RFC 5280 §4.2, §5.2): the list as encoded, and decoders for the
 // ones the PEC trust policy reads. Decoding is strict: a recognised extension that does not decode
 // makes the whole certificate malformed, so nothing downstream sees half-read values.
-import { type Bytes, latin1 } from '../bytes.js';
+import { type Bytes, latin1, toHex } from '../bytes.js';
 import {
   bitString,
   bool,
@@ -91,6 +91,7 @@ export const EXT = Object.freeze({
   certificatePolicies: '2.5.29.32',
   authorityKeyIdentifier: '2.5.29.35',
   extKeyUsage: '2.5.29.37',
+  crlDistributionPoints: '2.5.29.31',
 });
 
 /** @internal Reads `SEQUENCE OF Extension`; a repeated extension is an error (RFC 5280 §4.2). */
@@ -164,15 +165,36 @@ export interface DecodedExtensions {
   subjectAltNames: GeneralName[];
   nameConstraints: NameConstraints | null;
   policies: string[];
+  crlDistributionPoints: string[][];
+}
+
+/**
+ * @internal The names of a `[0] DistributionPointName` (fullName GeneralNames, or the
+ * nameRelativeToCRLIssuer), each as hex of its encoding: comparable between a certificate's
+ * cRLDistributionPoints and a CRL's issuingDistributionPoint.
+ */
+export function distributionPointNames(b: Uint8Array, wrapper: Node): string[] {
+  const [choice, extra] = children(b, wrapper);
+  if (!choice || extra) throw new DerError('a DistributionPointName holds one name');
+  if (choice.tag === 0xa0) return children(b, choice).map((n) => toHex(encoded(b, n)));
+  return [toHex(encoded(b, choice))];
 }
 
 function subtrees(b: Uint8Array, node: Node): GeneralName[] {
-  // GeneralSubtree ::= SEQUENCE { base GeneralName, minimum [0] DEFAULT 0, maximum [1] OPTIONAL }
-  return children(b, node).map((s) => {
-    const [base] = sequence(b, s, 'a GeneralSubtree');
+  // GeneralSubtree ::= SEQUENCE { base GeneralName, minimum [0] DEFAULT 0, maximum [1] OPTIONAL }.
+  // RFC 5280 §4.2.1.10: minimum MUST be zero and maximum MUST be absent; a subtree that says
+  // otherwise would mean something pec-kit does not check, so it is refused.
+  const list = children(b, node).map((s) => {
+    const [base, ...rest] = sequence(b, s, 'a GeneralSubtree');
     if (!base) throw new DerError('a GeneralSubtree has no base');
+    for (const r of rest) {
+      const zero = r.tag === 0x80 && r.valueEnd - r.valueStart === 1 && b[r.valueStart] === 0;
+      if (!zero) throw new DerError('a GeneralSubtree with a minimum or maximum is not supported');
+    }
     return readGeneralName(b, base);
   });
+  if (list.length === 0) throw new DerError('an empty list of name-constraint subtrees');
+  return list;
 }
 
 type Decoder = (b: Uint8Array, root: Node, into: DecodedExtensions) => void;
@@ -181,7 +203,10 @@ type Decoder = (b: Uint8Array, root: Node, into: DecodedExtensions) => void;
 const DECODERS: Readonly<Record<string, Decoder>> = {
   [EXT.keyUsage]: (b, root, into) => {
     const bits = bitString(b, root);
-    into.keyUsage = bits.bytes[0] ?? 0;
+    // Only the named bits count: padding bits of a one-byte string (set in BER, never in DER)
+    // must not grant a usage.
+    const mask = bits.bytes.length === 1 ? (0xff << bits.unused) & 0xff : 0xff;
+    into.keyUsage = (bits.bytes[0] ?? 0) & mask;
   },
   [EXT.extKeyUsage]: (b, root, into) => {
     into.extKeyUsage = sequence(b, root, 'extKeyUsage').map((n) => oid(b, n));
@@ -207,12 +232,21 @@ const DECODERS: Readonly<Record<string, Decoder>> = {
   },
   [EXT.nameConstraints]: (b, root, into) => {
     const nc = { permitted: [] as GeneralName[], excluded: [] as GeneralName[] };
-    for (const part of sequence(b, root, 'nameConstraints')) {
-      if (part.tag === 0xa0) nc.permitted = subtrees(b, part);
-      else if (part.tag === 0xa1) nc.excluded = subtrees(b, part);
-      else throw new DerError('nameConstraints has an unknown field');
-    }
+    const parts = sequence(b, root, 'nameConstraints');
+    let i = 0;
+    // permittedSubtrees [0] then excludedSubtrees [1], each at most once, at least one present.
+    if (parts[i]?.tag === 0xa0) nc.permitted = subtrees(b, parts[i++]!);
+    if (parts[i]?.tag === 0xa1) nc.excluded = subtrees(b, parts[i++]!);
+    if (i !== parts.length || i === 0) throw new DerError('nameConstraints is not [0] and/or [1], once each');
     into.nameConstraints = nc;
+  },
+  [EXT.crlDistributionPoints]: (b, root, into) => {
+    // DistributionPoint ::= SEQUENCE { distributionPoint [0] DistributionPointName OPTIONAL, ... }:
+    // the encoded DistributionPointName of each, for matching a CRL's issuingDistributionPoint.
+    into.crlDistributionPoints = sequence(b, root, 'cRLDistributionPoints').flatMap((dp) => {
+      const name = sequence(b, dp, 'a DistributionPoint').find((n) => n.tag === 0xa0);
+      return name ? [distributionPointNames(b, name)] : [];
+    });
   },
   [EXT.certificatePolicies]: (b, root, into) => {
     into.policies = sequence(b, root, 'certificatePolicies').map((p) => {
@@ -233,6 +267,7 @@ export function decodeExtensions(extensions: readonly Extension[]): DecodedExten
     subjectAltNames: [],
     nameConstraints: null,
     policies: [],
+    crlDistributionPoints: [],
   };
   for (const e of extensions) {
     const decode = DECODERS[e.oid];

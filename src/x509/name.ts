@@ -59,9 +59,16 @@ function attributeEqual(a: NameAttribute, b: NameAttribute): boolean {
   return a.berHex === b.berHex;
 }
 
-/** Two RDNs hold the same attributes (in any order, as a SET). */
+/** Two RDNs hold the same attributes (in any order, as a SET): matched one to one. */
 export function rdnEqual(a: readonly NameAttribute[], b: readonly NameAttribute[]): boolean {
-  return a.length === b.length && a.every((x) => b.some((y) => attributeEqual(x, y)));
+  if (a.length !== b.length) return false;
+  const used = new Array<boolean>(b.length).fill(false);
+  return a.every((x) => {
+    const j = b.findIndex((y, k) => !used[k] && attributeEqual(x, y));
+    if (j === -1) return false;
+    used[j] = true;
+    return true;
+  });
 }
 
 /**

@@ -48,29 +48,47 @@ export const CURVES: Readonly<Record<string, { name: string; size: number }>> = 
 
 const unsupported = (what: string): PecError => new PecError('CMS_UNSUPPORTED', what);
 
-/** RSASSA-PSS-params (RFC 4055 §3.1): hash and salt length; MGF1 must use the same hash. */
+/**
+ * RSASSA-PSS-params (RFC 4055 §3.1): hash and salt length; MGF1 must use the same hash. Anything
+ * malformed or outside what WebCrypto checks is CMS_UNSUPPORTED (never a plain error).
+ */
 function pssParams(params: Uint8Array | null): { hash: string; saltLength: number } {
+  try {
+    return readPssParams(params);
+  } catch (e) {
+    if (e instanceof PecError) throw e;
+    throw unsupported(`malformed RSASSA-PSS parameters: ${(e as Error).message}`);
+  }
+}
+
+function readPssParams(params: Uint8Array | null): { hash: string; saltLength: number } {
   let hash = 'SHA-1';
   let mgfHash = 'SHA-1';
   let saltLength = 20;
   if (params && !(params.length === 2 && params[0] === TAG.NULL)) {
-    const read = (n: Node): string => {
+    const read = (n: Node | undefined): string => {
       const [id] = sequence(params, n, 'a hash algorithm');
-      const h = HASH_BY_OID[oid(params, id!)];
+      if (!id) throw new DerError('a hash algorithm without an OID');
+      const h = HASH_BY_OID[oid(params, id)];
       if (!h) throw unsupported('RSA-PSS with an unsupported hash');
       return h;
     };
     for (const f of sequence(params, readRoot(params), 'RSASSA-PSS-params')) {
-      const [inner] = sequence(params, f, 'a RSASSA-PSS field', f.tag);
-      if (f.tag === 0xa0) hash = read(inner!);
+      const [inner, extra] = sequence(params, f, 'a RSASSA-PSS field', f.tag);
+      if (!inner || extra) throw new DerError('a RSASSA-PSS field holds one value');
+      if (f.tag === 0xa0) hash = read(inner);
       else if (f.tag === 0xa1) {
         const [mgf, mgfParams] = sequence(params, inner, 'maskGenAlgorithm');
-        if (oid(params, mgf!) !== '1.2.840.113549.1.1.8' || !mgfParams)
+        if (!mgf || oid(params, mgf) !== '1.2.840.113549.1.1.8' || !mgfParams)
           throw unsupported('RSA-PSS without MGF1');
         mgfHash = read(mgfParams);
-      } else if (f.tag === 0xa2) saltLength = smallInt(params, inner!);
-      else if (f.tag === 0xa3 && smallInt(params, inner!) !== 1) throw unsupported('RSA-PSS trailer field');
+      } else if (f.tag === 0xa2) saltLength = smallInt(params, inner);
+      else if (f.tag === 0xa3) {
+        if (smallInt(params, inner) !== 1) throw unsupported('RSA-PSS trailer field');
+      } else throw new DerError('RSASSA-PSS-params has an unknown field');
     }
+    // A salt longer than any RSA key allows cannot verify; refused before WebCrypto sees it.
+    if (saltLength > 1024) throw unsupported(`RSA-PSS salt length ${saltLength}`);
   }
   if (mgfHash !== hash) throw unsupported('RSA-PSS with an MGF1 hash different from the message hash');
   return { hash, saltLength };
@@ -90,7 +108,10 @@ function ecdsaRaw(sig: Uint8Array, size: number): Bytes {
   const out = new Uint8Array(size * 2);
   for (const [i, n] of [r, s].entries()) {
     let v = content(sig, n);
-    while (v.length > 0 && v[0] === 0) v = v.subarray(1);
+    // DER INTEGERs: not empty, not negative, no redundant leading zero (one signature, one encoding).
+    if (v.length === 0 || v[0]! & 0x80 || (v.length > 1 && v[0] === 0 && !(v[1]! & 0x80)))
+      throw new DerError('ECDSA signature integer is not minimal and positive');
+    if (v[0] === 0) v = v.subarray(1);
     if (v.length > size) throw new DerError('ECDSA signature value too large');
     out.set(v, (i + 1) * size - v.length);
   }
@@ -131,6 +152,13 @@ function plan(key: PublicKeyInfo, algorithm: AlgorithmIdentifier, hashHint?: str
     throw unsupported('an RSA signature with a non-RSA key');
   if (alg.scheme === 'RSA-PSS') {
     const { hash, saltLength } = pssParams(algorithm.parameters);
+    // RFC 4055 §1.2: a key restricted to PSS parameters signs only with that hash and at least
+    // that salt length.
+    if (key.algorithm.oid === KEY_OID.rsaPss && key.algorithm.parameters) {
+      const limit = pssParams(key.algorithm.parameters);
+      if (limit.hash !== hash || saltLength < limit.saltLength)
+        throw unsupported('an RSA-PSS signature outside the parameters of its RSA-PSS key');
+    }
     return {
       importParams: { name: 'RSA-PSS', hash },
       verifyParams: { name: 'RSA-PSS', saltLength },
@@ -138,6 +166,8 @@ function plan(key: PublicKeyInfo, algorithm: AlgorithmIdentifier, hashHint?: str
       signature: (sig) => sig as Bytes,
     };
   }
+  // RFC 4055 §1.2: an id-RSASSA-PSS key must not be used for PKCS#1 v1.5 signatures.
+  if (key.algorithm.oid === KEY_OID.rsaPss) throw unsupported('a PKCS#1 v1.5 signature with an RSA-PSS key');
   const hash = alg.hash ?? hashHint;
   if (!hash) throw unsupported('rsaEncryption signature without a digest algorithm');
   return {
@@ -190,7 +220,13 @@ export async function verifySignature(
   data: Uint8Array,
   hashHint?: string,
 ): Promise<boolean> {
-  const p = plan(key, algorithm, hashHint);
+  let p: Plan;
+  try {
+    p = plan(key, algorithm, hashHint);
+  } catch (e) {
+    if (e instanceof DerError) throw unsupported(`unreadable algorithm parameters: ${e.message}`);
+    throw e;
+  }
   let sig: Bytes;
   try {
     sig = p.signature(signature);
