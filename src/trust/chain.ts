@@ -195,20 +195,24 @@ class Context {
     readonly crls: readonly CrlFacts[],
   ) {}
 
+  /** The issuer's signature on a certificate or CRL verifies with `issuer`'s key. */
+  private signedBy(signed: Certificate | Crl, issuer: Certificate): Promise<boolean> {
+    // An algorithm WebCrypto cannot check is no evidence of issuance: false, not an error.
+    return verifySignature(
+      this.crypto,
+      issuer.publicKey,
+      signed.signatureAlgorithm,
+      signed.signatureValue,
+      signed.tbs,
+    ).catch(() => false);
+  }
+
   /** Signature of `cert` verifies with `issuer`'s key (memoised per call). */
   verifies(cert: Node, issuer: Node): Promise<boolean> {
     const key = `${cert.fp}>${issuer.fp}`;
     let p = this.sigMemo.get(key);
     if (!p) {
-      const c = cert.cert;
-      // An algorithm WebCrypto cannot check is no evidence of issuance: not an issuer.
-      p = verifySignature(
-        this.crypto,
-        issuer.cert.publicKey,
-        c.signatureAlgorithm,
-        c.signatureValue,
-        c.tbs,
-      ).catch(() => false);
+      p = this.signedBy(cert.cert, issuer.cert);
       this.sigMemo.set(key, p);
     }
     return p;
@@ -224,14 +228,7 @@ class Context {
         const ku = issuer.cert.keyUsage;
         if (ku !== null && (ku & KU_CRL_SIGN) === 0)
           return `its issuer ${issuer.subject} may not sign CRLs (no cRLSign)`;
-        const c = crl.crl;
-        const ok = await verifySignature(
-          this.crypto,
-          issuer.cert.publicKey,
-          c.signatureAlgorithm,
-          c.signatureValue,
-          c.tbs,
-        ).catch(() => false);
+        const ok = await this.signedBy(crl.crl, issuer.cert);
         return ok ? null : `its signature does not verify with ${issuer.subject}`;
       })();
       this.crlMemo.set(key, p);

@@ -7,20 +7,15 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Crypto as PeculiarCrypto } from '@peculiar/webcrypto';
-import type * as asn1js from 'asn1js';
-import * as pkijs from 'pkijs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type Bytes, toHex } from '../bytes.js';
+import { ourView, pkijsView } from '../../test/helpers/pkijs-oracle.js';
+import { toHex } from '../bytes.js';
 import type { Certificate } from '../x509/certificate.js';
-import type { GeneralName } from '../x509/extensions.js';
-import type { Name } from '../x509/name.js';
 import { AGID_CA1_PEM, loadTrustAnchors } from './anchors.js';
 import {
-  EXT,
   fingerprint,
   issuerToString,
   parseCertificates,
-  sanEmails,
   serialNumberHex,
   subjectToString,
   toDer,
@@ -61,76 +56,6 @@ function opensslCerts(file: string): string {
   const certs = spawnSync('openssl', ['pkcs7', '-print_certs'], { input: p7.stdout });
   if (certs.status !== 0) throw new Error(`openssl pkcs7 -print_certs ${file}: ${certs.stderr}`);
   return certs.stdout.toString('latin1');
-}
-
-// pkijs as an independent decoder of the same DER: what pec-kit reads must be what pkijs reads.
-const GENERAL_NAME_TYPES = [
-  'otherName',
-  'rfc822Name',
-  'dNSName',
-  'x400Address',
-  'directoryName',
-  'ediPartyName',
-  'uniformResourceIdentifier',
-  'iPAddress',
-  'registeredID',
-];
-const pkijsAttributes = (n: pkijs.RelativeDistinguishedNames): [string, string | null][] =>
-  n.typesAndValues.map((tv) => {
-    const v: unknown = tv.value.valueBlock.value;
-    return [tv.type, typeof v === 'string' ? v : null];
-  });
-const ourAttributes = (n: Name): [string, string | null][] => n.rdns.flat().map((a) => [a.type, a.value]);
-const pkijsSubtrees = (subtrees: pkijs.GeneralSubtree[] | undefined): [string, unknown][] =>
-  (subtrees ?? []).map(({ base }) => [
-    GENERAL_NAME_TYPES[base.type] ?? String(base.type),
-    base.type === 4
-      ? pkijsAttributes(base.value)
-      : base.type === 7
-        ? toHex((base.value as asn1js.OctetString).valueBlock.valueHexView)
-        : base.value,
-  ]);
-const ourSubtrees = (names: readonly GeneralName[]): [string, unknown][] =>
-  names.map((n) => [
-    n.type,
-    n.type === 'directoryName' ? ourAttributes(n.value) : n.type === 'iPAddress' ? toHex(n.value) : n.value,
-  ]);
-
-function pkijsView(der: Bytes) {
-  const c = pkijs.Certificate.fromBER(der);
-  const parsed = (oid: string) => c.extensions?.find((e) => e.extnID === oid)?.parsedValue;
-  const bc = parsed(EXT.basicConstraints) as pkijs.BasicConstraints | undefined;
-  const nc = parsed(EXT.nameConstraints) as pkijs.NameConstraints | undefined;
-  const san = parsed(EXT.subjectAltName) as pkijs.AltName | undefined;
-  return {
-    subject: pkijsAttributes(c.subject),
-    issuer: pkijsAttributes(c.issuer),
-    serial: toHex(c.serialNumber.valueBlock.valueHexView),
-    notBefore: c.notBefore.value.toISOString(),
-    notAfter: c.notAfter.value.toISOString(),
-    sanEmails: (san?.altNames ?? []).filter((n) => n.type === 1).map((n) => n.value as string),
-    basicConstraints: bc
-      ? { cA: bc.cA, pathLen: typeof bc.pathLenConstraint === 'number' ? bc.pathLenConstraint : undefined }
-      : null,
-    nameConstraints: nc
-      ? { permitted: pkijsSubtrees(nc.permittedSubtrees), excluded: pkijsSubtrees(nc.excludedSubtrees) }
-      : null,
-  };
-}
-
-function ourView(cert: Certificate): ReturnType<typeof pkijsView> {
-  const bc = cert.basicConstraints;
-  const nc = cert.nameConstraints;
-  return {
-    subject: ourAttributes(cert.subject),
-    issuer: ourAttributes(cert.issuer),
-    serial: toHex(cert.serialNumber),
-    notBefore: cert.notBefore.toISOString(),
-    notAfter: cert.notAfter.toISOString(),
-    sanEmails: sanEmails(cert),
-    basicConstraints: bc ? { cA: bc.cA, pathLen: bc.pathLen } : null,
-    nameConstraints: nc ? { permitted: ourSubtrees(nc.permitted), excluded: ourSubtrees(nc.excluded) } : null,
-  };
 }
 
 const ENGINES: [string, Crypto][] = [

@@ -1,5 +1,5 @@
 // AlgorithmIdentifier and SubjectPublicKeyInfo (RFC 5280 §4.1.1.2, §4.1.2.7).
-import type { Bytes } from '../bytes.js';
+import { type Bytes, equalBytes } from '../bytes.js';
 import { bitString, DerError, encoded, type Node, oid, sequence } from '../der/read.js';
 
 /**
@@ -40,6 +40,28 @@ export function readAlgorithm(b: Uint8Array, node: Node | undefined, what: strin
   const [id, params, extra] = sequence(b, node, what);
   if (!id || extra) throw new DerError(`${what} is not an algorithm identifier`);
   return Object.freeze({ oid: oid(b, id), parameters: params ? encoded(b, params).slice() : null });
+}
+
+/**
+ * @internal The issuer's signature of a certificate or CRL: its algorithm, which must repeat the
+ * signed one byte for byte (RFC 5280 §4.1.1.2, §5.1.1.2: the outer copy is not signed), and its
+ * value, a whole number of bytes.
+ */
+export function readIssuerSignature(
+  b: Uint8Array,
+  signedAlg: Node | undefined,
+  outerAlg: Node | undefined,
+  value: Node | undefined,
+  what: string,
+): { algorithm: AlgorithmIdentifier; value: Bytes } {
+  readAlgorithm(b, signedAlg, `${what} signature`);
+  const algorithm = readAlgorithm(b, outerAlg, 'signatureAlgorithm');
+  if (!equalBytes(encoded(b, signedAlg!), encoded(b, outerAlg!)))
+    throw new DerError(`signatureAlgorithm differs from the signature field of ${what}`);
+  if (!value) throw new DerError('the signature is missing');
+  const bits = bitString(b, value);
+  if (bits.unused !== 0) throw new DerError('the signature has unused bits');
+  return { algorithm, value: bits.bytes.slice() };
 }
 
 /** @internal */

@@ -1,8 +1,7 @@
 // X.509 certificates (RFC 5280 §4.1), decoded by pec-kit's own DER reader. Why not pkijs: see
 // docs/stack.md (it does not tree-shake, and the trust policy needed its own checks anyway).
-import { type Bytes, equalBytes } from '../bytes.js';
+import type { Bytes } from '../bytes.js';
 import {
-  bitString,
   children,
   DerError,
   encoded,
@@ -15,7 +14,7 @@ import {
 import {
   type AlgorithmIdentifier,
   type PublicKeyInfo,
-  readAlgorithm,
+  readIssuerSignature,
   readPublicKeyInfo,
 } from './algorithm.js';
 import {
@@ -99,7 +98,6 @@ export class Certificate {
     }
     const serial = integerBytes(own, f[i++] ?? failMissing('serialNumber'));
     const innerAlg = f[i++];
-    readAlgorithm(own, innerAlg, 'tbsCertificate signature');
     const issuer = Name.read(own, f[i++], 'issuer');
     const [nb, na, extraTime] = sequence(own, f[i++], 'validity');
     if (!nb || !na || extraTime) throw new DerError('validity is two times');
@@ -124,25 +122,21 @@ export class Certificate {
       extensions = readExtensions(own, list, 'extensions');
     }
     if (i !== f.length) throw new DerError('tbsCertificate has an unknown or repeated field');
-    // RFC 5280 §4.1.1.2: the unsigned signatureAlgorithm must be the signed one.
-    if (!equalBytes(encoded(own, innerAlg!), encoded(own, sigAlg!)))
-      throw new DerError('signatureAlgorithm differs from the signature field of tbsCertificate');
-    const signature = bitString(own, sig);
-    if (signature.unused !== 0) throw new DerError('the signature has unused bits');
+    const signature = readIssuerSignature(own, innerAlg, sigAlg, sig, 'tbsCertificate');
     const decoded = decodeExtensions(extensions);
     this.der = own;
     // Copies, not views of `der`: writing to one must not change what fingerprints hash.
     this.tbs = encoded(own, tbsNode!).slice();
     this.version = version;
     this.serialNumber = serial.slice();
-    this.signatureAlgorithm = readAlgorithm(own, sigAlg, 'signatureAlgorithm');
+    this.signatureAlgorithm = signature.algorithm;
     this.issuer = issuer;
     this.subject = subject;
     this.notBefore = time(own, nb);
     this.notAfter = time(own, na);
     this.publicKey = publicKey;
     this.extensions = Object.freeze(extensions);
-    this.signatureValue = signature.bytes.slice();
+    this.signatureValue = signature.value;
     this.keyUsage = decoded.keyUsage;
     this.extKeyUsage = decoded.extKeyUsage && Object.freeze(decoded.extKeyUsage);
     this.basicConstraints = decoded.basicConstraints && Object.freeze(decoded.basicConstraints);

@@ -1,7 +1,6 @@
 // X.509 CRLs (RFC 5280 §5), decoded by pec-kit's own DER reader.
-import { type Bytes, equalBytes } from '../bytes.js';
+import type { Bytes } from '../bytes.js';
 import {
-  bitString,
   children,
   DerError,
   encoded,
@@ -12,7 +11,7 @@ import {
   TAG,
   time,
 } from '../der/read.js';
-import { type AlgorithmIdentifier, readAlgorithm } from './algorithm.js';
+import { type AlgorithmIdentifier, readIssuerSignature } from './algorithm.js';
 import { distributionPointNames, type Extension, readExtensions } from './extensions.js';
 import { Name } from './name.js';
 
@@ -116,7 +115,6 @@ export class Crl {
     let i = 0;
     if (f[i]?.tag === TAG.INTEGER && smallInt(own, f[i++]!) !== 1) throw new DerError('unknown CRL version');
     const innerAlg = f[i++];
-    readAlgorithm(own, innerAlg, 'tbsCertList signature');
     const issuer = Name.read(own, f[i++], 'CRL issuer');
     if (!f[i]) throw new DerError('thisUpdate is missing');
     const thisUpdate = time(own, f[i++]!);
@@ -144,21 +142,17 @@ export class Crl {
       extensions = readExtensions(own, list, 'crlExtensions');
     }
     if (i !== f.length) throw new DerError('tbsCertList has an unknown field');
-    // RFC 5280 §5.1.1.2: the unsigned signatureAlgorithm must be the signed one.
-    if (!equalBytes(encoded(own, innerAlg!), encoded(own, sigAlg!)))
-      throw new DerError('signatureAlgorithm differs from the signature field of tbsCertList');
-    const signature = bitString(own, sig);
-    if (signature.unused !== 0) throw new DerError('the signature has unused bits');
+    const signature = readIssuerSignature(own, innerAlg, sigAlg, sig, 'tbsCertList');
     const idp = extensions.find((e) => e.oid === ISSUING_DISTRIBUTION_POINT);
     this.der = own;
     this.tbs = encoded(own, tbsNode!).slice();
-    this.signatureAlgorithm = readAlgorithm(own, sigAlg, 'signatureAlgorithm');
+    this.signatureAlgorithm = signature.algorithm;
     this.issuer = issuer;
     this.thisUpdate = thisUpdate;
     this.nextUpdate = nextUpdate;
     this.revoked = Object.freeze(revoked);
     this.extensions = Object.freeze(extensions);
-    this.signatureValue = signature.bytes.slice();
+    this.signatureValue = signature.value;
     this.issuingDistributionPoint = idp ? readScope(idp.value) : null;
     Object.freeze(this);
   }

@@ -113,7 +113,8 @@ export function readExtensions(b: Uint8Array, node: Node | undefined, what: stri
   return out;
 }
 
-const GENERAL_NAME_TYPES = [
+/** @internal The GeneralName alternatives, by their context tag number. */
+export const GENERAL_NAME_TYPES = [
   'otherName',
   'rfc822Name',
   'dNSName',

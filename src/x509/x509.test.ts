@@ -5,10 +5,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { corpusBytes, EXPECTED, HAVE_CORPUS } from '../../test/helpers/corpus.js';
+import { ourView, pkijsView } from '../../test/helpers/pkijs-oracle.js';
 import { verifyDetached } from '../cms/verify.js';
 import { isPecError } from '../errors.js';
 import { parsePec } from '../message/parse.js';
@@ -39,79 +39,6 @@ async function corpusCertificates(): Promise<Certificate[]> {
   return [...byHex.values()];
 }
 
-/** The facts both decoders must agree on, read from pkijs. */
-function pkijsFacts(der: Uint8Array) {
-  const c = pkijs.Certificate.fromBER(ab(der));
-  const ext = (id: string) => c.extensions?.find((e) => e.extnID === id);
-  const san = ext('2.5.29.17')?.parsedValue as pkijs.AltName | undefined;
-  const nc = ext('2.5.29.30')?.parsedValue as pkijs.NameConstraints | undefined;
-  const bc = ext('2.5.29.19')?.parsedValue as pkijs.BasicConstraints | undefined;
-  const ku = ext('2.5.29.15')?.parsedValue as asn1js.BitString | undefined;
-  const eku = ext('2.5.29.37')?.parsedValue as pkijs.ExtKeyUsage | undefined;
-  const ski = ext('2.5.29.14')?.parsedValue as asn1js.OctetString | undefined;
-  const pol = ext('2.5.29.32')?.parsedValue as pkijs.CertificatePolicies | undefined;
-  const ncValues = (list?: pkijs.GeneralSubtree[]) =>
-    (list ?? [])
-      .filter((s) => s.base.type === 1 || s.base.type === 2)
-      .map((s) => `${s.base.type}:${s.base.value}`);
-  const bcPath = bc?.pathLenConstraint;
-  return {
-    issuer: toHex(c.issuer.toSchema().toBER(false)),
-    subject: toHex(c.subject.toSchema().toBER(false)),
-    serial: toHex(c.serialNumber.valueBlock.valueHexView),
-    notBefore: c.notBefore.value.toISOString(),
-    notAfter: c.notAfter.value.toISOString(),
-    signatureAlgorithm: c.signatureAlgorithm.algorithmId,
-    spki: toHex(c.subjectPublicKeyInfo.toSchema().toBER(false)),
-    signature: toHex(c.signatureValue.valueBlock.valueHexView),
-    tbs: toHex(c.tbsView),
-    extensions: (c.extensions ?? []).map((e) => `${e.extnID}:${e.critical}`),
-    emails: (san?.altNames ?? []).filter((n) => n.type === 1).map((n) => String(n.value)),
-    nameConstraints: { permitted: ncValues(nc?.permittedSubtrees), excluded: ncValues(nc?.excludedSubtrees) },
-    cA: bc ? bc.cA === true : null,
-    pathLen:
-      typeof bcPath === 'number'
-        ? bcPath
-        : bcPath instanceof asn1js.Integer
-          ? bcPath.valueBlock.valueDec
-          : undefined,
-    keyUsage: ku ? (ku.valueBlock.valueHexView[0] ?? 0) : null,
-    extKeyUsage: eku ? eku.keyPurposes : null,
-    ski: ski ? toHex(ski.valueBlock.valueHexView) : null,
-    policies: pol ? pol.certificatePolicies.map((p) => p.policyIdentifier) : [],
-  };
-}
-
-function ourFacts(c: Certificate) {
-  const nc = (list: Certificate['subjectAltNames']) =>
-    list.flatMap((n) =>
-      n.type === 'rfc822Name' ? [`1:${n.value}`] : n.type === 'dNSName' ? [`2:${n.value}`] : [],
-    );
-  return {
-    issuer: toHex(c.issuer.der),
-    subject: toHex(c.subject.der),
-    serial: toHex(c.serialNumber),
-    notBefore: c.notBefore.toISOString(),
-    notAfter: c.notAfter.toISOString(),
-    signatureAlgorithm: c.signatureAlgorithm.oid,
-    spki: toHex(c.publicKey.der),
-    signature: toHex(c.signatureValue),
-    tbs: toHex(c.tbs),
-    extensions: c.extensions.map((e) => `${e.oid}:${e.critical}`),
-    emails: c.subjectAltNames.flatMap((n) => (n.type === 'rfc822Name' ? [n.value] : [])),
-    nameConstraints: {
-      permitted: nc(c.nameConstraints?.permitted ?? []),
-      excluded: nc(c.nameConstraints?.excluded ?? []),
-    },
-    cA: c.basicConstraints ? c.basicConstraints.cA : null,
-    pathLen: c.basicConstraints?.pathLen,
-    keyUsage: c.keyUsage,
-    extKeyUsage: c.extKeyUsage ? [...c.extKeyUsage] : null,
-    ski: c.subjectKeyIdentifier ? toHex(c.subjectKeyIdentifier) : null,
-    policies: [...c.policies],
-  };
-}
-
 describe('certificates: pec-kit agrees with pkijs', () => {
   it('on the embedded trust anchors and every fixture PKI certificate', () => {
     const files = readdirSync(PKI).filter((f) => f.endsWith('.cert.pem'));
@@ -120,7 +47,7 @@ describe('certificates: pec-kit agrees with pkijs', () => {
       ...files.map((f) => parseCertificate(pkiFile(f))),
     ];
     expect(certs.length).toBeGreaterThan(15);
-    for (const c of certs) expect(ourFacts(c), c.subject.toString()).toEqual(pkijsFacts(c.der));
+    for (const c of certs) expect(ourView(c), c.subject.toString()).toEqual(pkijsView(c.der));
     // The anchors' name constraints are the long provider lists, read in full.
     const agid = parseCertificates(DEFAULT_TRUST_ANCHORS[0]!)[0]!;
     expect(agid.nameConstraints?.permitted.length).toBeGreaterThan(50);
@@ -129,7 +56,7 @@ describe('certificates: pec-kit agrees with pkijs', () => {
   it.skipIf(!HAVE_CORPUS)('on every certificate the real provider signatures carry', async () => {
     const certs = await corpusCertificates();
     expect(certs.length).toBeGreaterThanOrEqual(9); // 9 distinct provider and CA certificates
-    for (const c of certs) expect(ourFacts(c), c.subject.toString()).toEqual(pkijsFacts(c.der));
+    for (const c of certs) expect(ourView(c), c.subject.toString()).toEqual(pkijsView(c.der));
   });
 
   it.skipIf(!HAVE_CORPUS)('checks every issuer signature of the corpus chains with WebCrypto', async () => {
