@@ -2,7 +2,7 @@
 // reader: DER as providers write it, and BER with indefinite lengths and constructed strings as
 // streaming signers (OpenSSL's `cms -sign` among them) write it. Only the first SignerInfo and the
 // fields below are read; certificates are decoded once per distinct DER (trust/certificates.ts).
-import type { Bytes } from '../bytes.js';
+import { type Bytes, equalBytes } from '../bytes.js';
 import {
   children,
   DerCountError,
@@ -134,14 +134,16 @@ function readSignerInfo(
     // The exact encoding first, so that a look-alike placed earlier cannot shadow the signer;
     // then the same number and name written differently (sign bytes, string types, case).
     signer =
-      certificates.find((c) => equal(c.serialNumber, serial) && equal(c.issuer.der, issuer.der)) ??
+      certificates.find((c) => equalBytes(c.serialNumber, serial) && equalBytes(c.issuer.der, issuer.der)) ??
       certificates.find(
-        (c) => equal(minimalInteger(c.serialNumber), minimalInteger(serial)) && c.issuer.equals(issuer),
+        (c) => equalBytes(minimalInteger(c.serialNumber), minimalInteger(serial)) && c.issuer.equals(issuer),
       );
   } else if (sid?.tag === 0x80 || sid?.tag === 0xa0) {
     const ski = octets(b, sid, 0x80); // primitive, or BER pieces
     if (ski.length === 0) throw new DerError('an empty subjectKeyIdentifier names no signer');
-    signer = certificates.find((c) => c.subjectKeyIdentifier !== null && equal(c.subjectKeyIdentifier, ski));
+    signer = certificates.find(
+      (c) => c.subjectKeyIdentifier !== null && equalBytes(c.subjectKeyIdentifier, ski),
+    );
   } else throw new DerError('SignerInfo sid is neither issuerAndSerialNumber nor subjectKeyIdentifier');
 
   const view: Omit<SignerView, 'certificates' | 'signerCount' | 'encapContentTypeOid'> = {
@@ -174,12 +176,6 @@ function readSignerInfo(
     }
   }
   return view;
-}
-
-function equal(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 /**

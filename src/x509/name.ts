@@ -1,6 +1,6 @@
 // Distinguished names (RFC 5280 §4.1.2.4): kept as their exact encoding plus the decoded RDNs,
 // rendered as RFC 4514 strings and compared the way path building needs.
-import { type Bytes, toHex } from '../bytes.js';
+import { type Bytes, equalBytes, toHex } from '../bytes.js';
 import { children, DerError, encoded, type Node, oid, sequence, string, TAG } from '../der/read.js';
 
 /**
@@ -138,7 +138,7 @@ export class Name {
 
   /** Same name: identical encoding, or the same RDNs compared case- and space-insensitively. */
   equals(other: Name): boolean {
-    if (this.der.length === other.der.length && this.der.every((x, i) => x === other.der[i])) return true;
+    if (equalBytes(this.der, other.der)) return true;
     return this.rdns.length === other.rdns.length && this.rdns.every((r, i) => rdnEqual(r, other.rdns[i]!));
   }
 }
