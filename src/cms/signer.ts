@@ -6,7 +6,7 @@ import { invalidArgument, PecError } from '../errors.js';
 import { pemDer } from '../pem.js';
 import { certificateEmails, parseCertificates } from '../trust/certificates.js';
 import type { Certificate } from '../x509/certificate.js';
-import { CURVES } from '../x509/signature.js';
+import { CURVES, signingAlgorithm } from '../x509/signature.js';
 import { DIGEST_BY_NAME, type DigestName, OID } from './oids.js';
 
 /**
@@ -95,16 +95,9 @@ function importParams(
   return { name: scheme, hash: DIGEST_BY_NAME[digest].webcrypto };
 }
 
-function signParams(
-  scheme: Signer['scheme'],
-  digest: DigestName,
-): AlgorithmIdentifier | RsaPssParams | EcdsaParams {
-  const hash = DIGEST_BY_NAME[digest].webcrypto;
-  if (scheme === 'RSA-PSS')
-    return { name: 'RSA-PSS', saltLength: { sha1: 20, sha256: 32, sha384: 48, sha512: 64 }[digest] };
-  if (scheme === 'ECDSA') return { name: 'ECDSA', hash };
-  return { name: scheme };
-}
+// The WebCrypto parameters signDetached signs with (one table: x509/signature.ts).
+const signParams = (scheme: Signer['scheme'], digest: DigestName) =>
+  signingAlgorithm(scheme, DIGEST_BY_NAME[digest].webcrypto).params;
 
 /**
  * Imports a signing identity and checks that the key belongs to the certificate (by signing and

@@ -3,6 +3,7 @@
 // reader touches only the fields it uses. Every inconsistency — a length past its parent,
 // children that do not fill a definite length, a missing end-of-contents, nesting deeper than
 // MAX_DEPTH — throws a DerError; callers turn it into their own coded PecError.
+import { concat, latin1 } from '../bytes.js';
 
 /** Thrown for any encoding error; never escapes the library (callers wrap it). */
 export class DerError extends Error {
@@ -239,16 +240,8 @@ export function bitString(b: Uint8Array, node: Node): { bytes: Uint8Array; unuse
  */
 export function octets(b: Uint8Array, node: Node, tag: number = TAG.OCTET_STRING, depth = 0): Uint8Array {
   if (node.tag === tag) return content(b, node);
-  if (node.tag === (tag | 0x20)) {
-    const parts = children(b, node, depth).map((c) => octets(b, c, TAG.OCTET_STRING, depth + 1));
-    const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-    let at = 0;
-    for (const p of parts) {
-      out.set(p, at);
-      at += p.length;
-    }
-    return out;
-  }
+  if (node.tag === (tag | 0x20))
+    return concat(children(b, node, depth).map((c) => octets(b, c, TAG.OCTET_STRING, depth + 1)));
   throw new DerError(`expected an OCTET STRING at offset ${node.start}`);
 }
 
@@ -257,7 +250,7 @@ const GENERALIZED = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(?:[.,](\d{1,9})
 
 /** UTCTime or GeneralizedTime (UTC forms, seconds optional in UTCTime, fractions in GeneralizedTime). */
 export function time(b: Uint8Array, node: Node): Date {
-  const s = latin1Of(b, node);
+  const s = latin1(b, node.valueStart, node.valueEnd);
   const m =
     node.tag === TAG.UTC_TIME ? UTC.exec(s) : node.tag === TAG.GENERALIZED_TIME ? GENERALIZED.exec(s) : null;
   if (!m) throw new DerError(`expected a UTC time at offset ${node.start}`);
@@ -281,12 +274,6 @@ export function time(b: Uint8Array, node: Node): Date {
     throw new DerError(`invalid date at offset ${node.start}`);
   date.setUTCHours(h, mi, se, ms); // a leap second (60) reads as the next minute
   return date;
-}
-
-function latin1Of(b: Uint8Array, node: Node): string {
-  let s = '';
-  for (let i = node.valueStart; i < node.valueEnd; i++) s += String.fromCharCode(b[i]!);
-  return s;
 }
 
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
@@ -327,7 +314,7 @@ export function string(b: Uint8Array, node: Node): string | null {
     case 0x19: // GraphicString
     case 0x1a: // VisibleString
     case 0x1b: // GeneralString
-      return latin1Of(b, node);
+      return latin1(b, node.valueStart, node.valueEnd);
     default:
       return null;
   }

@@ -1,38 +1,28 @@
 // Signature algorithms as data: which WebCrypto call checks (or makes) a signature written with a
 // given AlgorithmIdentifier, for certificates, CRLs and CMS SignerInfos alike.
 import type { Bytes } from '../bytes.js';
+import { DIGESTS, OID } from '../cms/oids.js';
 import { content, DerError, type Node, oid, readRoot, sequence, smallInt, TAG } from '../der/read.js';
 import { bitString, explicit, integer, nullValue, oid as oidDer, seq } from '../der/write.js';
 import { PecError } from '../errors.js';
 import type { AlgorithmIdentifier, PublicKeyInfo } from './algorithm.js';
 
-const HASH_BY_OID: Readonly<Record<string, string>> = {
-  '1.3.14.3.2.26': 'SHA-1',
-  '2.16.840.1.101.3.4.2.1': 'SHA-256',
-  '2.16.840.1.101.3.4.2.2': 'SHA-384',
-  '2.16.840.1.101.3.4.2.3': 'SHA-512',
-};
-const OID_BY_HASH = Object.fromEntries(Object.entries(HASH_BY_OID).map(([k, v]) => [v, k])) as Readonly<
-  Record<string, string>
->;
-
-export const KEY_OID = {
-  rsaEncryption: '1.2.840.113549.1.1.1',
-  rsaPss: '1.2.840.113549.1.1.10',
-  ecPublicKey: '1.2.840.10045.2.1',
-} as const;
+// Hashes by OID and back, from the one digest table (cms/oids.ts).
+const hashOfOid = (id: string): string | undefined => DIGESTS[id]?.webcrypto;
+const oidOfHash = (hash: string): string | undefined =>
+  Object.keys(DIGESTS).find((id) => DIGESTS[id]!.webcrypto === hash);
 
 /** Signature algorithm OID → scheme and hash (null: the hash comes from elsewhere, e.g. the CMS digest). */
 const SIGNATURE_ALGORITHMS: Readonly<
   Record<string, { scheme: 'RSASSA-PKCS1-v1_5' | 'RSA-PSS' | 'ECDSA'; hash: string | null }>
 > = {
-  [KEY_OID.rsaEncryption]: { scheme: 'RSASSA-PKCS1-v1_5', hash: null },
+  [OID.rsaEncryption]: { scheme: 'RSASSA-PKCS1-v1_5', hash: null },
   '1.2.840.113549.1.1.5': { scheme: 'RSASSA-PKCS1-v1_5', hash: 'SHA-1' },
   '1.2.840.113549.1.1.11': { scheme: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
   '1.2.840.113549.1.1.12': { scheme: 'RSASSA-PKCS1-v1_5', hash: 'SHA-384' },
   '1.2.840.113549.1.1.13': { scheme: 'RSASSA-PKCS1-v1_5', hash: 'SHA-512' },
-  [KEY_OID.rsaPss]: { scheme: 'RSA-PSS', hash: null },
-  [KEY_OID.ecPublicKey]: { scheme: 'ECDSA', hash: null },
+  [OID.rsaPss]: { scheme: 'RSA-PSS', hash: null },
+  [OID.ecPublicKey]: { scheme: 'ECDSA', hash: null },
   '1.2.840.10045.4.1': { scheme: 'ECDSA', hash: 'SHA-1' },
   '1.2.840.10045.4.3.2': { scheme: 'ECDSA', hash: 'SHA-256' },
   '1.2.840.10045.4.3.3': { scheme: 'ECDSA', hash: 'SHA-384' },
@@ -69,7 +59,7 @@ function readPssParams(params: Uint8Array | null): { hash: string; saltLength: n
     const read = (n: Node | undefined): string => {
       const [id] = sequence(params, n, 'a hash algorithm');
       if (!id) throw new DerError('a hash algorithm without an OID');
-      const h = HASH_BY_OID[oid(params, id)];
+      const h = hashOfOid(oid(params, id));
       if (!h) throw unsupported('RSA-PSS with an unsupported hash');
       return h;
     };
@@ -96,8 +86,8 @@ function readPssParams(params: Uint8Array | null): { hash: string; saltLength: n
 
 /** An id-RSASSA-PSS key as rsaEncryption: the same key bits, in the form every WebCrypto imports. */
 function rsaSpki(key: PublicKeyInfo): Bytes {
-  if (key.algorithm.oid !== KEY_OID.rsaPss) return key.der as Bytes;
-  return seq(seq(oidDer(KEY_OID.rsaEncryption), nullValue()), bitString(key.key));
+  if (key.algorithm.oid !== OID.rsaPss) return key.der as Bytes;
+  return seq(seq(oidDer(OID.rsaEncryption), nullValue()), bitString(key.key));
 }
 
 /** ECDSA-Sig-Value (DER SEQUENCE of r, s) → WebCrypto's fixed-size r‖s. */
@@ -136,7 +126,7 @@ function plan(key: PublicKeyInfo, algorithm: AlgorithmIdentifier, hashHint?: str
   const alg = SIGNATURE_ALGORITHMS[algorithm.oid];
   if (!alg) throw unsupported(`unsupported signature algorithm ${algorithm.oid}`);
   if (alg.scheme === 'ECDSA') {
-    if (key.algorithm.oid !== KEY_OID.ecPublicKey) throw unsupported('an ECDSA signature with a non-EC key');
+    if (key.algorithm.oid !== OID.ecPublicKey) throw unsupported('an ECDSA signature with a non-EC key');
     const params = key.algorithm.parameters;
     const curve = params && params[0] === TAG.OID ? CURVES[oid(params, readRoot(params))] : undefined;
     const hash = alg.hash ?? hashHint;
@@ -148,13 +138,13 @@ function plan(key: PublicKeyInfo, algorithm: AlgorithmIdentifier, hashHint?: str
       signature: (sig) => ecdsaRaw(sig, curve.size),
     };
   }
-  if (key.algorithm.oid !== KEY_OID.rsaEncryption && key.algorithm.oid !== KEY_OID.rsaPss)
+  if (key.algorithm.oid !== OID.rsaEncryption && key.algorithm.oid !== OID.rsaPss)
     throw unsupported('an RSA signature with a non-RSA key');
   if (alg.scheme === 'RSA-PSS') {
     const { hash, saltLength } = pssParams(algorithm.parameters);
     // RFC 4055 §1.2: a key restricted to PSS parameters signs only with that hash and at least
     // that salt length.
-    if (key.algorithm.oid === KEY_OID.rsaPss && key.algorithm.parameters) {
+    if (key.algorithm.oid === OID.rsaPss && key.algorithm.parameters) {
       const limit = pssParams(key.algorithm.parameters);
       if (limit.hash !== hash || saltLength < limit.saltLength)
         throw unsupported('an RSA-PSS signature outside the parameters of its RSA-PSS key');
@@ -167,7 +157,7 @@ function plan(key: PublicKeyInfo, algorithm: AlgorithmIdentifier, hashHint?: str
     };
   }
   // RFC 4055 §1.2: an id-RSASSA-PSS key must not be used for PKCS#1 v1.5 signatures.
-  if (key.algorithm.oid === KEY_OID.rsaPss) throw unsupported('a PKCS#1 v1.5 signature with an RSA-PSS key');
+  if (key.algorithm.oid === OID.rsaPss) throw unsupported('a PKCS#1 v1.5 signature with an RSA-PSS key');
   const hash = alg.hash ?? hashHint;
   if (!hash) throw unsupported('rsaEncryption signature without a digest algorithm');
   return {
@@ -241,13 +231,13 @@ export function signingAlgorithm(
   scheme: 'RSASSA-PKCS1-v1_5' | 'RSA-PSS' | 'ECDSA',
   hash: string,
 ): { params: AlgorithmIdentifier_ | RsaPssParams | EcdsaParams; der: Bytes } {
-  const hashOid = OID_BY_HASH[hash];
+  const hashOid = oidOfHash(hash);
   if (!hashOid) throw unsupported(`unsupported hash ${hash}`);
   if (scheme === 'RSA-PSS') {
     const saltLength = { 'SHA-1': 20, 'SHA-256': 32, 'SHA-384': 48, 'SHA-512': 64 }[hash]!;
     const hashAlg = seq(oidDer(hashOid), nullValue());
     const der = seq(
-      oidDer(KEY_OID.rsaPss),
+      oidDer(OID.rsaPss),
       seq(
         explicit(0, hashAlg),
         explicit(1, seq(oidDer('1.2.840.113549.1.1.8'), hashAlg)),
@@ -271,7 +261,7 @@ export function signingAlgorithm(
 
 /** The DigestAlgorithmIdentifier for `hash` (parameters absent, as OpenSSL writes SHA-1/SHA-2). */
 export function digestAlgorithm(hash: string): Bytes {
-  const hashOid = OID_BY_HASH[hash];
+  const hashOid = oidOfHash(hash);
   if (!hashOid) throw unsupported(`unsupported hash ${hash}`);
   return seq(oidDer(hashOid));
 }

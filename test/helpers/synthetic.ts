@@ -4,7 +4,7 @@
 // of real provider messages, none of their content.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Bytes } from '../../src/bytes.js';
+import { type Bytes, concat } from '../../src/bytes.js';
 import { signDetached } from '../../src/cms/sign.js';
 import { importSigner, type Signer } from '../../src/cms/signer.js';
 import { buildDaticert } from '../../src/daticert/build.js';
@@ -222,14 +222,7 @@ export const b64 = (der: Uint8Array): string => latin1(encodeBase64Lines(der));
 
 /** Concatenates bytes and latin1 strings. */
 export function cat(...parts: (Uint8Array | string)[]): Uint8Array {
-  const bytes = parts.map((p) => (typeof p === 'string' ? enc(p) : p));
-  const out = new Uint8Array(bytes.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of bytes) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return concat(parts.map((p) => (typeof p === 'string' ? enc(p) : p)));
 }
 
 /** The top-level header block of a synthetic message without its Content-Type field. */
