@@ -268,6 +268,27 @@ export function hasBareLineBreaks(b: Uint8Array): boolean {
   return bare(head + 4 * words, n);
 }
 
+/**
+ * True when some CR is not followed by LF: a byte the MIME reader does not take for a line break,
+ * where other mail readers may. Word-wise like {@link hasBareLineBreaks}, so a 20 MB CRLF part
+ * costs about as much as one scan and an LF-only part nothing beyond it.
+ */
+export function hasBareCR(b: Uint8Array): boolean {
+  const n = b.length;
+  const bare = (from: number, to: number): boolean => {
+    for (let k = from; k < to; k++) if (b[k] === 0x0d && b[k + 1] !== 0x0a) return true;
+    return false;
+  };
+  if (n < WORDWISE) return bare(0, n);
+  const head = (4 - (b.byteOffset & 3)) & 3;
+  if (bare(0, head)) return true;
+  const words = (n - head) >> 2;
+  const w32 = new Int32Array(b.buffer, b.byteOffset + head, words);
+  for (let k = nextSpecialWord(w32, 0, words); k < words; k = nextSpecialWord(w32, k + 1, words))
+    if (bare(head + 4 * k, head + 4 * k + 4)) return true;
+  return bare(head + 4 * words, n);
+}
+
 /** Copies `b[from, to)` to `out` at `o`; short runs byte by byte (cheaper than a view and a native copy). */
 function copyRun(b: Uint8Array, from: number, to: number, out: Uint8Array, o: number): number {
   if (to - from > 32) out.set(b.subarray(from, to), o);
@@ -311,6 +332,49 @@ export function toCRLF(b: Uint8Array): Bytes {
       from = lf + 1;
       lf = indexOfByte(b, 0x0a, lf + 1);
     }
+  }
+  copyRun(b, from, b.length, out, o);
+  return out;
+}
+
+/** True when some LF is not preceded by CR (a CR not followed by LF does not count: see {@link lfToCRLF}). */
+export function hasBareLF(b: Uint8Array): boolean {
+  for (let i = indexOfByte(b, 0x0a); i !== -1; i = indexOfByte(b, 0x0a, i + 1))
+    if (i === 0 || b[i - 1] !== 0x0d) return true;
+  return false;
+}
+
+/**
+ * The verifier's canonical form of stored text: every LF not preceded by CR becomes CRLF; every
+ * other byte, a bare CR included, is kept. Idempotent.
+ *
+ * Why not {@link toCRLF}: the MIME reader (src/mime) breaks lines at LF only (a CR before it is part
+ * of the break), so a bare CR is an ordinary byte to it. Were the verifier to turn a bare CR into a
+ * line break, removing one LF from a signed CRLF would still match the digest while the reader saw
+ * two lines merged into one: a header hidden, a delimiter gone, a different structure shown than the
+ * one signed. With this form the reader and the hasher agree on every line break: adding the CR of
+ * an LF-stored line changes no line the reader sees. (OpenSSL's text canonicalisation also keeps a
+ * CR that is not before a LF.)
+ *
+ * @example
+ * ```ts
+ * lfToCRLF(ascii('a\nb\r\nc\rd')); // 'a\r\nb\r\nc\rd'
+ * ```
+ */
+export function lfToCRLF(b: Uint8Array): Bytes {
+  let extra = 0;
+  for (let i = indexOfByte(b, 0x0a); i !== -1; i = indexOfByte(b, 0x0a, i + 1))
+    if (i === 0 || b[i - 1] !== 0x0d) extra++;
+  if (extra === 0) return b as Bytes;
+  const out = new Uint8Array(b.length + extra);
+  let o = 0;
+  let from = 0;
+  for (let lf = indexOfByte(b, 0x0a); lf !== -1; lf = indexOfByte(b, 0x0a, lf + 1)) {
+    if (lf > 0 && b[lf - 1] === 0x0d) continue; // a CRLF: copied with the run
+    o = copyRun(b, from, lf, out, o);
+    out[o++] = 0x0d;
+    out[o++] = 0x0a;
+    from = lf + 1;
   }
   copyRun(b, from, b.length, out, o);
   return out;

@@ -88,6 +88,10 @@ export const MESSAGE_ISSUES = {
     'This is ordinary mail wrapping a PEC message (forward, mailing list); the wrapper itself is not PEC.',
   ],
   NOT_PEC: ['info', 'Ordinary e-mail: no PEC headers, no daticert, no provider signature.'],
+  SIGNED_BARE_CR: [
+    'warning',
+    'The signed part holds a CR not followed by LF. pec-kit, like the signature check, does not take it for a line break; other mail readers may, and show another structure.',
+  ],
 } as const satisfies Record<string, readonly [Severity, string]>;
 
 /** A message-level issue code. */

@@ -1,6 +1,8 @@
 // Detached CMS signature verification over exact bytes, with the CRLF-canonical fallback that
-// real archives need (8 of the corpus' intact messages are stored with LF endings).
-import { type Bytes, describe, equalBytes, hasBareLineBreaks, indexOfByte, toCRLF } from '../bytes.js';
+// real archives need (8 of the corpus' intact messages are stored with LF endings). The fallback
+// adds the CR of bare LFs only (lfToCRLF): a bare CR stays a byte, as it is to the MIME reader, so
+// the bytes hashed and the structure shown never disagree on where a line ends.
+import { type Bytes, describe, equalBytes, hasBareLF, indexOfByte, lfToCRLF } from '../bytes.js';
 import { resolveCrypto } from '../crypto.js';
 import { invalidArgument } from '../errors.js';
 import { type Limits, resolveLimits } from '../limits.js';
@@ -78,8 +80,9 @@ export interface VerifyDetachedOptions {
 
 /**
  * Verifies a detached CMS SignedData (`der`) over `content`. Tries the exact bytes first and,
- * when they do not match and contain bare line breaks, the CRLF-canonical bytes (what an S/MIME
- * signer hashed before the file was stored with LF endings).
+ * when they do not match and contain bare LFs, the CRLF-canonical bytes (what an S/MIME signer
+ * hashed before the file was stored with LF endings). A bare CR is never made a line break: the
+ * MIME reader does not see one there, so neither does the hasher.
  *
  * Returns a result for every well-formed CMS, intact or not; throws a coded {@link PecError}
  * only when the CMS itself cannot be decoded (CMS_MALFORMED) or exceeds a limit.
@@ -160,9 +163,9 @@ export async function verifyDetached(
     // (Both tests stop at the first CR or LF: no scan of a large part in the usual CRLF case.)
     const lfOnly = indexOfByte(content, 0x0d) === -1 && indexOfByte(content, 0x0a) !== -1;
     let canonicalized: boolean;
-    if (lfOnly && (await matches(toCRLF(content)))) canonicalized = true;
+    if (lfOnly && (await matches(lfToCRLF(content)))) canonicalized = true;
     else if (await matches(content)) canonicalized = false;
-    else if (!lfOnly && hasBareLineBreaks(content) && (await matches(toCRLF(content)))) canonicalized = true;
+    else if (!lfOnly && hasBareLF(content) && (await matches(lfToCRLF(content)))) canonicalized = true;
     else
       return fail(
         'SIGNATURE_DIGEST_MISMATCH',
@@ -182,8 +185,8 @@ export async function verifyDetached(
   }
   const ok = outcome.ok;
   if (!ok) {
-    if (!view.signedAttrs && hasBareLineBreaks(content)) {
-      const again = await check(toCRLF(content)).catch(() => false);
+    if (!view.signedAttrs && hasBareLF(content)) {
+      const again = await check(lfToCRLF(content)).catch(() => false);
       if (again) return Object.assign(result, { intact: true, canonicalized: true });
     }
     return fail('SIGNATURE_INVALID', 'the signature value does not verify with the signer certificate key');

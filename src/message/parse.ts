@@ -1,6 +1,6 @@
 // parsePec: any message out of a PEC mailbox → typed data taken from the signed daticert.xml.
 // Headers are outside the signature; they only corroborate, and every disagreement is reported.
-import { type Bytes, type BytesInput, toBytes } from '../bytes.js';
+import { type Bytes, type BytesInput, hasBareCR, toBytes } from '../bytes.js';
 import { parseDaticert } from '../daticert/parse.js';
 import type { Daticert } from '../daticert/schema.js';
 import { isPecError, type PecError } from '../errors.js';
@@ -386,6 +386,16 @@ function locate(b: Bytes, limits: Limits, depth: number): Located {
       issue(
         'MIME_EXTRA_PARTS',
         'the boundary of the multipart/signed occurs again after its close delimiter: a forward reader sees another signed part',
+      ),
+    );
+  // A bare CR is an ordinary byte to this reader and to the signature check (cms/verify.ts never
+  // canonicalises it into a line break), so what is shown is what was hashed; other readers may
+  // break the line there, hence the warning.
+  if (hasBareCR(parts.signed))
+    issues.push(
+      issue(
+        'SIGNED_BARE_CR',
+        'the signed part contains a CR not followed by LF: read as an ordinary byte (as the signature covers it), while other mail readers may see a line break there',
       ),
     );
   const body = readMimeWith(parts.signed, limits, depth + 1);
