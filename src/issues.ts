@@ -88,6 +88,10 @@ export const MESSAGE_ISSUES = {
     'This is ordinary mail wrapping a PEC message (forward, mailing list); the wrapper itself is not PEC.',
   ],
   NOT_PEC: ['info', 'Ordinary e-mail: no PEC headers, no daticert, no provider signature.'],
+  PEC_NESTING_LIMIT: [
+    'error',
+    'PEC-looking messages are nested deeper than the search goes (4 levels): what lies below was not read; an unsigned wrapper above it is not shown as PEC (a warning inside a signed message).',
+  ],
   SIGNED_BARE_CR: [
     'warning',
     'The signed part holds a CR not followed by LF. pec-kit, like the signature check, does not take it for a line break; other mail readers may, and show another structure.',

@@ -196,7 +196,37 @@ export interface ParsePecOptions {
   limits?: Partial<Limits>;
 }
 
+/** How deep the search for PEC messages nested in other messages goes (levels of PEC-looking messages). */
 const MAX_NESTED_PEC = 4;
+
+/**
+ * State of one parsePec call's nested-PEC search: how many times it stopped at MAX_NESTED_PEC with
+ * PEC-looking content left unread below. A wrapper above such a cut cannot be cleared (the signed
+ * message that would make it a mere wrapper may be down there), so it never presents its own data.
+ */
+interface Search {
+  cut: number;
+}
+
+function looksPec(e: MimeEntity): boolean {
+  return (
+    e.contentType.value === 'multipart/signed' || e.headers.has('x-trasporto') || e.headers.has('x-ricevuta')
+  );
+}
+
+/** True when some entity inside `root` (root included when `self`) looks like a PEC message. */
+function pecBelow(root: MimeEntity, self: boolean): boolean {
+  for (const e of walk(root)) if ((self || e !== root) && looksPec(e)) return true;
+  return false;
+}
+
+function nestingLimit(level: number, severity: 'error' | 'warning'): Issue {
+  return issue(
+    'PEC_NESTING_LIMIT',
+    `PEC-looking messages are nested deeper than ${MAX_NESTED_PEC} levels; the search stopped at level ${level}, what lies below was not read${severity === 'error' ? ', so the unsigned data around it is not shown' : ''}`,
+    severity,
+  );
+}
 
 function pecHeaders(h: Headers): PecHeaders {
   const from = parseAddressList(h.get('from'))[0];
@@ -412,16 +442,16 @@ function defects(entity: MimeEntity, issues: Issue[]): void {
 }
 
 /** Every PEC message nested in `root` (not counting root itself), shallowest first. */
-function findNested(root: MimeEntity, limits: Limits, level: number): PecMessage[] {
-  if (level >= MAX_NESTED_PEC) return [];
+function findNested(root: MimeEntity, limits: Limits, level: number, search: Search): PecMessage[] {
+  if (level >= MAX_NESTED_PEC) {
+    if (pecBelow(root, false)) search.cut++;
+    return [];
+  }
   const out: PecMessage[] = [];
   const visit = (e: MimeEntity): void => {
     for (const child of [...e.parts, ...(e.message ? [e.message] : [])]) {
-      const h = child.headers;
-      const ct = child.contentType.value;
-      const looksPec = ct === 'multipart/signed' || h.has('x-trasporto') || h.has('x-ricevuta');
-      if (looksPec) {
-        const nested = parseAt(child.raw, limits, level + 1);
+      if (looksPec(child)) {
+        const nested = parseAt(child.raw, limits, level + 1, search);
         // parseAt has already searched inside `child`; a non-PEC result lists what it found in
         // `nested`. Descending into `child` again would re-read each subtree once per combination
         // of looks-PEC ancestors (depth^4 reads: a 1.3 MB chain of multipart/signed took 13 s).
@@ -445,7 +475,7 @@ function within(inner: Uint8Array, outer: Uint8Array): boolean {
   );
 }
 
-function parseAt(b: Bytes, limits: Limits, level: number): PecMessage {
+function parseAt(b: Bytes, limits: Limits, level: number, search: Search): PecMessage {
   const located = locate(b, limits, level);
   const issues = located.issues;
   const headers = pecHeaders(located.headers);
@@ -471,10 +501,13 @@ function parseAt(b: Bytes, limits: Limits, level: number): PecMessage {
   // unsigned daticert.xml next to the real message claim: what is shown must come from the
   // signed message (reported in `nested`), never from the unsigned bytes around it.
   let wrapped: PecMessage[] | null = null;
+  const cutBefore = search.cut;
   if (body && !signature) {
     whole ??= readMimeWith(b, limits, level);
-    wrapped = findNested(whole, limits, level);
+    wrapped = findNested(whole, limits, level, search);
     if (wrapped.some((n) => n.signature !== null)) body = null;
+    // Past the nesting limit a signed message may still be below: the unsigned data is not shown.
+    else if (search.cut > cutBefore) body = null;
   }
 
   const base = {
@@ -487,7 +520,9 @@ function parseAt(b: Bytes, limits: Limits, level: number): PecMessage {
   };
   if (!body) {
     // Ordinary mail: look for PEC inside (forwarded, mailing-list wrapped).
-    const nested = wrapped ?? findNested(whole!, limits, level);
+    const nested = wrapped ?? findNested(whole!, limits, level, search);
+    const cut = search.cut > cutBefore;
+    if (cut) issues.push(nestingLimit(level, 'error'));
     for (const n of nested) {
       issues.push(
         issue(
@@ -503,7 +538,8 @@ function parseAt(b: Bytes, limits: Limits, level: number): PecMessage {
           issue('DATICERT_OUTSIDE_SIGNATURE', 'a daticert.xml outside any signed PEC content was ignored'),
         );
     }
-    if (nested.length === 0) issues.push(issue('NOT_PEC', 'no PEC headers, no daticert, no signature'));
+    if (nested.length === 0 && !cut)
+      issues.push(issue('NOT_PEC', 'no PEC headers, no daticert, no signature'));
     const text = firstText(whole!, limits);
     return { ...base, kind: 'non-pec', nested, daticert: null, text, original: null };
   }
@@ -528,7 +564,8 @@ function parseAt(b: Bytes, limits: Limits, level: number): PecMessage {
   if (!kind) {
     // Signed, but neither daticert nor PEC headers: an ordinary S/MIME message.
     issues.push(issue('NOT_PEC', 'a signed message without daticert.xml or PEC headers'));
-    const nested = findNested(body, limits, level);
+    const nested = findNested(body, limits, level, search);
+    if (search.cut > cutBefore) issues.push(nestingLimit(level, 'warning'));
     return { ...base, kind: 'non-pec', nested, daticert: null, text, original: null };
   }
   if (!daticert && KINDS[kind].daticert === 'required' && !parts.daticert) {
@@ -577,7 +614,9 @@ function parseAt(b: Bytes, limits: Limits, level: number): PecMessage {
     );
   }
   // Unsigned content was already searched as a whole (see `wrapped`): do not read it again.
-  const nested = wrapped ?? (original ? findNestedIn(original, limits, level) : []);
+  const nested = wrapped ?? (original ? findNestedIn(original, limits, level, search) : []);
+  // Inside a signed message the cut only hides forwarded PEC messages: the signed data stands.
+  if (search.cut > cutBefore) issues.push(nestingLimit(level, signature ? 'warning' : 'error'));
   for (const n of nested)
     issues.push(issue('NESTED_PEC', `the original message is itself a PEC message (${n.kind})`));
   const common = { ...base, nested, daticert, text, original };
@@ -594,19 +633,23 @@ function parseAt(b: Bytes, limits: Limits, level: number): PecMessage {
   return { ...common, kind, deliveryForm: form, hashes };
 }
 
-function findNestedIn(original: OriginalMessage, limits: Limits, level: number): PecMessage[] {
-  if (level + 1 >= MAX_NESTED_PEC) return [];
+function findNestedIn(
+  original: OriginalMessage,
+  limits: Limits,
+  level: number,
+  search: Search,
+): PecMessage[] {
   const e = original.entity;
-  if (
-    e.contentType.value === 'multipart/signed' ||
-    e.headers.has('x-trasporto') ||
-    e.headers.has('x-ricevuta')
-  ) {
-    const nested = parseAt(e.raw, limits, level + 1);
+  if (level + 1 >= MAX_NESTED_PEC) {
+    if (pecBelow(e, true)) search.cut++;
+    return [];
+  }
+  if (looksPec(e)) {
+    const nested = parseAt(e.raw, limits, level + 1, search);
     // A non-PEC result already searched inside `e` (see findNested): do not read it again.
     return nested.kind !== 'non-pec' ? [nested] : nested.nested;
   }
-  return findNested(e, limits, level + 1);
+  return findNested(e, limits, level + 1, search);
 }
 
 function safeText(e: MimeEntity, limits: Limits): string | null {
@@ -642,7 +685,7 @@ export function parsePec(raw: BytesInput, options: ParsePecOptions = {}): PecMes
   const bytes = toBytes(raw, 'message');
   const limits = resolveLimits(options.limits);
   enforce(limits, 'maxMessageBytes', bytes.length, 'message size');
-  return parseAt(bytes, limits, 0);
+  return parseAt(bytes, limits, 0, { cut: 0 });
 }
 
 /** The Date header of a parsed message as an ISO instant, or null. */
