@@ -92,6 +92,30 @@ export const MESSAGE_ISSUES = {
     'error',
     'PEC-looking messages are nested deeper than the search goes (4 levels): what lies below was not read; an unsigned wrapper above it is not shown as PEC (a warning inside a signed message).',
   ],
+  FROM_MISSING: [
+    'error',
+    'A PEC message without a From field, or with a From that holds no address: the sender cannot be checked against the signer.',
+  ],
+  FROM_DUPLICATE: [
+    'error',
+    'Several From fields: pec-kit checks the first against the signer, other readers show another.',
+  ],
+  FROM_MULTIPLE_MAILBOXES: [
+    'error',
+    'The From field names several mailboxes: readers disagree on which one sent the message.',
+  ],
+  FROM_ENCODED_ADDRESS: [
+    'error',
+    'The From address is an RFC 2047 encoded-word (allowed in display names only): decoded, it is an address other readers do not see.',
+  ],
+  FROM_NAME_ADDRESS: [
+    'error',
+    'The From display name holds an <address> of its own (quoted, unquoted or encoded): other readers show or take that address.',
+  ],
+  CONTENT_TYPE_DUPLICATE: [
+    'error',
+    'Several top-level Content-Type fields: readers disagree on what the message is (signed or not, which structure).',
+  ],
   SIGNED_BARE_CR: [
     'warning',
     'The signed part holds a CR not followed by LF. pec-kit, like the signature check, does not take it for a line break; other mail readers may, and show another structure.',

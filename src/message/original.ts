@@ -2,7 +2,7 @@
 // and a lazily loaded display-level view (postal-mime, only when asked: it is 78 KB of bundle).
 import { type Bytes, latin1, toHex } from '../bytes.js';
 import type { Limits } from '../limits.js';
-import { parseAddressList, parseDate } from '../mime/address.js';
+import { parseDate, readMailboxes } from '../mime/address.js';
 import { base64DecodedLength } from '../mime/base64.js';
 import { type MimeEntity, walk } from '../mime/read.js';
 import { decodeTransfer } from '../mime/transfer.js';
@@ -129,7 +129,7 @@ function attachmentsOf(root: MimeEntity, limits: Limits): Attachment[] {
 export function originalFrom(entity: MimeEntity, limits: Limits): OriginalMessage {
   const h = entity.headers;
   let parsed: Promise<import('postal-mime').Email> | undefined;
-  const addresses = (name: string): string[] => parseAddressList(h.get(name)).map((m) => m.address);
+  const addresses = (name: string): string[] => readMailboxes(h.getRaw(name)).map((m) => m.address);
   const date = parseDate(h.get('date'));
   return {
     raw: entity.raw,

@@ -4,9 +4,9 @@ import { type Bytes, type BytesInput, hasBareCR, toBytes } from '../bytes.js';
 import { parseDaticert } from '../daticert/parse.js';
 import type { Daticert } from '../daticert/schema.js';
 import { isPecError, type PecError } from '../errors.js';
-import { type Issue, issue } from '../issues.js';
+import { type Issue, issue, type MessageIssueCode } from '../issues.js';
 import { enforce, type Limits, resolveLimits } from '../limits.js';
-import { parseAddressList, parseDate } from '../mime/address.js';
+import { type AddressAmbiguity, addressAmbiguities, parseDate, readMailboxes } from '../mime/address.js';
 import { decodeBase64 } from '../mime/base64.js';
 import { type Headers, parseHeaderBlock, splitHeaderBody } from '../mime/headers.js';
 import { parseContentType } from '../mime/params.js';
@@ -229,13 +229,14 @@ function nestingLimit(level: number, severity: 'error' | 'warning'): Issue {
 }
 
 function pecHeaders(h: Headers): PecHeaders {
-  const from = parseAddressList(h.get('from'))[0];
+  // Addresses are read from the raw values: RFC 2047 is undone in display names only.
+  const from = readMailboxes(h.getRaw('from'))[0];
   const v = (name: string): string | null => h.get(name)?.trim() ?? null;
   return {
     from: from?.address ?? null,
     fromName: from?.name || null,
-    to: parseAddressList(h.get('to')).map((m) => m.address),
-    cc: parseAddressList(h.get('cc')).map((m) => m.address),
+    to: readMailboxes(h.getRaw('to')).map((m) => m.address),
+    cc: readMailboxes(h.getRaw('cc')).map((m) => m.address),
     subject: h.get('subject') ?? null,
     date: v('date'),
     messageId: v('message-id'),
@@ -334,6 +335,42 @@ function corroborate(kind: PecKind, d: Daticert, h: PecHeaders, issues: Issue[])
       );
     }
   }
+}
+
+const AMBIGUITY_ISSUES: Record<AddressAmbiguity, [MessageIssueCode, string]> = {
+  several: ['FROM_MULTIPLE_MAILBOXES', 'the From field names several mailboxes'],
+  none: ['FROM_MISSING', 'the From field holds no address'],
+  'encoded-address': ['FROM_ENCODED_ADDRESS', 'the From address is an RFC 2047 encoded-word'],
+  'name-address': ['FROM_NAME_ADDRESS', 'the From display name holds an <address> of its own'],
+};
+
+/**
+ * Identity headers that other readers may read as another sender (spec §9 corroboration; RFC 5322
+ * §3.6 allows one From and one Content-Type): the From that pec-kit checks against the signer must
+ * be the one every reader sees, so each ambiguity is an error.
+ */
+function identity(h: Headers, issues: Issue[]): void {
+  const found = new Map<MessageIssueCode, string>();
+  const froms = h.getAll('from');
+  if (froms.length === 0)
+    found.set('FROM_MISSING', 'no From field: the sender cannot be checked against the signer');
+  if (froms.length > 1)
+    found.set(
+      'FROM_DUPLICATE',
+      `${froms.length} From fields (${froms.map((f) => JSON.stringify(f.raw)).join(', ')}); pec-kit checks the first against the signer, other readers may show another`,
+    );
+  for (const f of froms)
+    for (const a of addressAmbiguities(f.raw)) {
+      const [code, text] = AMBIGUITY_ISSUES[a];
+      if (!found.has(code)) found.set(code, `${text}: From: ${f.raw}`);
+    }
+  const types = h.getAll('content-type');
+  if (types.length > 1)
+    found.set(
+      'CONTENT_TYPE_DUPLICATE',
+      `${types.length} top-level Content-Type fields (${types.map((f) => JSON.stringify(f.raw)).join(', ')}); pec-kit reads the first, other readers may read another`,
+    );
+  for (const [code, message] of found) issues.push(issue(code, message));
 }
 
 function deliveryFormOf(
@@ -579,6 +616,7 @@ function parseAt(b: Bytes, limits: Limits, level: number, search: Search): PecMe
   if (daticert && KINDS[kind].daticert === 'forbidden')
     issues.push(issue('DATICERT_UNEXPECTED', `a ${kind} message should not carry daticert.xml`));
   if (daticert) corroborate(kind, daticert, headers, issues);
+  identity(located.headers, issues);
 
   const hashes = original && kind === 'avvenuta-consegna' ? breveHashes(original, limits) : [];
   const form = kind === 'avvenuta-consegna' ? deliveryFormOf(daticert, original, hashes) : null;

@@ -1,5 +1,6 @@
 // RFC 5322 address lists, read leniently: enough to get display names and addr-specs out of real
 // PEC headers ("Per conto di: a@b" <posta-certificata@…>, groups, comments, odd quoting).
+import { decode8bit, decodeValue } from './headers.js';
 
 /** One mailbox. */
 export interface Mailbox {
@@ -77,6 +78,75 @@ export function parseAddressList(value: string | undefined): Mailbox[] {
     if (m) out.push(m);
   }
   return out;
+}
+
+/**
+ * Reads an address field from its raw value: the mailboxes are found first and RFC 2047 is undone
+ * in display names only. An encoded-word is never an address (RFC 2047 §5): decoding the whole
+ * value first would let `=?utf-8?Q?X_<a@b>?= <c@d>` or `=?utf-8?B?…?=` invent an address that
+ * other readers (postal-mime included) do not see.
+ *
+ * @example
+ * ```ts
+ * readMailboxes('=?utf-8?Q?Mario_Rossi?= <mario@example.it>'); // [{ name: 'Mario Rossi', address: 'mario@example.it' }]
+ * ```
+ */
+export function readMailboxes(raw: string | undefined): Mailbox[] {
+  return parseAddressList(raw).map((m) => ({
+    name: m.name ? decodeValue(m.name) : '',
+    address: decode8bit(m.address),
+  }));
+}
+
+/** What makes an address field read differently by different readers (see {@link addressAmbiguities}). */
+export type AddressAmbiguity = 'several' | 'none' | 'encoded-address' | 'name-address';
+
+/**
+ * The ways a raw address field can be read as another address by another reader: several
+ * mailboxes, none, an encoded-word where the address should be, or a display name that holds an
+ * `<address>` itself (quoted, unquoted, or inside an encoded-word).
+ *
+ * @example
+ * ```ts
+ * addressAmbiguities('"a@b.it <a@b.it>" <c@d.it>'); // ['name-address']
+ * ```
+ */
+export function addressAmbiguities(raw: string): AddressAmbiguity[] {
+  const out: AddressAmbiguity[] = [];
+  const boxes = parseAddressList(raw);
+  if (boxes.length > 1) out.push('several');
+  if (boxes.length === 0) {
+    // No address in the raw text, but one once decoded: an encoded-word used as the address.
+    out.push(parseAddressList(decodeValue(raw)).length > 0 ? 'encoded-address' : 'none');
+    return out;
+  }
+  if (boxes.some((m) => m.address.includes('=?'))) out.push('encoded-address');
+  const items = splitTopLevel(raw, ',');
+  const named = (name: string): boolean => /<[^<>]*@[^<>]*>/.test(name);
+  if (
+    items.some((item) => angleAddrs(item) > 1) ||
+    boxes.some((m) => named(stripComments(m.name)) || named(decodeValue(m.name)))
+  )
+    out.push('name-address');
+  return out;
+}
+
+/** Angle-bracketed parts outside quotes and comments. */
+function angleAddrs(s: string): number {
+  let n = 0;
+  let quoted = false;
+  let depth = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (quoted) {
+      if (c === '\\') i++;
+      else if (c === '"') quoted = false;
+    } else if (c === '"') quoted = true;
+    else if (c === '(') depth++;
+    else if (c === ')' && depth > 0) depth--;
+    else if (c === '<' && depth === 0) n++;
+  }
+  return n;
 }
 
 function topLevelColon(s: string): number {

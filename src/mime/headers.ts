@@ -96,19 +96,21 @@ export function splitHeaderBody(bytes: Uint8Array, start = 0, end = bytes.length
   return { headerEnd: end, bodyStart: end, complete: false };
 }
 
-/** Decodes a raw header value: valid UTF-8 bytes become text, otherwise latin1; then RFC 2047. */
-function decodeValue(raw: string): string {
-  let text = raw;
-  // Raw 8-bit header bytes (not allowed by RFC 5322, sent anyway): prefer UTF-8 when it decodes cleanly.
-  if (/[\x80-\xff]/.test(raw)) {
-    const bytes = new Uint8Array(raw.length);
-    for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
-    try {
-      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    } catch {
-      text = raw;
-    }
+/** Raw 8-bit header bytes (not allowed by RFC 5322, sent anyway): UTF-8 when they decode cleanly, else latin1. */
+export function decode8bit(raw: string): string {
+  if (!/[\x80-\xff]/.test(raw)) return raw;
+  const bytes = new Uint8Array(raw.length);
+  for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return raw;
   }
+}
+
+/** Decodes a raw header value: valid UTF-8 bytes become text, otherwise latin1; then RFC 2047. */
+export function decodeValue(raw: string): string {
+  const text = decode8bit(raw);
   return text.includes('=?') ? decodeEncodedWords(text) : text;
 }
 
