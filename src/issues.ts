@@ -116,6 +116,10 @@ export const MESSAGE_ISSUES = {
     'error',
     'Several top-level Content-Type fields: readers disagree on what the message is (signed or not, which structure).',
   ],
+  SIGNATURE_PART_TYPE: [
+    'error',
+    'The signature part of the multipart/signed is not application/pkcs7-signature or application/x-pkcs7-signature (OpenSSL refuses it).',
+  ],
   SIGNED_BARE_CR: [
     'warning',
     'The signed part holds a CR not followed by LF. pec-kit, like the signature check, does not take it for a line break; other mail readers may, and show another structure.',

@@ -11,7 +11,7 @@ import { decodeBase64 } from '../mime/base64.js';
 import { type Headers, parseHeaderBlock, splitHeaderBody } from '../mime/headers.js';
 import { parseContentType } from '../mime/params.js';
 import { decodeText, type MimeEntity, readMimeWith, walk } from '../mime/read.js';
-import { countSignedParts, type SignedParts, splitSigned } from '../mime/signed.js';
+import { countSignedParts, SIGNATURE_PROTOCOLS, type SignedParts, splitSigned } from '../mime/signed.js';
 import { decodeTransfer } from '../mime/transfer.js';
 import {
   type DeliveryForm,
@@ -419,6 +419,15 @@ function locate(b: Bytes, limits: Limits, depth: number): Located {
     const first = whole.parts[0] ?? null;
     return { headers, signature: null, body: first, issues };
   }
+  // RFC 1847 §2.1 / RFC 8551 §3.5.3: the second part is the signature, of the protocol's type.
+  // OpenSSL refuses any other type ("invalid smime type"); either spelling is accepted, as there.
+  if (!(SIGNATURE_PROTOCOLS as readonly string[]).includes(parts.signatureContentType))
+    issues.push(
+      issue(
+        'SIGNATURE_PART_TYPE',
+        `the signature part is ${parts.signatureContentType}, not application/pkcs7-signature or application/x-pkcs7-signature`,
+      ),
+    );
   let der: Bytes | null = null;
   let error: PecError | null = null;
   const enc = (parts.signatureHeaders.get('content-transfer-encoding') ?? 'base64').trim().toLowerCase();
