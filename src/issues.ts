@@ -120,6 +120,14 @@ export const MESSAGE_ISSUES = {
     'error',
     'The signature part of the multipart/signed is not application/pkcs7-signature or application/x-pkcs7-signature (OpenSSL refuses it).',
   ],
+  DATICERT_DUPLICATE: [
+    'error',
+    "Several daticert.xml parts in the PEC content: which one holds the certified data is a reader's choice.",
+  ],
+  POSTACERT_DUPLICATE: [
+    'error',
+    "Several message/rfc822 parts next to daticert.xml: which one is the certified original is a reader's choice.",
+  ],
   SIGNED_BARE_CR: [
     'warning',
     'The signed part holds a CR not followed by LF. pec-kit, like the signature check, does not take it for a line break; other mail readers may, and show another structure.',

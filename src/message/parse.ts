@@ -257,15 +257,27 @@ function isDaticert(part: MimeEntity): boolean {
   );
 }
 
+interface PecParts {
+  daticert?: MimeEntity;
+  postacert?: MimeEntity;
+  text?: MimeEntity;
+  /** How many daticert.xml and message/rfc822 parts the body holds (a PEC message has one of each at most). */
+  daticerts: number;
+  postacerts: number;
+}
+
 /** The PEC parts of the signed body, found by type and name, never by position (spec §3.1). */
-function pecParts(body: MimeEntity): { daticert?: MimeEntity; postacert?: MimeEntity; text?: MimeEntity } {
-  const found: { daticert?: MimeEntity; postacert?: MimeEntity; text?: MimeEntity } = {};
+function pecParts(body: MimeEntity): PecParts {
+  const found: PecParts = { daticerts: 0, postacerts: 0 };
   for (const part of walk(body, false)) {
     if (part.contentType.type === 'multipart') continue;
-    if (!found.daticert && isDaticert(part)) found.daticert = part;
-    else if (!found.postacert && part.contentType.value === 'message/rfc822' && part.message)
-      found.postacert = part;
-    else if (!found.text && part.contentType.value === 'text/plain' && !part.filename) found.text = part;
+    if (isDaticert(part)) {
+      found.daticerts++;
+      found.daticert ??= part;
+    } else if (part.contentType.value === 'message/rfc822' && part.message) {
+      found.postacerts++;
+      found.postacert ??= part;
+    } else if (!found.text && part.contentType.value === 'text/plain' && !part.filename) found.text = part;
   }
   return found;
 }
@@ -591,6 +603,23 @@ function parseAt(b: Bytes, limits: Limits, level: number, search: Search): PecMe
   }
 
   const parts = pecParts(body);
+  // Which one is "the" daticert or original is a reader's choice: another reader may take the
+  // other one (a second, sender-made original shown as the certified one). Never pick silently.
+  const where = signature ? 'signed part' : 'message';
+  if (parts.daticerts > 1)
+    issues.push(
+      issue(
+        'DATICERT_DUPLICATE',
+        `the ${where} holds ${parts.daticerts} daticert.xml parts; the first was read, another reader may read another`,
+      ),
+    );
+  if (parts.postacerts > 1)
+    issues.push(
+      issue(
+        'POSTACERT_DUPLICATE',
+        `the ${where} holds ${parts.postacerts} message/rfc822 parts; the first was taken as the original, another reader may take another`,
+      ),
+    );
   let daticert: Daticert | null = null;
   if (parts.daticert) {
     try {
