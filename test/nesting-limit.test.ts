@@ -5,7 +5,18 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { type PecMessage, parsePec } from '../src/message/parse.js';
 import { writeEntity } from '../src/mime/write.js';
 import { createVerifier } from '../src/verify/verify.js';
-import { enc, latin1, type Synthetic, syntheticPec, TEST_TRUST } from './helpers/synthetic.js';
+import {
+  assemble,
+  b64,
+  enc,
+  latin1,
+  outerFields,
+  type Synthetic,
+  signaturePart,
+  signEntity,
+  syntheticPec,
+  TEST_TRUST,
+} from './helpers/synthetic.js';
 
 const verify = createVerifier({ trust: TEST_TRUST() });
 const codes = (r: { issues: { code: string }[] }): string[] => r.issues.map((i) => i.code);
@@ -81,4 +92,33 @@ describe('a PEC buried under unsigned PEC-looking wrappers', () => {
       expect(codes(report)).toContain('PEC_NESTING_LIMIT');
     });
   }
+});
+
+describe('a signed envelope whose original holds PEC-looking layers past the limit', () => {
+  it('PEC_NESTING_LIMIT is a warning there: the signed data stands, the envelope stays valid', async () => {
+    const envelope = await syntheticPec({ kind: 'posta-certificata' });
+    const signed = writeEntity({
+      kind: 'multipart',
+      subtype: 'mixed',
+      boundary: 'signed-deep',
+      headers: [['MIME-Version', '1.0']],
+      parts: [
+        { kind: 'text', text: 'Messaggio di posta certificata\n', charset: 'us-ascii' },
+        { kind: 'binary', contentType: 'application/xml', body: envelope.daticert, filename: 'daticert.xml' },
+        { kind: 'message', message: buried(6), filename: 'postacert.eml' },
+      ],
+    });
+    const bytes = assemble({
+      fields: outerFields(envelope),
+      boundary: 'outer-deep',
+      parts: [signed, signaturePart(b64(await signEntity(signed)))],
+    });
+    const pec = parsePec(bytes);
+    expect(pec.kind).toBe('posta-certificata');
+    expect(pec.daticert?.tipo).toBe('posta-certificata');
+    expect(pec.issues.find((i) => i.code === 'PEC_NESTING_LIMIT')?.severity).toBe('warning');
+    const report = await verify(bytes);
+    expect(report.issues.filter((i) => i.severity === 'error')).toEqual([]);
+    expect(report.valid).toBe(true);
+  });
 });
