@@ -75,7 +75,7 @@ function certDer(
 /** A ContentInfo/SignedData with one SignerInfo whose sid is `sid`, carrying `certs`. */
 function cmsWithSid(sid: Uint8Array, certs: Uint8Array[] = []): Bytes {
   const signerInfo = seq(
-    integer(3),
+    integer(sid[0] === 0x30 ? 1 : 3), // RFC 5652 §5.3: the version follows the sid form
     sid,
     seq(oid('2.16.840.1.101.3.4.2.1')),
     seq(oid(RSA_ENCRYPTION), nullValue()),
