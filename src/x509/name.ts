@@ -50,8 +50,15 @@ function escapeValue(v: string): string {
   return s;
 }
 
-// RFC 4518-ish comparison: case-insensitive, insignificant spaces removed. Enough for real names.
-const prep = (s: string): string => s.trim().replace(/\s+/g, ' ').toLowerCase();
+// RFC 4518-ish comparison: insignificant spaces removed, case-insensitive in ASCII only. Real names
+// need no more; Unicode folding (toLowerCase) would let look-alikes match: the Kelvin sign K
+// (U+212A) folds to k, "İ" to "i̇", so a name constraint or an issuer match could be met by a
+// different name.
+const prep = (s: string): string =>
+  s
+    .trim()
+    .replace(/\s+/g, ' ')
+    .replace(/[A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 32));
 
 function attributeEqual(a: NameAttribute, b: NameAttribute): boolean {
   if (a.type !== b.type) return false;
