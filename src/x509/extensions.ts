@@ -13,6 +13,7 @@ import {
   expect,
   type Node,
   oid,
+  readNode,
   readRoot,
   sequence,
   smallInteger,
@@ -113,6 +114,14 @@ export function readExtensions(b: Uint8Array, node: Node | undefined, what: stri
     const value = expect(parts[i++], TAG.OCTET_STRING, `${what}: extnValue of ${id}`);
     if (parts.length !== i) throw new DerError(`${what}: extension ${id} has extra fields`);
     if (seen.has(id)) throw new DerError(`${what}: extension ${id} appears twice`);
+    // extnValue holds the DER encoding of one value (RFC 5280 §4.1), known extension or not.
+    try {
+      const inner = readNode(b, value.valueStart, value.valueEnd);
+      if (inner.end !== value.valueEnd) throw new DerError('bytes after the value');
+      checkDer(b, inner);
+    } catch (err) {
+      throw new DerError(`${what}: extnValue of ${id} is not one DER value: ${(err as Error).message}`);
+    }
     seen.add(id);
     out.push(Object.freeze({ oid: id, critical, value: content(b, value).slice() }));
   }
@@ -299,9 +308,7 @@ export function decodeExtensions(extensions: readonly Extension[]): DecodedExten
     const decode = DECODERS[e.oid];
     if (!decode) continue;
     try {
-      const root = readRoot(e.value);
-      checkDer(e.value, root); // an extension value is DER too (RFC 5280 §4.1)
-      decode(e.value, root, out);
+      decode(e.value, readRoot(e.value), out); // DER already (readExtensions)
     } catch (err) {
       throw new DerError(`extension ${e.oid} cannot be decoded: ${(err as Error).message}`);
     }
