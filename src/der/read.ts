@@ -381,7 +381,8 @@ function lengthLength(length: number): number {
  * Checks that `node` and everything inside it is DER (X.690 §10–11), not merely BER: definite
  * lengths in their shortest form, strings and other universal primitives in the primitive form,
  * BOOLEAN as 00 or FF, INTEGER and ENUMERATED in their shortest form, NULL empty, OID arcs
- * minimal, BIT STRING padding bits zero. Certificates and CRLs are DER (RFC 5280 §4.1): a value
+ * minimal, BIT STRING padding bits zero, UTF8String / BMPString / UniversalString valid in their
+ * encodings and IA5String 7-bit. Certificates and CRLs are DER (RFC 5280 §4.1): a value
  * that is only BER could be re-encoded, keeping its signature (over other bytes) and changing its
  * fingerprint, so it is refused. The contents of context-specific primitive values (IMPLICIT
  * types) are checked by the callers that know their type.
@@ -434,6 +435,15 @@ function checkPrimitive(b: Uint8Array, node: Node, n: number, length: number): v
       break;
     case 0:
       throw new DerError(`end-of-contents outside indefinite content at offset ${at}`);
+    case 12: // UTF8String, BMPString, UniversalString: their encodings must be valid
+    case 28:
+    case 30:
+      if (string(b, node) === null) throw new DerError(`an invalid character string at offset ${at}`);
+      break;
+    case 22: // IA5String: 7-bit
+      for (let i = v; i < node.valueEnd; i++)
+        if (b[i]! > 0x7f) throw new DerError(`an IA5String with an 8-bit byte at offset ${at}`);
+      break;
   }
 }
 
