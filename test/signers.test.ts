@@ -171,6 +171,15 @@ describe('several SignerInfos', () => {
     expect(r.valid).toBe(false);
   });
 
+  it('reports a second SignerInfo that does not even decode, instead of rejecting', async () => {
+    const bytes = await twoSigners(await providerSigner(), (info) => {
+      at(info, 0).val = new Uint8Array([3]); // version 3 with issuerAndSerialNumber
+    });
+    const r = await verifyPec(bytes, { trust: TEST_TRUST() });
+    expect(codes(r)).toContain('SIGNATURE_EXTRA_SIGNER_INVALID');
+    expect(r.valid).toBe(false);
+  });
+
   it('accepts a second genuine, trusted SignerInfo with a warning that both were checked', async () => {
     const r = await verifyPec(await twoSigners(await providerSigner()), { trust: TEST_TRUST() });
     const multiple = r.issues.find((i) => i.code === 'SIGNATURE_MULTIPLE_SIGNERS');

@@ -5,6 +5,7 @@
 // signer block describes the first one. maxSigners (limits.ts) bounds how many are checked.
 import type { Bytes } from '../bytes.js';
 import { type CmsVerification, verifyDetached } from '../cms/verify.js';
+import { isPecError } from '../errors.js';
 import type { Issue } from '../issues.js';
 import type { Limits } from '../limits.js';
 import { validateChain } from '../trust/chain.js';
@@ -44,11 +45,15 @@ export async function otherSignerIssues(
   let sha1 = false;
   for (let index = 1; index < first.signerCount; index++) {
     const n = index + 1;
-    const r = await verifyDetached(signed, der, {
-      crypto: p.crypto,
-      limits: p.limits,
-      signerIndex: index,
-    });
+    let r: CmsVerification;
+    try {
+      r = await verifyDetached(signed, der, { crypto: p.crypto, limits: p.limits, signerIndex: index });
+    } catch (e) {
+      // Only this SignerInfo was decoded for it: one that does not even read is reported, never thrown.
+      if (!isPecError(e)) throw e;
+      issues.push(vIssue('SIGNATURE_EXTRA_SIGNER_INVALID', `SignerInfo ${n} cannot be read: ${e.message}`));
+      continue;
+    }
     // The same bytes as the first signer, not another form of them: what is shown is what every
     // signer signed.
     if (!r.intact || r.canonicalized !== first.canonicalized || !r.signerCertificate) {
