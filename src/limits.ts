@@ -30,6 +30,8 @@ export interface Limits {
   maxCertificates: number;
   /** Longest certificate chain built. Default 8. */
   maxChainLength: number;
+  /** Most SignerInfos in one CMS signature; each is checked, so each costs a signature check. Default 4. */
+  maxSigners: number;
 }
 
 /**
@@ -52,6 +54,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   maxDaticertBytes: 1024 * 1024,
   maxCertificates: 32,
   maxChainLength: 8,
+  maxSigners: 4,
 });
 
 /**

@@ -200,6 +200,7 @@ describe('limits: each one enforced where it should be', () => {
       maxDaticertBytes: 1024 * 1024,
       maxCertificates: 32,
       maxChainLength: 8,
+      maxSigners: 4,
     });
     expect(Object.isFrozen(DEFAULT_LIMITS)).toBe(true);
   });

@@ -7,7 +7,7 @@ import { resolveCrypto } from '../crypto.js';
 import { invalidArgument } from '../errors.js';
 import { type Limits, resolveLimits } from '../limits.js';
 import type { Certificate } from '../x509/certificate.js';
-import { verifySignature } from '../x509/signature.js';
+import { signatureHash, verifySignature } from '../x509/signature.js';
 import { DIGESTS, type DigestName, OID } from './oids.js';
 import { signerView } from './view.js';
 
@@ -25,7 +25,8 @@ export type SignatureFailure =
   | 'SIGNATURE_CONTENT_TYPE'
   | 'SIGNATURE_NO_MESSAGE_DIGEST'
   | 'SIGNER_CERT_MISSING'
-  | 'SIGNATURE_UNSUPPORTED_ALGORITHM';
+  | 'SIGNATURE_UNSUPPORTED_ALGORITHM'
+  | 'SIGNATURE_ALGORITHM_MISMATCH';
 
 /**
  * The outcome of {@link verifyDetached}.
@@ -76,6 +77,8 @@ export interface VerifyDetachedOptions {
   /** WebCrypto implementation (default `globalThis.crypto`). */
   crypto?: Crypto;
   limits?: Partial<Limits>;
+  /** Which SignerInfo to check: 0 (the default) for the first, 1 for the second, … */
+  signerIndex?: number;
 }
 
 /**
@@ -103,7 +106,10 @@ export async function verifyDetached(
   if (!(der instanceof Uint8Array)) throw invalidArgument(`der must be a Uint8Array, got ${describe(der)}`);
   const crypto = resolveCrypto(options.crypto);
   const limits = resolveLimits(options.limits);
-  const view = signerView(der, limits);
+  const index = options.signerIndex ?? 0;
+  if (!Number.isSafeInteger(index) || index < 0)
+    throw invalidArgument(`signerIndex must be a non-negative integer, got ${describe(index)}`);
+  const view = signerView(der, limits, index);
   const digest = DIGESTS[view.digestOid];
   const signerCertificate = view.signerCertificate;
   const result: CmsVerification = {
@@ -124,8 +130,22 @@ export async function verifyDetached(
     Object.assign(result, { failure, message });
   if (!digest)
     return fail('SIGNATURE_UNSUPPORTED_ALGORITHM', `unsupported digest algorithm ${view.digestOid}`);
+  let implied: string | null;
+  try {
+    implied = signatureHash(view.signatureAlgorithm);
+  } catch (e) {
+    return fail('SIGNATURE_UNSUPPORTED_ALGORITHM', (e as Error).message);
+  }
+  if (implied && implied !== digest.webcrypto)
+    return fail(
+      'SIGNATURE_ALGORITHM_MISMATCH',
+      `the digest algorithm is ${digest.webcrypto} but the signature algorithm signs ${implied}`,
+    );
   if (!signerCertificate)
     return fail('SIGNER_CERT_MISSING', 'the CMS does not carry the certificate its SignerInfo names');
+  // Without signed attributes nothing else names the content type: eContentType must be id-data.
+  if (!view.signedAttrs && view.encapContentTypeOid !== OID.data)
+    return fail('SIGNATURE_CONTENT_TYPE', 'the encapsulated content type is not id-data');
 
   const check = (bytes: Uint8Array) =>
     verifySignature(

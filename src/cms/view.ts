@@ -1,7 +1,9 @@
 // What verification needs from a CMS SignedData (RFC 5652 §5), read with pec-kit's own BER/DER
 // reader: DER as providers write it, and BER with indefinite lengths and constructed strings as
-// streaming signers (OpenSSL's `cms -sign` among them) write it. Only the first SignerInfo and the
-// fields below are read; certificates are decoded once per distinct DER (trust/certificates.ts).
+// streaming signers (OpenSSL's `cms -sign` among them) write it. The structure is read by position
+// (RFC 5652 §5.1–5.3: nothing missing, nothing extra, nothing out of order); one SignerInfo, the
+// one asked for, is decoded in full; certificates are decoded once per distinct DER
+// (trust/certificates.ts), and they are DER (x509/certificate.ts).
 import { type Bytes, equalBytes } from '../bytes.js';
 import {
   children,
@@ -16,6 +18,7 @@ import {
   oid,
   readNode,
   sequence,
+  smallInteger,
   TAG,
   time,
 } from '../der/read.js';
@@ -28,7 +31,7 @@ import type { Certificate } from '../x509/certificate.js';
 import { Name } from '../x509/name.js';
 import { OID } from './oids.js';
 
-/** The parts of the first SignerInfo that verification reads. */
+/** The parts of one SignerInfo (the first, unless asked otherwise) that verification reads. */
 export interface SignerView {
   digestOid: string;
   signatureAlgorithm: AlgorithmIdentifier;
@@ -68,7 +71,15 @@ function readCertificates(b: Bytes, node: Node | undefined, limits: Limits): Cer
   }
   const out: Certificate[] = [];
   for (const [i, item] of items.entries()) {
-    if (item.tag !== TAG.SEQUENCE) continue; // attribute certificates and other formats
+    // CertificateChoices (RFC 5652 §10.2.2): an X.509 certificate, or one of the constructed
+    // [0]–[3] alternatives (obsolete extended and v1 attribute certificates, v2 attribute
+    // certificates, other formats), which are skipped. Anything else is no certificate at all.
+    if (item.tag !== TAG.SEQUENCE) {
+      if (item.tag >= 0xa0 && item.tag <= 0xa3) continue;
+      throw new DerError(
+        `certificate ${i + 1} of the CMS is no CertificateChoices (tag 0x${item.tag.toString(16)})`,
+      );
+    }
     try {
       out.push(certificateFromDer(encoded(b, item)));
     } catch (e) {
@@ -113,15 +124,23 @@ function readSignerInfo(
   node: Node,
   certificates: Certificate[],
 ): Omit<SignerView, 'certificates' | 'signerCount' | 'encapContentTypeOid'> {
+  // SignerInfo ::= SEQUENCE { version, sid, digestAlgorithm, [0] signedAttrs OPTIONAL,
+  //   signatureAlgorithm, signature, [1] unsignedAttrs OPTIONAL }, read by position.
   const f = sequence(b, node, 'SignerInfo');
+  const version = smallInteger(b, expect(f[0], TAG.INTEGER, 'SignerInfo version'));
   const [, sid, digestAlg] = f;
+  // RFC 5652 §5.3: version 1 with issuerAndSerialNumber, version 3 with subjectKeyIdentifier.
+  const sidForm = sid?.tag === TAG.SEQUENCE ? 1 : 3;
+  if (version !== sidForm)
+    throw new DerError(`SignerInfo version ${version} does not match its sid form (version ${sidForm})`);
   let i = 3;
   const attrs = f[i]?.tag === 0xa0 ? f[i++]! : null;
   const signatureAlgorithm = readAlgorithm(b, f[i++], 'SignerInfo signatureAlgorithm');
   const sigNode = f[i++];
   if (!sigNode) throw new DerError('SignerInfo signature is missing');
   const signature = octets(b, sigNode).slice();
-  if (f[i] && f[i]!.tag !== 0xa1) throw new DerError('SignerInfo has an unknown field');
+  if (f[i]?.tag === 0xa1) i++;
+  if (i !== f.length) throw new DerError('SignerInfo has an unknown or misplaced field');
   const digestOid = readAlgorithm(b, digestAlg, 'SignerInfo digestAlgorithm').oid;
 
   // The signer: issuer and serial number, or [0] subjectKeyIdentifier.
@@ -179,36 +198,61 @@ function readSignerInfo(
 }
 
 /**
- * Reads a CMS ContentInfo holding SignedData for verification.
+ * Reads a CMS ContentInfo holding SignedData for verification, with SignerInfo number `index`
+ * (0: the first) decoded.
  *
  * @throws PecError `CMS_MALFORMED` for anything that is not a readable SignedData with a
- * SignerInfo; `LIMIT_EXCEEDED` for more than `limits.maxCertificates` certificates.
+ * SignerInfo at `index`; `LIMIT_EXCEEDED` for more than `limits.maxCertificates` certificates or
+ * `limits.maxSigners` SignerInfos.
  */
-export function signerView(der: Bytes, limits: Limits): SignerView {
+export function signerView(der: Bytes, limits: Limits, index = 0): SignerView {
   if (der.length === 0) throw malformed('the signature is empty');
   try {
     // Trailing bytes after the ContentInfo (padding some archives add) are ignored, as OpenSSL does.
     const top = readNode(der, 0, der.length);
-    const [typeNode, wrapped] = sequence(der, top, 'ContentInfo');
+    const [typeNode, wrapped, extraField] = sequence(der, top, 'ContentInfo');
     const contentType = oid(der, expect(typeNode, TAG.OID, 'ContentInfo contentType'));
     if (contentType !== OID.signedData)
       throw new PecError('CMS_MALFORMED', `the CMS content type is ${contentType}, not SignedData`, {
         contentType,
       });
-    const [sdNode] = sequence(der, wrapped, 'ContentInfo content', 0xa0);
+    if (extraField) throw new DerError('ContentInfo has more than contentType and content');
+    const [sdNode, extraContent] = sequence(der, wrapped, 'ContentInfo content', 0xa0);
+    if (extraContent) throw new DerError('ContentInfo content [0] holds more than one value');
+    // SignedData ::= SEQUENCE { version, digestAlgorithms, encapContentInfo,
+    //   [0] certificates OPTIONAL, [1] crls OPTIONAL, signerInfos }: by position, nothing else.
     const sd = sequence(der, sdNode, 'SignedData');
-    // version, digestAlgorithms, encapContentInfo, [0] certificates, [1] crls, signerInfos
-    const rest = sd.slice(3);
-    const certsNode = rest.find((n) => n.tag === 0xa0);
-    const infosNode = rest[rest.length - 1];
-    expect(sd[1], TAG.SET, 'SignedData digestAlgorithms');
-    const [eContentType] = sequence(der, sd[2], 'SignedData encapContentInfo');
+    const version = smallInteger(der, expect(sd[0], TAG.INTEGER, 'SignedData version'));
+    if (version < 1 || version > 5) throw new DerError(`SignedData version ${version} does not exist`);
+    for (const d of sequence(der, sd[1], 'SignedData digestAlgorithms', TAG.SET))
+      readAlgorithm(der, d, 'a digestAlgorithm');
+    // EncapsulatedContentInfo ::= SEQUENCE { eContentType, [0] EXPLICIT eContent OPTIONAL }.
+    const [eContentType, eContent, extraEncap] = sequence(der, sd[2], 'SignedData encapContentInfo');
     const encapContentTypeOid = oid(der, expect(eContentType, TAG.OID, 'eContentType'));
-    const infos = sequence(der, infosNode, 'SignedData signerInfos', TAG.SET);
+    if (extraEncap || (eContent && eContent.tag !== 0xa0))
+      throw new DerError('encapContentInfo is not an eContentType and an optional [0] eContent');
+    let i = 3;
+    const certsNode = sd[i]?.tag === 0xa0 ? sd[i++] : undefined;
+    if (sd[i]?.tag === 0xa1) i++; // crls: not read (revocation data comes from the caller)
+    const infosNode = sd[i++];
+    if (i !== sd.length) throw new DerError('SignedData has an unknown or misplaced field');
+    let infos: Node[];
+    try {
+      infos = sequence(der, infosNode, 'SignedData signerInfos', TAG.SET, limits.maxSigners);
+    } catch (e) {
+      if (!(e instanceof DerCountError)) throw e;
+      throw new PecError(
+        'LIMIT_EXCEEDED',
+        `the CMS carries more than maxSigners (${limits.maxSigners}) SignerInfos`,
+        { limit: 'maxSigners' },
+      );
+    }
     const certificates = readCertificates(der, certsNode, limits);
     if (infos.length === 0) throw malformed('the CMS SignedData has no SignerInfo');
+    const info = infos[index];
+    if (!info) throw malformed(`the CMS SignedData has no SignerInfo number ${index + 1}`);
     return {
-      ...readSignerInfo(der, infos[0]!, certificates),
+      ...readSignerInfo(der, info, certificates),
       encapContentTypeOid,
       certificates,
       signerCount: infos.length,

@@ -60,6 +60,9 @@ export function readNode(b: Uint8Array, at: number, limit: number, depth = 0): N
   if (depth > MAX_DEPTH) throw new DerError(`nesting deeper than ${MAX_DEPTH} levels`);
   if (at + 2 > limit) throw new DerError(`truncated value at offset ${at}`);
   const tag = b[at]!;
+  // 00 00 only closes indefinite content (the loop below stops before it); anywhere else it is
+  // not a value (X.690 §8.1.5).
+  if (tag === 0) throw new DerError(`end-of-contents outside indefinite content at offset ${at}`);
   const constructed = (tag & 0x20) !== 0;
   let p = at + 1;
   let number = tag & 0x1f;
@@ -165,25 +168,42 @@ export function encoded(b: Uint8Array, node: Node): Uint8Array {
   return b.subarray(node.start, node.end);
 }
 
-/** OBJECT IDENTIFIER content → dotted string. */
+/** Longest OBJECT IDENTIFIER content read: real ones stay under 40 bytes (2.25.<UUID> takes 19). */
+export const MAX_OID_LENGTH = 128;
+
+/**
+ * OBJECT IDENTIFIER content → dotted string. Arcs of any size (2.25.<UUID> has a 128-bit arc):
+ * digits are gathered as a number while exact, as a bigint beyond.
+ */
 export function oid(b: Uint8Array, node: Node): string {
-  if (node.tag !== TAG.OID || node.valueEnd === node.valueStart)
+  const length = node.valueEnd - node.valueStart;
+  if (node.tag !== TAG.OID || length === 0)
     throw new DerError(`expected an OBJECT IDENTIFIER at offset ${node.start}`);
-  const parts: number[] = [];
-  let v = 0;
+  if (length > MAX_OID_LENGTH) throw new DerError(`an OBJECT IDENTIFIER longer than ${MAX_OID_LENGTH} bytes`);
+  if (b[node.valueEnd - 1]! & 0x80) throw new DerError(`truncated OID at offset ${node.start}`);
+  const parts: (number | bigint)[] = [];
+  let v: number | bigint = 0;
+  let fresh = true;
   for (let i = node.valueStart; i < node.valueEnd; i++) {
     const d = b[i]!;
-    if (v === 0 && d === 0x80) throw new DerError(`non-minimal OID arc at offset ${node.start}`);
-    v = v * 128 + (d & 0x7f);
-    if (v > Number.MAX_SAFE_INTEGER / 128) throw new DerError(`OID arc too large at offset ${node.start}`);
+    if (fresh && d === 0x80) throw new DerError(`non-minimal OID arc at offset ${node.start}`);
+    fresh = false;
+    if (typeof v === 'number' && v > 2 ** 45) v = BigInt(v);
+    v = typeof v === 'number' ? v * 128 + (d & 0x7f) : (v << 7n) | BigInt(d & 0x7f);
     if (!(d & 0x80)) {
       parts.push(v);
       v = 0;
+      fresh = true;
     }
   }
-  if (b[node.valueEnd - 1]! & 0x80) throw new DerError(`truncated OID at offset ${node.start}`);
   const first = parts.shift()!;
-  const head = first < 80 ? [Math.floor(first / 40), first % 40] : [2, first - 80];
+  // The first subidentifier packs two arcs: 40·X + Y, X ≤ 2 (Y may be large under 2).
+  const head =
+    typeof first === 'bigint'
+      ? ['2', (first - 80n).toString()]
+      : first < 80
+        ? [Math.floor(first / 40), first % 40]
+        : [2, first - 80];
   return [...head, ...parts].join('.');
 }
 
@@ -231,6 +251,9 @@ export function bitString(b: Uint8Array, node: Node): { bytes: Uint8Array; unuse
   const unused = b[node.valueStart]!;
   if (unused > 7 || (unused > 0 && node.valueEnd - node.valueStart === 1))
     throw new DerError(`bad BIT STRING at offset ${node.start}`);
+  // Padding bits are zero (X.690 §11.2.1): set ones would let two encodings carry one value.
+  if (unused > 0 && (b[node.valueEnd - 1]! & ((1 << unused) - 1)) !== 0)
+    throw new DerError(`a BIT STRING with non-zero padding bits at offset ${node.start}`);
   return { bytes: b.subarray(node.valueStart + 1, node.valueEnd), unused };
 }
 
@@ -248,9 +271,19 @@ export function octets(b: Uint8Array, node: Node, tag: number = TAG.OCTET_STRING
 const UTC = /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?Z$/;
 const GENERALIZED = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(?:[.,](\d{1,9}))?Z$/;
 
-/** UTCTime or GeneralizedTime (UTC forms, seconds optional in UTCTime, fractions in GeneralizedTime). */
-export function time(b: Uint8Array, node: Node): Date {
+/**
+ * UTCTime or GeneralizedTime (UTC forms, seconds optional in UTCTime, fractions in GeneralizedTime).
+ * `profile` 'rfc5280' takes only what RFC 5280 §4.1.2.5 allows in certificates and CRLs: Z,
+ * seconds, no fractions, UTCTime through 2049 and GeneralizedTime from 2050.
+ */
+export function time(b: Uint8Array, node: Node, profile: 'ber' | 'rfc5280' = 'ber'): Date {
   const s = latin1(b, node.valueStart, node.valueEnd);
+  if (profile === 'rfc5280') {
+    const form = node.tag === TAG.UTC_TIME ? /^\d{12}Z$/ : /^\d{14}Z$/;
+    if (!form.test(s)) throw new DerError(`a time outside the RFC 5280 profile at offset ${node.start}`);
+    if (node.tag === TAG.GENERALIZED_TIME && Number(s.slice(0, 4)) < 2050)
+      throw new DerError(`a GeneralizedTime before 2050 at offset ${node.start} (RFC 5280: UTCTime)`);
+  }
   const m =
     node.tag === TAG.UTC_TIME ? UTC.exec(s) : node.tag === TAG.GENERALIZED_TIME ? GENERALIZED.exec(s) : null;
   if (!m) throw new DerError(`expected a UTC time at offset ${node.start}`);
@@ -276,7 +309,8 @@ export function time(b: Uint8Array, node: Node): Date {
   return date;
 }
 
-const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM: a leading U+FEFF is part of the value (dropping it would make two encodings equal).
+const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
  * A character string of any ASN.1 string type, or null for a value that is not a string. UTF8String
@@ -294,7 +328,12 @@ export function string(b: Uint8Array, node: Node): string | null {
     case 0x1e: {
       if (c.length % 2 !== 0) return null;
       let s = '';
-      for (let i = 0; i + 1 < c.length; i += 2) s += String.fromCharCode((c[i]! << 8) | c[i + 1]!);
+      for (let i = 0; i + 1 < c.length; i += 2) {
+        const u = (c[i]! << 8) | c[i + 1]!;
+        // BMPString is UCS-2: a surrogate is no character. Invalid: compared by its encoding.
+        if (u >= 0xd800 && u <= 0xdfff) return null;
+        s += String.fromCharCode(u);
+      }
       return s;
     }
     case 0x1c: {
@@ -302,7 +341,9 @@ export function string(b: Uint8Array, node: Node): string | null {
       let s = '';
       for (let i = 0; i + 3 < c.length; i += 4) {
         const cp = ((c[i]! << 24) | (c[i + 1]! << 16) | (c[i + 2]! << 8) | c[i + 3]!) >>> 0;
-        s += cp <= 0x10ffff ? String.fromCodePoint(cp) : '\ufffd';
+        // Not a code point: compared by its encoding, never as a replacement character.
+        if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return null;
+        s += String.fromCodePoint(cp);
       }
       return s;
     }
@@ -318,4 +359,116 @@ export function string(b: Uint8Array, node: Node): string | null {
     default:
       return null;
   }
+}
+
+/** Bytes the identifier of `node` takes (one, or one plus the base-128 digits of a high tag number). */
+function tagLength(node: Node): number {
+  if (node.number < 31) return 1;
+  let n = 1;
+  for (let v = node.number; v > 0; v = Math.floor(v / 128)) n++;
+  return n;
+}
+
+/** Bytes the shortest definite length encoding of `length` takes (X.690 §10.1). */
+function lengthLength(length: number): number {
+  if (length < 0x80) return 1;
+  let n = 1;
+  for (let v = length; v > 0; v = Math.floor(v / 256)) n++;
+  return n;
+}
+
+/**
+ * Checks that `node` and everything inside it is DER (X.690 §10–11), not merely BER: definite
+ * lengths in their shortest form, strings and other universal primitives in the primitive form,
+ * BOOLEAN as 00 or FF, INTEGER and ENUMERATED in their shortest form, NULL empty, OID arcs
+ * minimal, BIT STRING padding bits zero, UTF8String / BMPString / UniversalString valid in their
+ * encodings and IA5String 7-bit. Certificates and CRLs are DER (RFC 5280 §4.1): a value
+ * that is only BER could be re-encoded, keeping its signature (over other bytes) and changing its
+ * fingerprint, so it is refused. The contents of context-specific primitive values (IMPLICIT
+ * types) are checked by the callers that know their type.
+ *
+ * @throws DerError at the first value that is not DER.
+ */
+export function checkDer(b: Uint8Array, node: Node, depth = 0): void {
+  if (node.indefinite)
+    throw new DerError(`indefinite length at offset ${node.start} (DER requires definite)`);
+  const length = node.valueEnd - node.valueStart;
+  if (node.valueStart - node.start !== tagLength(node) + lengthLength(length))
+    throw new DerError(`non-minimal length at offset ${node.start}`);
+  if ((node.tag & 0xc0) === 0) {
+    const n = node.number;
+    if ((n === 16 || n === 17) !== node.constructed)
+      throw new DerError(
+        `${node.constructed ? 'constructed' : 'primitive'} form of universal type ${n} at offset ${node.start}`,
+      );
+    if (!node.constructed) checkPrimitive(b, node, n, length);
+  }
+  if (node.constructed) for (const c of children(b, node, depth)) checkDer(b, c, depth + 1);
+}
+
+function checkPrimitive(b: Uint8Array, node: Node, n: number, length: number): void {
+  const v = node.valueStart;
+  const at = node.start;
+  switch (n) {
+    case 1:
+      if (length !== 1 || (b[v] !== 0 && b[v] !== 0xff))
+        throw new DerError(`a BOOLEAN other than 00 or FF at offset ${at}`);
+      break;
+    case 2:
+    case 10:
+      if (length === 0 || !isMinimalInteger(b.subarray(v, node.valueEnd)))
+        throw new DerError(`a non-minimal INTEGER at offset ${at}`);
+      break;
+    case 3: {
+      const unused = b[v];
+      if (unused === undefined || unused > 7 || (unused > 0 && length === 1))
+        throw new DerError(`bad BIT STRING at offset ${at}`);
+      if (unused > 0 && (b[node.valueEnd - 1]! & ((1 << unused) - 1)) !== 0)
+        throw new DerError(`a BIT STRING with non-zero padding bits at offset ${at}`);
+      break;
+    }
+    case 5:
+      if (length !== 0) throw new DerError(`a NULL with content at offset ${at}`);
+      break;
+    case 6:
+      oid(b, node); // minimal arcs, not truncated
+      break;
+    case 0:
+      throw new DerError(`end-of-contents outside indefinite content at offset ${at}`);
+    case 12: // UTF8String, BMPString, UniversalString: their encodings must be valid
+    case 28:
+    case 30:
+      if (string(b, node) === null) throw new DerError(`an invalid character string at offset ${at}`);
+      break;
+    case 22: // IA5String: 7-bit
+      for (let i = v; i < node.valueEnd; i++)
+        if (b[i]! > 0x7f) throw new DerError(`an IA5String with an 8-bit byte at offset ${at}`);
+      break;
+  }
+}
+
+/** True when an INTEGER's content has no redundant leading 00 or FF byte. */
+export function isMinimalInteger(v: Uint8Array): boolean {
+  return (
+    v.length > 0 && !(v.length > 1 && ((v[0] === 0 && !(v[1]! & 0x80)) || (v[0] === 0xff && v[1]! & 0x80)))
+  );
+}
+
+/**
+ * A small non-negative INTEGER (never ENUMERATED) as a number, in its shortest encoding: what
+ * certificate versions, pathLenConstraint and RSASSA-PSS fields are.
+ */
+export function smallInteger(b: Uint8Array, node: Node): number {
+  if (node.tag !== TAG.INTEGER) throw new DerError(`expected an INTEGER at offset ${node.start}`);
+  if (!isMinimalInteger(content(b, node)))
+    throw new DerError(`a non-minimal INTEGER at offset ${node.start}`);
+  return smallInt(b, node);
+}
+
+/** BOOLEAN as DER writes it: 00 (FALSE) or FF (TRUE), nothing else. */
+export function derBool(b: Uint8Array, node: Node): boolean {
+  const v = bool(b, node);
+  if (b[node.valueStart] !== 0 && b[node.valueStart] !== 0xff)
+    throw new DerError(`a BOOLEAN other than 00 or FF at offset ${node.start}`);
+  return v;
 }

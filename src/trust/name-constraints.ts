@@ -17,6 +17,8 @@ interface SubjectNames {
   directoryNames: Rdns[];
   /** SAN alternatives no rule here can check (otherName, x400Address, ediPartyName, registeredID). */
   other: Set<GeneralName['type']>;
+  /** emailAddress attributes of the subject that are no printable IA5String (as hex of their encoding). */
+  unreadableEmails: string[];
 }
 
 type Rdns = readonly (readonly NameAttribute[])[];
@@ -30,6 +32,7 @@ function namesOf(cert: Certificate): SubjectNames {
     subject: cert.subject.rdns,
     directoryNames: [],
     other: new Set(),
+    unreadableEmails: [],
   };
   for (const n of cert.subjectAltNames) {
     if (n.type === 'rfc822Name') out.emails.push(n.value);
@@ -40,13 +43,27 @@ function namesOf(cert: Certificate): SubjectNames {
     else out.other.add(n.type);
   }
   // RFC 5280: rfc822Name constraints also apply to emailAddress attributes of the subject DN.
+  // The attribute is an IA5String (PKCS #9); one of another string type, or with bytes outside
+  // printable ASCII, is no address a constraint can be checked on, so it cannot comply.
   for (const rdn of out.subject) {
-    for (const a of rdn) if (a.type === EMAIL_ADDRESS_ATTR && a.value !== null) out.emails.push(a.value);
+    for (const a of rdn) {
+      if (a.type !== EMAIL_ADDRESS_ATTR) continue;
+      if (a.berHex.startsWith('16') && a.value !== null && /^[\x20-\x7e]*$/.test(a.value))
+        out.emails.push(a.value);
+      else out.unreadableEmails.push(a.berHex);
+    }
   }
   return out;
 }
 
-const lower = (s: string): string => s.trim().toLowerCase().replace(/\.$/, '');
+// ASCII-only case folding (RFC 5280 §7.2, §7.5: host names compare case-insensitively in ASCII).
+// String.prototype.toLowerCase folds Unicode too: the Kelvin sign K (U+212A) would become k, and
+// a name outside an excluded subtree would match it.
+const lower = (s: string): string =>
+  s
+    .trim()
+    .replace(/[A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 32))
+    .replace(/\.$/, '');
 
 /**
  * RFC 5280 rfc822Name constraint: `user@host` is one mailbox, `host` every mailbox at exactly that
@@ -203,6 +220,9 @@ export function nameConstraintViolations(cert: Certificate, ca: Certificate): st
     }
   };
   check('e-mail', names.emails, String, permitted.email, excluded.email, emailMatches);
+  if (permitted.email.length > 0 || excluded.email.length > 0)
+    for (const hex of names.unreadableEmails)
+      out.push(`the emailAddress attribute #${hex} is not a printable IA5String and cannot be checked`);
   check('DNS name', names.dnsNames, String, permitted.dns, excluded.dns, dnsMatches);
   check('URI', names.uris, String, permitted.uri, excluded.uri, uriMatches);
   check('IP address', names.ips, ipString, permitted.ip, excluded.ip, ipMatches);

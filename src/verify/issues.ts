@@ -16,7 +16,22 @@ export const VERIFY_ISSUES = {
     'info',
     'Only the CRLF-canonical form of the signed part verified (stored with LF line endings).',
   ],
-  SIGNATURE_MULTIPLE_SIGNERS: ['warning', 'The CMS has several SignerInfos; only the first was checked.'],
+  SIGNATURE_MULTIPLE_SIGNERS: [
+    'warning',
+    'The CMS has several SignerInfos (PEC uses one); every one was checked and verifies with a trusted chain.',
+  ],
+  SIGNATURE_EXTRA_SIGNER_INVALID: [
+    'error',
+    'A SignerInfo after the first does not verify over the signed part (or its certificate is missing).',
+  ],
+  SIGNATURE_EXTRA_SIGNER_UNTRUSTED: [
+    'error',
+    'A SignerInfo after the first verifies, but its certificate does not chain to a trusted PEC anchor.',
+  ],
+  SIGNATURE_ALGORITHM_MISMATCH: [
+    'error',
+    'The SignerInfo digest algorithm and the hash of its signature algorithm differ (e.g. SHA-256 with sha1WithRSA).',
+  ],
   SIGNER_FROM_MISMATCH: ['error', 'The From address is not the signer certificate e-mail address.'],
   SIGNING_TIME_MISSING: ['warning', 'No signingTime attribute; the chain was judged at the current time.'],
   SIGNING_TIME_DATICERT_MISMATCH: [

@@ -23,6 +23,7 @@ import { validateChain } from '../trust/chain.js';
 import type { Certificate } from '../x509/certificate.js';
 import type { Crl } from '../x509/crl.js';
 import { VERIFY_ISSUES, type VerifyIssueCode } from './issues.js';
+import { otherSignerIssues } from './signers.js';
 
 /**
  * Options of {@link verifyPec}.
@@ -241,13 +242,9 @@ async function verifyParsed(pec: PecMessage, p: Prepared): Promise<VerificationR
             'the signature matched the CRLF-canonical form of the signed part (the file was stored with LF line endings)',
           ),
         );
+      // Every further SignerInfo is checked too (verify/signers.ts): one that fails is an error.
       if (cms.signerCount > 1)
-        issues.push(
-          vIssue(
-            'SIGNATURE_MULTIPLE_SIGNERS',
-            `the CMS has ${cms.signerCount} signers; only the first was checked`,
-          ),
-        );
+        issues.push(...(await otherSignerIssues(pec.signature!.signed, pec.signature!.der!, cms, p)));
     }
     // The signer must be the From address (RFC 6109 §2.1); S/MIME clients treat a mismatch as forgery.
     const from = pec.headers.from?.toLowerCase() ?? null;

@@ -1,6 +1,16 @@
 // AlgorithmIdentifier and SubjectPublicKeyInfo (RFC 5280 §4.1.1.2, §4.1.2.7).
 import { type Bytes, equalBytes } from '../bytes.js';
-import { bitString, DerError, encoded, type Node, oid, sequence } from '../der/read.js';
+import {
+  bitString,
+  checkDer,
+  DerError,
+  encoded,
+  type Node,
+  oid,
+  readRoot,
+  sequence,
+  TAG,
+} from '../der/read.js';
 
 /**
  * An algorithm and its parameters, as encoded.
@@ -70,9 +80,28 @@ export function readPublicKeyInfo(b: Uint8Array, node: Node | undefined): Public
   if (!key || extra) throw new DerError('subjectPublicKeyInfo is not an algorithm and a key');
   const bits = bitString(b, key);
   if (bits.unused !== 0) throw new DerError('subjectPublicKey has unused bits');
+  const algorithm = readAlgorithm(b, alg, 'subjectPublicKeyInfo algorithm');
+  if (algorithm.oid === RSA_ENCRYPTION || algorithm.oid === RSA_PSS) readRsaPublicKey(bits.bytes);
   return Object.freeze({
-    algorithm: readAlgorithm(b, alg, 'subjectPublicKeyInfo algorithm'),
+    algorithm,
     der: encoded(b, node!).slice(),
     key: bits.bytes.slice(),
   });
+}
+
+const RSA_ENCRYPTION = '1.2.840.113549.1.1.1';
+const RSA_PSS = '1.2.840.113549.1.1.10';
+
+/**
+ * RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER } (RFC 8017 §A.1.1), in DER,
+ * both positive: the key bits are part of the certificate's one encoding too.
+ */
+function readRsaPublicKey(key: Uint8Array): void {
+  const root = readRoot(key);
+  checkDer(key, root);
+  const [n, e, extra] = sequence(key, root, 'RSAPublicKey');
+  if (!n || !e || extra || n.tag !== TAG.INTEGER || e.tag !== TAG.INTEGER)
+    throw new DerError('RSAPublicKey is not a modulus and an exponent');
+  for (const v of [n, e])
+    if (key[v.valueStart]! & 0x80) throw new DerError('a negative RSA modulus or exponent');
 }

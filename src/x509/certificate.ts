@@ -2,13 +2,14 @@
 // docs/stack.md (it does not tree-shake, and the trust policy needed its own checks anyway).
 import type { Bytes } from '../bytes.js';
 import {
+  checkDer,
   children,
   DerError,
   encoded,
   integerBytes,
   readRoot,
   sequence,
-  smallInt,
+  smallInteger,
   time,
 } from '../der/read.js';
 import {
@@ -85,7 +86,10 @@ export class Certificate {
    */
   constructor(der: Uint8Array) {
     const own = der.slice() as Bytes;
-    const [tbsNode, sigAlg, sig, extra] = sequence(own, readRoot(own), 'certificate');
+    const root = readRoot(own);
+    // DER, not BER: one certificate, one encoding (and so one fingerprint).
+    checkDer(own, root);
+    const [tbsNode, sigAlg, sig, extra] = sequence(own, root, 'certificate');
     if (!sig || extra) throw new DerError('a certificate is tbsCertificate, algorithm and signature');
     const f = sequence(own, tbsNode, 'tbsCertificate');
     let i = 0;
@@ -93,8 +97,10 @@ export class Certificate {
     if (f[0]?.tag === 0xa0) {
       const [v, more] = children(own, f[i++]!);
       if (!v || more) throw new DerError('bad version');
-      version = smallInt(own, v);
+      version = smallInteger(own, v);
       if (version > 2) throw new DerError(`unknown certificate version ${version + 1}`);
+      // version is DEFAULT v1: DER leaves a v1 out (X.690 §11.5).
+      if (version === 0) throw new DerError('version v1 written explicitly (DER omits the default)');
     }
     const serial = integerBytes(own, f[i++] ?? failMissing('serialNumber'));
     const innerAlg = f[i++];
@@ -132,8 +138,8 @@ export class Certificate {
     this.signatureAlgorithm = signature.algorithm;
     this.issuer = issuer;
     this.subject = subject;
-    this.notBefore = time(own, nb);
-    this.notAfter = time(own, na);
+    this.notBefore = time(own, nb, 'rfc5280');
+    this.notAfter = time(own, na, 'rfc5280');
     this.publicKey = publicKey;
     this.extensions = Object.freeze(extensions);
     this.signatureValue = signature.value;

@@ -1,13 +1,16 @@
 // X.509 CRLs (RFC 5280 §5), decoded by pec-kit's own DER reader.
 import type { Bytes } from '../bytes.js';
 import {
+  bitString,
+  checkDer,
   children,
   DerError,
   encoded,
   integerBytes,
+  type Node,
   readRoot,
   sequence,
-  smallInt,
+  smallInteger,
   TAG,
   time,
 } from '../der/read.js';
@@ -53,18 +56,38 @@ export interface CrlScope {
 
 const ISSUING_DISTRIBUTION_POINT = '2.5.29.28';
 
+/**
+ * A `[n] IMPLICIT BOOLEAN DEFAULT FALSE` flag of issuingDistributionPoint: present only as TRUE
+ * (FF). FALSE written out is an encoded default, any other byte is no BOOLEAN: both refused, so a
+ * malformed flag can never change which certificates the CRL is taken to cover.
+ */
+function idpFlag(value: Uint8Array, f: Node): true {
+  if (f.constructed || f.valueEnd - f.valueStart !== 1 || value[f.valueStart] !== 0xff)
+    throw new DerError(`issuingDistributionPoint flag [${f.number}] is not a DER TRUE`);
+  return true;
+}
+
 function readScope(value: Uint8Array): CrlScope {
   let distributionPoint: string[] | null = null;
   const flags = [false, false, false, false, false, false];
   let last = -1;
-  for (const f of sequence(value, readRoot(value), 'issuingDistributionPoint')) {
+  const root = readRoot(value);
+  checkDer(value, root);
+  for (const f of sequence(value, root, 'issuingDistributionPoint')) {
     const n = f.tag & 0x1f;
     if ((f.tag & 0xc0) !== 0x80 || n > 5 || n <= last)
       throw new DerError('issuingDistributionPoint is malformed');
     last = n;
-    if (n === 0) distributionPoint = distributionPointNames(value, f);
-    else if (n === 3) flags[3] = true;
-    else flags[n] = f.valueEnd - f.valueStart === 1 && value[f.valueStart] !== 0;
+    if (n === 0) {
+      if (!f.constructed)
+        throw new DerError('issuingDistributionPoint distributionPoint must be constructed');
+      distributionPoint = distributionPointNames(value, f);
+    } else if (n === 3) {
+      // onlySomeReasons [3] IMPLICIT ReasonFlags (a BIT STRING).
+      if (f.constructed) throw new DerError('onlySomeReasons must be primitive');
+      bitString(value, { ...f, tag: TAG.BIT_STRING });
+      flags[3] = true;
+    } else flags[n] = idpFlag(value, f);
   }
   return Object.freeze({
     distributionPoint: distributionPoint && Object.freeze(distributionPoint),
@@ -109,17 +132,21 @@ export class Crl {
    */
   constructor(der: Uint8Array) {
     const own = der.slice() as Bytes;
-    const [tbsNode, sigAlg, sig, extra] = sequence(own, readRoot(own), 'CRL');
+    const root = readRoot(own);
+    checkDer(own, root); // DER, as for certificates (one CRL, one encoding)
+    const [tbsNode, sigAlg, sig, extra] = sequence(own, root, 'CRL');
     if (!sig || extra) throw new DerError('a CRL is tbsCertList, algorithm and signature');
     const f = sequence(own, tbsNode, 'tbsCertList');
     let i = 0;
-    if (f[i]?.tag === TAG.INTEGER && smallInt(own, f[i++]!) !== 1) throw new DerError('unknown CRL version');
+    if (f[i]?.tag === TAG.INTEGER && smallInteger(own, f[i++]!) !== 1)
+      throw new DerError('unknown CRL version');
     const innerAlg = f[i++];
     const issuer = Name.read(own, f[i++], 'CRL issuer');
     if (!f[i]) throw new DerError('thisUpdate is missing');
-    const thisUpdate = time(own, f[i++]!);
+    const thisUpdate = time(own, f[i++]!, 'rfc5280');
     let nextUpdate: Date | null = null;
-    if (f[i]?.tag === TAG.UTC_TIME || f[i]?.tag === TAG.GENERALIZED_TIME) nextUpdate = time(own, f[i++]!);
+    if (f[i]?.tag === TAG.UTC_TIME || f[i]?.tag === TAG.GENERALIZED_TIME)
+      nextUpdate = time(own, f[i++]!, 'rfc5280');
     const revoked: RevokedCertificate[] = [];
     if (f[i]?.tag === TAG.SEQUENCE) {
       // A CRL of a large CA has many entries: no element cap here (the caller chose the CRL).
@@ -129,7 +156,7 @@ export class Crl {
         revoked.push(
           Object.freeze({
             serialNumber: integerBytes(own, serial).slice(),
-            revocationDate: time(own, date),
+            revocationDate: time(own, date, 'rfc5280'),
             extensions: Object.freeze(exts ? readExtensions(own, exts, 'crlEntryExtensions') : []),
           }),
         );

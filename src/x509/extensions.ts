@@ -4,17 +4,19 @@
 import { type Bytes, latin1, toHex } from '../bytes.js';
 import {
   bitString,
-  bool,
+  checkDer,
   children,
   content,
   DerError,
+  derBool,
   encoded,
   expect,
   type Node,
   oid,
+  readNode,
   readRoot,
   sequence,
-  smallInt,
+  smallInteger,
   TAG,
 } from '../der/read.js';
 import { Name } from './name.js';
@@ -103,10 +105,23 @@ export function readExtensions(b: Uint8Array, node: Node | undefined, what: stri
     const id = oid(b, expect(parts[0], TAG.OID, `${what}: extnID`));
     let i = 1;
     let critical = false;
-    if (parts[i]?.tag === TAG.BOOLEAN) critical = bool(b, parts[i++]!);
+    if (parts[i]?.tag === TAG.BOOLEAN) {
+      critical = derBool(b, parts[i++]!);
+      // critical is DEFAULT FALSE: DER leaves a FALSE out (X.690 §11.5).
+      if (!critical)
+        throw new DerError(`${what}: extension ${id} writes critical FALSE (an encoded default)`);
+    }
     const value = expect(parts[i++], TAG.OCTET_STRING, `${what}: extnValue of ${id}`);
     if (parts.length !== i) throw new DerError(`${what}: extension ${id} has extra fields`);
     if (seen.has(id)) throw new DerError(`${what}: extension ${id} appears twice`);
+    // extnValue holds the DER encoding of one value (RFC 5280 §4.1), known extension or not.
+    try {
+      const inner = readNode(b, value.valueStart, value.valueEnd);
+      if (inner.end !== value.valueEnd) throw new DerError('bytes after the value');
+      checkDer(b, inner);
+    } catch (err) {
+      throw new DerError(`${what}: extnValue of ${id} is not one DER value: ${(err as Error).message}`);
+    }
     seen.add(id);
     out.push(Object.freeze({ oid: id, critical, value: content(b, value).slice() }));
   }
@@ -136,6 +151,11 @@ export function readGeneralName(b: Uint8Array, node: Node): GeneralName {
     case 'dNSName':
     case 'uniformResourceIdentifier':
       if (node.constructed) throw new DerError(`${type} must be primitive`);
+      // IA5String, and for these names printable ASCII only: a NUL or a control character would
+      // let a name read differently by different programs (the "NUL prefix" attacks).
+      for (let i = node.valueStart; i < node.valueEnd; i++)
+        if (b[i]! < 0x20 || b[i]! > 0x7e)
+          throw new DerError(`${type} holds a byte outside printable ASCII (0x${b[i]!.toString(16)})`);
       return { type, value: latin1(b, node.valueStart, node.valueEnd) };
     case 'iPAddress':
       if (node.constructed) throw new DerError('iPAddress must be primitive');
@@ -188,10 +208,8 @@ function subtrees(b: Uint8Array, node: Node): GeneralName[] {
   const list = children(b, node).map((s) => {
     const [base, ...rest] = sequence(b, s, 'a GeneralSubtree');
     if (!base) throw new DerError('a GeneralSubtree has no base');
-    for (const r of rest) {
-      const zero = r.tag === 0x80 && r.valueEnd - r.valueStart === 1 && b[r.valueStart] === 0;
-      if (!zero) throw new DerError('a GeneralSubtree with a minimum or maximum is not supported');
-    }
+    // A minimum of 0 written out is an encoded default (refused in DER); any other is unsupported.
+    if (rest.length > 0) throw new DerError('a GeneralSubtree with a minimum or maximum is not supported');
     return readGeneralName(b, base);
   });
   if (list.length === 0) throw new DerError('an empty list of name-constraint subtrees');
@@ -204,10 +222,14 @@ type Decoder = (b: Uint8Array, root: Node, into: DecodedExtensions) => void;
 const DECODERS: Readonly<Record<string, Decoder>> = {
   [EXT.keyUsage]: (b, root, into) => {
     const bits = bitString(b, root);
-    // Only the named bits count: padding bits of a one-byte string (set in BER, never in DER)
-    // must not grant a usage.
-    const mask = bits.bytes.length === 1 ? (0xff << bits.unused) & 0xff : 0xff;
-    into.keyUsage = (bits.bytes[0] ?? 0) & mask;
+    // A named bit list in DER has no trailing zero bits (X.690 §11.2.2): the last byte ends on a
+    // set bit right before the padding, and at least one usage is set (RFC 5280 §4.2.1.3). The
+    // padding bits themselves are zero (bitString refuses others), so they grant nothing.
+    const last = bits.bytes[bits.bytes.length - 1];
+    if (last === undefined || !(last & (1 << bits.unused)))
+      throw new DerError('keyUsage has trailing zero bits or no bit set (not DER)');
+    if (bits.bytes.length > 2) throw new DerError('keyUsage longer than its nine named bits');
+    into.keyUsage = bits.bytes[0]!;
   },
   [EXT.extKeyUsage]: (b, root, into) => {
     into.extKeyUsage = sequence(b, root, 'extKeyUsage').map((n) => oid(b, n));
@@ -216,8 +238,12 @@ const DECODERS: Readonly<Record<string, Decoder>> = {
     const parts = sequence(b, root, 'basicConstraints');
     let i = 0;
     let cA = false;
-    if (parts[i]?.tag === TAG.BOOLEAN) cA = bool(b, parts[i++]!);
-    const pathLen = parts[i] ? smallInt(b, parts[i++]!) : undefined;
+    if (parts[i]?.tag === TAG.BOOLEAN) {
+      cA = derBool(b, parts[i++]!);
+      // cA is DEFAULT FALSE: DER leaves a FALSE out.
+      if (!cA) throw new DerError('basicConstraints writes cA FALSE (an encoded default)');
+    }
+    const pathLen = parts[i] ? smallInteger(b, parts[i++]!) : undefined;
     if (parts.length !== i) throw new DerError('basicConstraints has extra fields');
     into.basicConstraints = pathLen === undefined ? { cA } : { cA, pathLen };
   },
@@ -225,7 +251,15 @@ const DECODERS: Readonly<Record<string, Decoder>> = {
     into.subjectKeyIdentifier = content(b, expect(root, TAG.OCTET_STRING, 'subjectKeyIdentifier')).slice();
   },
   [EXT.authorityKeyIdentifier]: (b, root, into) => {
-    const keyId = sequence(b, root, 'authorityKeyIdentifier').find((n) => n.tag === 0x80);
+    // keyIdentifier [0], authorityCertIssuer [1], authorityCertSerialNumber [2]: in order, once each.
+    const parts = sequence(b, root, 'authorityKeyIdentifier');
+    let last = -1;
+    for (const n of parts) {
+      if ((n.tag & 0xc0) !== 0x80 || n.number > 2 || n.number <= last)
+        throw new DerError('authorityKeyIdentifier has an unknown, repeated or misplaced field');
+      last = n.number;
+    }
+    const keyId = parts.find((n) => n.tag === 0x80);
     into.authorityKeyIdentifier = keyId ? content(b, keyId).slice() : null;
   },
   [EXT.subjectAltName]: (b, root, into) => {
@@ -274,7 +308,7 @@ export function decodeExtensions(extensions: readonly Extension[]): DecodedExten
     const decode = DECODERS[e.oid];
     if (!decode) continue;
     try {
-      decode(e.value, readRoot(e.value), out);
+      decode(e.value, readRoot(e.value), out); // DER already (readExtensions)
     } catch (err) {
       throw new DerError(`extension ${e.oid} cannot be decoded: ${(err as Error).message}`);
     }

@@ -50,8 +50,17 @@ function escapeValue(v: string): string {
   return s;
 }
 
-// RFC 4518-ish comparison: case-insensitive, insignificant spaces removed. Enough for real names.
-const prep = (s: string): string => s.trim().replace(/\s+/g, ' ').toLowerCase();
+// RFC 4518-ish comparison: insignificant spaces removed, case-insensitive in ASCII only. Real names
+// need no more; Unicode folding (toLowerCase) would let look-alikes match: the Kelvin sign K
+// (U+212A) folds to k, "İ" to "i̇", so a name constraint or an issuer match could be met by a
+// different name.
+// Spaces are ASCII ones too: String.prototype.trim would also drop a leading BOM (U+FEFF), which
+// is part of the value.
+const prep = (s: string): string =>
+  s
+    .replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, '')
+    .replace(/[\t\n\r ]+/g, ' ')
+    .replace(/[A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 32));
 
 function attributeEqual(a: NameAttribute, b: NameAttribute): boolean {
   if (a.type !== b.type) return false;

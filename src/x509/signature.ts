@@ -2,7 +2,7 @@
 // given AlgorithmIdentifier, for certificates, CRLs and CMS SignerInfos alike.
 import type { Bytes } from '../bytes.js';
 import { DIGESTS, OID } from '../cms/oids.js';
-import { content, DerError, type Node, oid, readRoot, sequence, smallInt, TAG } from '../der/read.js';
+import { content, DerError, type Node, oid, readRoot, sequence, smallInteger, TAG } from '../der/read.js';
 import { bitString, explicit, integer, nullValue, oid as oidDer, seq } from '../der/write.js';
 import { PecError } from '../errors.js';
 import type { AlgorithmIdentifier, PublicKeyInfo } from './algorithm.js';
@@ -55,31 +55,37 @@ function readPssParams(params: Uint8Array | null): { hash: string; saltLength: n
   let hash = 'SHA-1';
   let mgfHash = 'SHA-1';
   let saltLength = 20;
-  if (params && !(params.length === 2 && params[0] === TAG.NULL)) {
-    const read = (n: Node | undefined): string => {
-      const [id] = sequence(params, n, 'a hash algorithm');
-      if (!id) throw new DerError('a hash algorithm without an OID');
-      const h = hashOfOid(oid(params, id));
-      if (!h) throw unsupported('RSA-PSS with an unsupported hash');
-      return h;
-    };
-    for (const f of sequence(params, readRoot(params), 'RSASSA-PSS-params')) {
-      const [inner, extra] = sequence(params, f, 'a RSASSA-PSS field', f.tag);
-      if (!inner || extra) throw new DerError('a RSASSA-PSS field holds one value');
-      if (f.tag === 0xa0) hash = read(inner);
-      else if (f.tag === 0xa1) {
-        const [mgf, mgfParams] = sequence(params, inner, 'maskGenAlgorithm');
-        if (!mgf || oid(params, mgf) !== '1.2.840.113549.1.1.8' || !mgfParams)
-          throw unsupported('RSA-PSS without MGF1');
-        mgfHash = read(mgfParams);
-      } else if (f.tag === 0xa2) saltLength = smallInt(params, inner);
-      else if (f.tag === 0xa3) {
-        if (smallInt(params, inner) !== 1) throw unsupported('RSA-PSS trailer field');
-      } else throw new DerError('RSASSA-PSS-params has an unknown field');
-    }
-    // A salt longer than any RSA key allows cannot verify; refused before WebCrypto sees it.
-    if (saltLength > 1024) throw unsupported(`RSA-PSS salt length ${saltLength}`);
+  // RFC 4055 §3.1: the parameters are RSASSA-PSS-params, present in a signature's identifier (a
+  // key's may leave them out, and then this is not called). NULL is no RSASSA-PSS-params.
+  if (!params) throw unsupported('RSA-PSS signature without parameters');
+  if (params[0] === TAG.NULL) throw unsupported('RSA-PSS with NULL parameters');
+  const read = (n: Node | undefined): string => {
+    const [id] = sequence(params, n, 'a hash algorithm');
+    if (!id) throw new DerError('a hash algorithm without an OID');
+    const h = hashOfOid(oid(params, id));
+    if (!h) throw unsupported('RSA-PSS with an unsupported hash');
+    return h;
+  };
+  let last = 0;
+  for (const f of sequence(params, readRoot(params), 'RSASSA-PSS-params')) {
+    // [0] hashAlgorithm, [1] maskGenAlgorithm, [2] saltLength, [3] trailerField: in order, once each.
+    if (f.tag <= last) throw new DerError('RSASSA-PSS-params fields out of order or repeated');
+    last = f.tag;
+    const [inner, extra] = sequence(params, f, 'a RSASSA-PSS field', f.tag);
+    if (!inner || extra) throw new DerError('a RSASSA-PSS field holds one value');
+    if (f.tag === 0xa0) hash = read(inner);
+    else if (f.tag === 0xa1) {
+      const [mgf, mgfParams] = sequence(params, inner, 'maskGenAlgorithm');
+      if (!mgf || oid(params, mgf) !== '1.2.840.113549.1.1.8' || !mgfParams)
+        throw unsupported('RSA-PSS without MGF1');
+      mgfHash = read(mgfParams);
+    } else if (f.tag === 0xa2) saltLength = smallInteger(params, inner);
+    else if (f.tag === 0xa3) {
+      if (smallInteger(params, inner) !== 1) throw unsupported('RSA-PSS trailer field');
+    } else throw new DerError('RSASSA-PSS-params has an unknown field');
   }
+  // A salt longer than any RSA key allows cannot verify; refused before WebCrypto sees it.
+  if (saltLength > 1024) throw unsupported(`RSA-PSS salt length ${saltLength}`);
   if (mgfHash !== hash) throw unsupported('RSA-PSS with an MGF1 hash different from the message hash');
   return { hash, saltLength };
 }
@@ -122,9 +128,28 @@ interface Plan {
 }
 type AlgorithmIdentifier_ = { name: string };
 
+/**
+ * The hash a signature algorithm names itself (sha256WithRSAEncryption: SHA-256; RSASSA-PSS: its
+ * parameters' hash), or null when it names only the key type (rsaEncryption, id-ecPublicKey) and
+ * takes the hash from elsewhere (a CMS SignerInfo's digestAlgorithm).
+ *
+ * @throws PecError `CMS_UNSUPPORTED` for an unknown algorithm or unreadable PSS parameters.
+ */
+export function signatureHash(algorithm: AlgorithmIdentifier): string | null {
+  const alg = SIGNATURE_ALGORITHMS[algorithm.oid];
+  if (!alg) throw unsupported(`unsupported signature algorithm ${algorithm.oid}`);
+  if (alg.scheme === 'RSA-PSS') return pssParams(algorithm.parameters).hash;
+  return alg.hash;
+}
+
 function plan(key: PublicKeyInfo, algorithm: AlgorithmIdentifier, hashHint?: string): Plan {
   const alg = SIGNATURE_ALGORITHMS[algorithm.oid];
   if (!alg) throw unsupported(`unsupported signature algorithm ${algorithm.oid}`);
+  // A CMS digest of one hash signed with another (SHA-256 digest, sha1WithRSA): refused, never
+  // checked with whichever of the two hashes happens to be read (RFC 5652 §5.4, RFC 5754 §3).
+  const own = signatureHash(algorithm);
+  if (hashHint && own && own !== hashHint)
+    throw unsupported(`the signature algorithm hashes with ${own}, the digest algorithm with ${hashHint}`);
   if (alg.scheme === 'ECDSA') {
     if (key.algorithm.oid !== OID.ecPublicKey) throw unsupported('an ECDSA signature with a non-EC key');
     const params = key.algorithm.parameters;
