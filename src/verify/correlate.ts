@@ -25,7 +25,7 @@ export interface Evidence {
   /** The daticert instant (UTC ISO). */
   at: string;
   /** The provider that signed it (gestore-emittente). */
-  gestore: string;
+  gestore: string | null;
 }
 
 /**
