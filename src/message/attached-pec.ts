@@ -102,10 +102,10 @@ export function findNestedPec(
   };
   const part = (p: MimeEntity, path: string): void => {
     const filename = p.filename ?? null;
-    if (p.message) return message(p.message, path, filename);
-    if (looksPec(p)) return take(p.raw, { path, filename, carrier: 'message/rfc822' }, '.');
-    if (p.contentType.type === 'multipart') return children(p, `${path}.`);
-    if (isAttachedMessageFile(p)) {
+    if (p.message) message(p.message, path, filename);
+    else if (looksPec(p)) take(p.raw, { path, filename, carrier: 'message/rfc822' }, '.');
+    else if (p.contentType.type === 'multipart') children(p, `${path}.`);
+    else if (isAttachedMessageFile(p)) {
       const bytes = fileBytes(p, limits);
       if (bytes) take(bytes, { path, filename, carrier: 'file' }, '/');
     }
