@@ -2,7 +2,7 @@
 // ("POSTA CERTIFICATA: ", "CONSEGNA: ", "ANOMALIA MESSAGGIO: POSTA CERTIFICATA: " …).
 import { KINDS, PEC_KINDS } from './kinds.js';
 
-const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 // One pattern for every prefix of the kinds table, longest first (a virus prefix extends a plain
 // one): case ignored, any run of spaces where the table has one ("SUP.  TEMPO" in the RFC), spaces
@@ -11,7 +11,7 @@ const PREFIX = new RegExp(
   `^[ \\t]*(?:${PEC_KINDS.flatMap((k) => [KINDS[k].virusSubjectPrefix ?? '', KINDS[k].subjectPrefix])
     .filter(Boolean)
     .sort((a, b) => b.length - a.length)
-    .map((p) => escape(p).replace(/ /g, '[ \\t]+'))
+    .map((p) => escapeRegex(p).replace(/ /g, '[ \\t]+'))
     .join('|')})[ \\t]*:[ \\t]?`,
   'i',
 );
