@@ -1,7 +1,15 @@
 // RFC 5322 address lists, read leniently: enough to get display names and addr-specs out of real
 // PEC headers ("Per conto di: a@b" <posta-certificata@…>, groups, comments, odd quoting).
 
-/** One mailbox. */
+/**
+ * One mailbox of an address field: display name and address.
+ *
+ * @example
+ * ```ts
+ * const from: Mailbox | undefined = parsePec(bytes).mail.mailboxes.from[0];
+ * console.log(from?.name || from?.address);
+ * ```
+ */
 export interface Mailbox {
   /** Display name, unquoted (empty when absent). */
   name: string;

@@ -6,7 +6,12 @@ export const b64 = (b: Uint8Array): string => latin1(encodeBase64Lines(b));
 export const crlf = (lines: string[]): Uint8Array => enc(lines.join('\r\n'));
 
 /** An RFC 3464 bounce of a PEC envelope sent to an ordinary address. */
-export function bounce(opts: { messageId: string; recipient: string; reportType?: boolean }): Uint8Array {
+export function bounce(opts: {
+  messageId: string;
+  recipient: string;
+  reportType?: boolean;
+  xRiferimento?: string;
+}): Uint8Array {
   return crlf([
     'From: Mail Delivery System <MAILER-DAEMON@mx.example.com>',
     'To: mario.rossi@pec.example.it',
@@ -41,7 +46,7 @@ export function bounce(opts: { messageId: string; recipient: string; reportType?
     `To: ${opts.recipient}`,
     'Subject: =?utf-8?q?POSTA_CERTIFICATA=3A_Fattura_perch=C3=A9?=',
     `Message-ID: ${opts.messageId}`,
-    'X-Riferimento-Message-ID: <client-1@mail.example.it>',
+    `X-Riferimento-Message-ID: ${opts.xRiferimento ?? '<client-1@mail.example.it>'}`,
     'X-Trasporto: posta-certificata',
     '',
     '--rep--',
