@@ -220,6 +220,23 @@ describe('delivery-status notifications (RFC 3464)', () => {
   });
 });
 
+describe("real providers' daticert, in a signed message", () => {
+  it('a Cedacri-style &#18; in the signed oggetto: read, kept, reported, and the message stays valid', async () => {
+    const good = latin1((await syntheticPec({ kind: 'accettazione' })).daticert);
+    const xml = good.replace('<oggetto>Fattura 12/2025</oggetto>', '<oggetto>Fattura&#18; 12/2025</oggetto>');
+    expect(xml).not.toBe(good);
+    const s = await syntheticPec({ kind: 'accettazione', daticertXml: enc(`\r\n${xml}`) });
+    const pec = parsePec(s.bytes);
+    expect(pec.daticert?.oggetto).toBe('Fattura\u0012 12/2025');
+    const codes = pec.issues.map((i) => i.code);
+    expect(codes).toEqual(expect.arrayContaining(['DATICERT_CONTROL_CHARS', 'DATICERT_LEADING_WHITESPACE']));
+    expect(codes).not.toContain('DATICERT_UNREADABLE');
+    const report = await verify(s.bytes);
+    expect([report.kind, report.valid]).toEqual(['accettazione', true]);
+    expect(report.issues.filter((i) => i.severity === 'error')).toEqual([]);
+  });
+});
+
 describe.skipIf(!HAVE_CORPUS)('the corpus, read as mail', () => {
   it('gives the original of a real Aruba envelope its text and display names', () => {
     const pec = parsePec(corpusBytes('3dinformatica__docway-msa/segnatura_solo_testo.eml'));
