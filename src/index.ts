@@ -19,6 +19,7 @@ export { buildDaticert, DaticertSchema, parseDaticert } from './daticert/index.j
 export { ERROR_CODES, isPecError, PecError, type PecErrorCode, PecTypeError } from './errors.js';
 export type { Issue, Severity } from './issues.js';
 export { DEFAULT_LIMITS, type Limits } from './limits.js';
+export type { NestedLocation } from './message/attached-pec.js';
 export {
   type AnomalyInput,
   type BuiltPec,
@@ -49,6 +50,7 @@ export {
   type TransactionRecipient,
   transactionFromEnvelope,
 } from './message/build-transaction.js';
+export type { DeliveryStatusNotification, DsnOriginal, DsnRecipient } from './message/dsn.js';
 export type { Presence } from './message/kinds.js';
 export {
   DELIVERY_FORMS,
@@ -75,6 +77,9 @@ export {
   type ReceiptMessage,
   type SignatureParts,
 } from './message/parse.js';
+export type { MessageMailboxes, MessageReading } from './message/reading.js';
+export { stripPecSubject } from './message/subject.js';
+export type { Mailbox } from './mime/address.js';
 export { type HeaderField, Headers } from './mime/headers.js';
 export type { ContentType, ParsedValue } from './mime/params.js';
 export type { MimeDefect, MimeEntity } from './mime/read.js';
@@ -92,11 +97,18 @@ export type { IssueCodeInfo } from './verify/codes.js';
 export { ISSUE_CODES } from './verify/codes.js';
 export type { CorrelateOptions } from './verify/correlate.js';
 export {
+  type BounceEvidence,
+  type CorrelateInput,
   type Correlation,
   correlate,
   type Evidence,
+  type IgnoredMessage,
   type RecipientState,
   type RecipientStatus,
+  type SentIds,
+  type SentMessage,
+  type VerifiedMessage,
+  verifyAndCorrelate,
 } from './verify/correlate.js';
 export { formatReport, type ReportLanguage } from './verify/format.js';
 export {

@@ -173,6 +173,9 @@ describe('buildDaticert validation', () => {
     ['unknown ricevuta tipo', { ricevutaTipo: 'normale' }, ['ricevutaTipo']],
     ['missing identificativo', { identificativo: undefined }, ['identificativo']],
     ['unknown field', { errore_esteso: 'x' }, ['(root)']],
+    // A parsed provider daticert may lack these two (DATICERT_MISSING_ELEMENT); a built one may not.
+    ['null risposte', { risposte: null }, ['risposte']],
+    ['null gestoreEmittente', { gestoreEmittente: null }, ['gestoreEmittente']],
   ])('refuses %s with DATICERT_INVALID', (_name, patch, paths) => {
     const r = code(() => buildDaticert({ ...sample('accettazione'), ...patch } as DaticertInput));
     expect(r.code).toBe('DATICERT_INVALID');

@@ -1,7 +1,7 @@
 // daticert.xml writer: the DTD's element order, 4-space indentation and `<ricevuta tipo="…" />`
 // as real providers write it (spec §5.4), CRLF line ends, UTF-8.
 import { type Bytes, describe, encodeUtf8 } from '../bytes.js';
-import { invalidArgument } from '../errors.js';
+import { invalidArgument, PecError } from '../errors.js';
 import { dataToUtc } from './date.js';
 import { type Daticert, type DaticertInput, validateDaticert } from './schema.js';
 import { escapeAttr, escapeText } from './xml-text.js';
@@ -46,7 +46,17 @@ export function buildDaticert(data: DaticertInput): Bytes {
     throw invalidArgument(`daticert data must be an object, got ${describe(data)}`);
   }
   const input = data.dataUtc === undefined ? { ...data, dataUtc: deriveUtc(data.data) } : data;
-  return encodeUtf8(render(validateDaticert(input, 'cannot build daticert.xml')));
+  const d = validateDaticert(input, 'cannot build daticert.xml');
+  // The schema admits null for these two because parsed provider files may lack them (see
+  // DATICERT_MISSING_ELEMENT); a daticert this library writes always follows the DTD.
+  const absent = (['risposte', 'gestoreEmittente'] as const).filter((k) => d[k] === null);
+  if (absent.length > 0)
+    throw new PecError(
+      'DATICERT_INVALID',
+      `cannot build daticert.xml: ${absent.map((k) => `${k}: missing`).join('; ')}`,
+      { issues: absent.map((path) => ({ path, message: 'missing' })) },
+    );
+  return encodeUtf8(render(d));
 }
 
 // Best effort: a malformed `data` is reported by the schema, not here.
@@ -68,11 +78,11 @@ function render(d: Daticert): string {
   for (const r of d.destinatari) {
     out.push(`        <destinatari tipo="${escapeAttr(r.tipo)}">${escapeText(r.address)}</destinatari>`);
   }
-  el(2, 'risposte', d.risposte);
+  el(2, 'risposte', d.risposte!);
   if (d.oggetto !== null) el(2, 'oggetto', d.oggetto);
   out.push('    </intestazione>');
   out.push('    <dati>');
-  el(2, 'gestore-emittente', d.gestoreEmittente);
+  el(2, 'gestore-emittente', d.gestoreEmittente!);
   out.push(`        <data zona="${escapeAttr(d.data.zona)}">`);
   el(3, 'giorno', d.data.giorno);
   el(3, 'ora', d.data.ora);

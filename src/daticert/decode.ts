@@ -40,7 +40,9 @@ export function decodeWindows1252(bytes: Uint8Array): string {
     : s;
 }
 
-const DECL = /^<\?xml[ \t\r\n][^>]*?\bencoding[ \t\r\n]*=[ \t\r\n]*(["'])([A-Za-z][A-Za-z0-9._-]*)\1/;
+// Leading whitespace is tolerated here (and removed with a warning by the parser).
+const DECL =
+  /^[ \t\r\n]{0,64}<\?xml[ \t\r\n][^>]*?\bencoding[ \t\r\n]*=[ \t\r\n]*(["'])([A-Za-z][A-Za-z0-9._-]*)\1/;
 
 /** The encoding label of the XML declaration at the start of `head`, lower-cased, or null. */
 function declaredEncoding(head: string): string | null {

@@ -277,15 +277,89 @@ describe('parseDaticert: leniency, with warnings', () => {
     });
   });
 
-  it('removes control characters a provider signed (DATICERT_CONTROL_CHARS)', () => {
+  it('keeps control characters a provider signed in the values (DATICERT_CONTROL_CHARS)', () => {
     const xml = doc()
       .replace('Oggetto originale', 'Oggetto\u0001 orig\u0008inale\u000b')
       .replace('<consegna>', '<consegna>\u001f');
     const { daticert, warnings } = parseDaticert(utf8(xml));
-    expect(daticert.oggetto).toBe('Oggetto originale');
-    expect(daticert.consegna).toBe('dest@pec.example.it');
+    expect(daticert.oggetto).toBe('Oggetto\u0001 orig\u0008inale\u000b');
+    expect(daticert.consegna).toBe('\u001fdest@pec.example.it');
     expect(codes(warnings)).toEqual([DATICERT_CONTROL_CHARS]);
-    expect(warnings[0]!.message).toMatch(/4 character\(s\).*U\+0001 at line 7/);
+    expect(warnings[0]!.message).toMatch(/kept 4 character\(s\).*U\+0001 at line 7/);
+  });
+
+  it('recovers a character reference to a character XML forbids, keeping it (the Cedacri &#18;)', () => {
+    // Shaped like a real Cedacri daticert: the subject pasted from a word processor carried U+0012.
+    const xml = doc().replace('Oggetto originale', 'Fattura n&#18; 12 &#x1F;&#233;&#x0B;');
+    const { daticert, warnings } = parseDaticert(utf8(xml));
+    expect(daticert.oggetto).toBe('Fattura n\u0012 12 \u001f\u00e9\u000b');
+    expect(codes(warnings)).toEqual([DATICERT_CONTROL_CHARS]);
+    expect(warnings[0]!.message).toMatch(/kept 3 character\(s\).*U\+0012 \(as &#18;\) at line 7/);
+    // Also through a version="1.1" declaration, and in attribute values.
+    const v11 = doc({ decl: '<?xml version="1.1" encoding="UTF-8"?>' }).replace(
+      'Oggetto originale',
+      'a&#1;b',
+    );
+    expect(parseDaticert(utf8(v11)).daticert.oggetto).toBe('a\u0001b');
+    // U+FFFE / U+FFFF too; a reference to an allowed character is left to the parser.
+    expect(parseDaticert(utf8(doc().replace('Oggetto originale', 'x&#xFFFE;y'))).daticert.oggetto).toBe(
+      'x\uFFFEy',
+    );
+    expect(parseDaticert(utf8(doc().replace('Oggetto originale', 'x&#9;y'))).warnings).toEqual([]);
+  });
+
+  it('does not treat an escaped "&amp;#18;" as a reference', () => {
+    const { daticert, warnings } = parseDaticert(utf8(doc().replace('Oggetto originale', 'a&amp;#18;b')));
+    expect(daticert.oggetto).toBe('a&#18;b');
+    expect(warnings).toEqual([]);
+  });
+
+  it('tolerates whitespace before the XML declaration (DATICERT_LEADING_WHITESPACE)', () => {
+    const { daticert, warnings } = parseDaticert(utf8(`\r\n  \n${doc()}`));
+    expect(daticert.tipo).toBe('avvenuta-consegna');
+    expect(codes(warnings)).toEqual(['DATICERT_LEADING_WHITESPACE']);
+    // The declared encoding is still honoured after the whitespace.
+    const latin = latin1Bytes(
+      `\n ${doc({ decl: '<?xml version="1.0" encoding="ISO-8859-1"?>' }).replace('Oggetto originale', 'Perch\u00e9')}`,
+    );
+    const r = parseDaticert(latin);
+    expect(r.daticert.oggetto).toBe('Perch\u00e9');
+    expect(codes(r.warnings)).toEqual(['DATICERT_LEADING_WHITESPACE']);
+    // Whitespace before a document without declaration is fine XML: no warning.
+    expect(parseDaticert(utf8(`\n${doc().replace(/^<\?xml[^>]*>/, '')}`)).warnings).toEqual([]);
+  });
+
+  it('reads a daticert without risposte, oggetto or gestore-emittente, with warnings (DATICERT_MISSING_ELEMENT)', () => {
+    const xml = doc()
+      .replace('<risposte>mittente@pec.example.it</risposte>', '')
+      .replace('<oggetto>Oggetto originale</oggetto>', '')
+      .replace('<gestore-emittente>NOME GESTORE S.p.A.</gestore-emittente>', '');
+    const { daticert, warnings } = parseDaticert(utf8(xml));
+    expect(daticert).toMatchObject({ risposte: null, oggetto: null, gestoreEmittente: null });
+    expect(daticert.identificativo).toBe('opec288.20181113163926.01838.310.1.63@pec.example.it');
+    expect(codes(warnings)).toEqual(['DATICERT_MISSING_ELEMENT', 'DATICERT_MISSING_ELEMENT']);
+    expect(warnings.map((w) => w.message).join(' ')).toMatch(/<risposte>.*<gestore-emittente>/);
+    // An empty element is not a missing one.
+    expect(
+      parseDaticert(utf8(doc().replace('mittente@pec.example.it</risposte>', '</risposte>'))).daticert
+        .risposte,
+    ).toBe('');
+  });
+
+  it.each([
+    ['tipo', (x: string) => x.replace('tipo="avvenuta-consegna" ', ''), 'tipo'],
+    [
+      'identificativo',
+      (x: string) => x.replace(/<identificativo>[^<]*<\/identificativo>/, ''),
+      'identificativo',
+    ],
+    ['data', (x: string) => x.replace(/<data zona[\s\S]*?<\/data>/, ''), 'data'],
+  ])('still refuses a daticert without %s (DATICERT_INVALID)', (_name, edit, path) => {
+    const { err, code } = failure(() => parseDaticert(utf8(edit(doc()))));
+    expect(code).toBe('DATICERT_INVALID');
+    expect((err as { details: { issues: { path: string }[] } }).details.issues.map((i) => i.path)).toContain(
+      path,
+    );
   });
 
   it('ignores unknown elements and attributes (DATICERT_UNKNOWN_ELEMENT / _ATTRIBUTE)', () => {
@@ -401,7 +475,7 @@ describe('parseDaticert: invalid data → DATICERT_INVALID', () => {
     const noDest = doc().replace(/<destinatari[^\n]*\n/, '');
     expect(issuePaths(() => parseDaticert(utf8(noDest)))).toEqual(['destinatari']);
     const noInt = doc().replace(/<intestazione>[\s\S]*<\/intestazione>/, '');
-    expect(issuePaths(() => parseDaticert(utf8(noInt)))).toEqual(['mittente', 'destinatari', 'risposte']);
+    expect(issuePaths(() => parseDaticert(utf8(noInt)))).toEqual(['mittente', 'destinatari']);
   });
 
   it('an impossible date (31/02) or a malformed zone', () => {
@@ -512,20 +586,12 @@ describe('parseDaticert: not well-formed → XML_MALFORMED', () => {
     ['duplicate attribute', full.replace('errore="nessuno"', 'errore="nessuno" errore="altro"')],
     ['unescaped & outside msgid', full.replace('Oggetto originale', 'A & B')],
     ['unescaped < outside msgid', full.replace('Oggetto originale', 'a < b')],
-    ['a control character reference', full.replace('Oggetto originale', 'a&#1;b')],
+    ['a reference to a surrogate', full.replace('Oggetto originale', 'a&#xD800;b')],
     ['not XML at all', 'From: someone\r\n\r\nhello'],
   ])('%s', (_name, xml) => {
     const { err, code } = failure(() => parseDaticert(utf8(xml)));
     expect(code).toBe('XML_MALFORMED');
     expect((err as Error).message).toMatch(/daticert\.xml/);
-  });
-
-  it('refuses control characters via a version="1.1" declaration too', () => {
-    const xml = doc({ decl: '<?xml version="1.1" encoding="UTF-8"?>' }).replace(
-      'Oggetto originale',
-      'a&#1;b',
-    );
-    expect(failure(() => parseDaticert(utf8(xml))).code).toBe('XML_MALFORMED');
   });
 });
 

@@ -5,11 +5,12 @@ import { invalidArgument, PecError } from '../errors.js';
 import { enforce, type Limits, resolveLimits } from '../limits.js';
 import { dataToUtc } from './date.js';
 import { decodeXmlBytes } from './decode.js';
-import { assertNoForbiddenMarkup, removeControlChars, repairMsgid } from './prescan.js';
+import { assertNoForbiddenMarkup, protectControlChars, removeLeadingSpace, repairMsgid } from './prescan.js';
 import { type Daticert, validateDaticert } from './schema.js';
 import {
   DATICERT_DUPLICATE_ELEMENT,
   DATICERT_ELEMENT_ORDER,
+  DATICERT_MISSING_ELEMENT,
   DATICERT_STRAY_TEXT,
   DATICERT_UNKNOWN_ATTRIBUTE,
   DATICERT_UNKNOWN_ELEMENT,
@@ -83,11 +84,13 @@ export function parseDaticert(bytes: BytesInput, options?: ParseDaticertOptions)
   enforce(limits, 'maxDaticertBytes', input.length, 'daticert.xml size');
 
   const warnings: DaticertWarning[] = [];
-  // Control characters go first so that `<\u0001!DOCTYPE` cannot slip past the pre-scan;
-  // the msgid repair only ever removes `<`, so it cannot create a declaration.
-  const cleaned = removeControlChars(decodeXmlBytes(input, warnings), warnings);
-  assertNoForbiddenMarkup(cleaned);
-  const root = parseXmlTree(repairMsgid(cleaned, warnings));
+  const text = removeLeadingSpace(decodeXmlBytes(input, warnings), warnings);
+  // The pre-scan reads the text with control characters removed, so that `<\u0001!DOCTYPE`
+  // cannot slip past it; the parser reads them as stand-ins (restored in the values at the end).
+  // The msgid repair only ever escapes `<`, `>` and `&`, so it cannot create a declaration.
+  const guarded = protectControlChars(text, warnings);
+  assertNoForbiddenMarkup(guarded.scan);
+  const root = parseXmlTree(repairMsgid(guarded.parse, warnings));
   if (root.name !== 'postacert') {
     throw new PecError(
       'DATICERT_INVALID',
@@ -97,10 +100,20 @@ export function parseDaticert(bytes: BytesInput, options?: ParseDaticertOptions)
       },
     );
   }
-  return {
-    daticert: validateDaticert(extract(root, warnings), 'daticert.xml does not follow the DTD'),
-    warnings,
-  };
+  const daticert = validateDaticert(extract(root, warnings), 'daticert.xml does not follow the DTD');
+  return { daticert: restoreValues(daticert, guarded.restore), warnings };
+}
+
+/** Applies `restore` to every string of `value` (plain data: objects, arrays, strings). */
+function restoreValues<T>(value: T, restore: (s: string) => string): T {
+  if (typeof value === 'string') return restore(value) as T;
+  if (Array.isArray(value)) return value.map((v) => restoreValues(v, restore)) as T;
+  if (typeof value === 'object' && value !== null) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = restoreValues(v, restore);
+    return out as T;
+  }
+  return value;
 }
 
 // DTD content models (spec §5.1), in order; names listed in REPEATABLE may occur more than once.
@@ -226,6 +239,14 @@ function extract(root: XmlElement, warnings: DaticertWarning[]): unknown {
     children(ricevutaEl, [], '<ricevuta>', warn); // EMPTY: any content is ignored with a warning
   }
 
+  // risposte and gestore-emittente are required by the DTD but identify nothing: a daticert some
+  // provider wrote without them is still read (the field is null), with a warning. tipo,
+  // identificativo and data stay mandatory (the schema refuses their absence).
+  const orNull = (el: XmlElement | undefined, name: string): string | null | undefined => {
+    if (el !== undefined) return value(el, `<${name}>`, warn);
+    warn(DATICERT_MISSING_ELEMENT, `<${name}> is missing (the DTD requires it); read as null`);
+    return null;
+  };
   return {
     tipo: rootAttrs.tipo,
     errore: rootAttrs.errore ?? 'nessuno', // DTD default
@@ -234,9 +255,9 @@ function extract(root: XmlElement, warnings: DaticertWarning[]): unknown {
       address: value(d, '<destinatari>', warn, ['tipo']),
       tipo: d.attributes.tipo === undefined ? 'certificato' : trimXml(d.attributes.tipo), // DTD default
     })),
-    risposte: value(int.risposte?.[0], '<risposte>', warn),
+    risposte: orNull(int.risposte?.[0], 'risposte'),
     oggetto: opt(int.oggetto?.[0], '<oggetto>'),
-    gestoreEmittente: value(dati['gestore-emittente']?.[0], '<gestore-emittente>', warn),
+    gestoreEmittente: orNull(dati['gestore-emittente']?.[0], 'gestore-emittente'),
     data,
     dataUtc: utc ?? undefined,
     identificativo: value(dati.identificativo?.[0], '<identificativo>', warn),

@@ -1,7 +1,12 @@
 // Text-level checks and targeted repairs that run before the XML parser sees anything.
 // None of this is a general XML parser: it only looks for a few fixed byte patterns.
 import { PecError } from '../errors.js';
-import { DATICERT_CONTROL_CHARS, DATICERT_MSGID_UNESCAPED, type DaticertWarning } from './warnings.js';
+import {
+  DATICERT_CONTROL_CHARS,
+  DATICERT_LEADING_WHITESPACE,
+  DATICERT_MSGID_UNESCAPED,
+  type DaticertWarning,
+} from './warnings.js';
 
 const XINCLUDE = /xmlns(?::[\w.-]+)?[ \t\r\n]*=[ \t\r\n]*["']http:\/\/www\.w3\.org\/2001\/XInclude["']/;
 
@@ -44,6 +49,11 @@ export function assertNoForbiddenMarkup(text: string): void {
 
 // Not XML 1.0 `Char`s. TextDecoder never yields lone surrogates, so they need no case here.
 const CONTROL = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/g;
+// The same characters written as character references (`&#18;`, `&#x12;`): XML forbids them too.
+const CONTROL_REF = /&#(?:([0-9]{1,7})|x([0-9A-Fa-f]{1,6}));/g;
+// Stand-ins from the last plane's private-use range (valid XML `Char`s): one per forbidden character.
+const STAND_IN_BASE = 0x10ff00;
+const STAND_IN = /[\u{10FF00}-\u{10FF21}]/gu;
 
 function lineAt(text: string, offset: number): number {
   let n = 1;
@@ -51,22 +61,97 @@ function lineAt(text: string, offset: number): number {
   return n;
 }
 
-/** Removes characters XML 1.0 forbids (a provider signed them, so the file is what it is), with a warning. */
-export function removeControlChars(text: string, warnings: DaticertWarning[]): string {
+function isForbidden(code: number): boolean {
+  return (
+    (code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) || code === 0xfffe || code === 0xffff
+  );
+}
+
+function standIn(code: number): string {
+  return String.fromCodePoint(STAND_IN_BASE + (code < 0x20 ? code : code - 0xfffe + 0x20));
+}
+
+function fromStandIn(c: string): string {
+  const k = c.codePointAt(0)! - STAND_IN_BASE;
+  return String.fromCharCode(k < 0x20 ? k : 0xfffe + k - 0x20);
+}
+
+/** Text with forbidden characters protected for the XML parser, and how to undo it in values. */
+export interface ProtectedText {
+  /** What the security pre-scan reads: the forbidden characters (raw ones) removed. */
+  scan: string;
+  /** What the XML parser reads: every forbidden character, raw or referenced, as a stand-in. */
+  parse: string;
+  /** Puts the real characters back into a value read from `parse`. */
+  restore(value: string): string;
+}
+
+/**
+ * Characters XML 1.0 forbids (C0 controls, U+FFFE, U+FFFF), raw or as character references
+ * (`&#18;` in a real Cedacri daticert): a provider signed them, so the file is what it is. They
+ * are kept in the values (dropping one would change a signed subject), with a warning. The XML
+ * parser never sees them: each one travels as a private-use stand-in and `restore` puts it back.
+ */
+export function protectControlChars(text: string, warnings: DaticertWarning[]): ProtectedText {
   const found: string[] = [];
   let count = 0;
-  for (const m of text.matchAll(CONTROL)) {
+  const note = (code: number, offset: number, how: string): void => {
     if (++count <= 5)
       found.push(
-        `U+${m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} at line ${lineAt(text, m.index)}`,
+        `U+${code.toString(16).toUpperCase().padStart(4, '0')}${how} at line ${lineAt(text, offset)}`,
       );
+  };
+  for (const m of text.matchAll(CONTROL)) note(m[0].charCodeAt(0), m.index, '');
+  const refs: { index: number; length: number; code: number }[] = [];
+  for (const m of text.matchAll(CONTROL_REF)) {
+    const code = m[1] !== undefined ? Number.parseInt(m[1], 10) : Number.parseInt(m[2]!, 16);
+    if (!isForbidden(code)) continue;
+    refs.push({ index: m.index, length: m[0].length, code });
+    note(code, m.index, ` (as ${m[0]})`);
   }
-  if (count === 0) return text;
+  if (count === 0) return { scan: text, parse: text, restore: (v) => v };
+  const scan = text.replace(CONTROL, '');
+  if (STAND_IN.test(text)) {
+    // The stand-ins are taken (never seen in a real daticert): fall back to dropping the characters.
+    warnings.push({
+      code: DATICERT_CONTROL_CHARS,
+      message: `removed ${count} character(s) not allowed in XML 1.0: ${found.join(', ')}${count > 5 ? ', ...' : ''}`,
+    });
+    let dropped = '';
+    let at = 0;
+    for (const r of refs) {
+      dropped += text.slice(at, r.index);
+      at = r.index + r.length;
+    }
+    dropped = (dropped + text.slice(at)).replace(CONTROL, '');
+    return { scan, parse: dropped, restore: (v) => v };
+  }
   warnings.push({
     code: DATICERT_CONTROL_CHARS,
-    message: `removed ${count} character(s) not allowed in XML 1.0: ${found.join(', ')}${count > 5 ? ', ...' : ''}`,
+    message: `kept ${count} character(s) not allowed in XML 1.0 in the values: ${found.join(', ')}${count > 5 ? ', ...' : ''}`,
   });
-  return text.replace(CONTROL, '');
+  let parse = '';
+  let at = 0;
+  for (const r of refs) {
+    parse += text.slice(at, r.index) + standIn(r.code);
+    at = r.index + r.length;
+  }
+  parse = (parse + text.slice(at)).replace(CONTROL, (c) => standIn(c.charCodeAt(0)));
+  return { scan, parse, restore: (v) => (v.length > 0 ? v.replace(STAND_IN, fromStandIn) : v) };
+}
+
+// XML whitespace before the declaration: not well-formed (the declaration must come first).
+const LEADING_SPACE = /^[ \t\r\n]+(?=<\?xml[ \t\r\n])/;
+
+/** Removes whitespace written before `<?xml` (seen in real provider files), with a warning. */
+export function removeLeadingSpace(text: string, warnings: DaticertWarning[]): string {
+  const m = LEADING_SPACE.exec(text);
+  if (!m) return text;
+  warnings.push({
+    code: DATICERT_LEADING_WHITESPACE,
+    message: `removed ${m[0].length} whitespace character(s) before the XML declaration`,
+  });
+  return text.slice(m[0].length);
 }
 
 // `&` that does not start one of the references XML allows without a DTD.

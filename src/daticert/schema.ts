@@ -106,9 +106,11 @@ export const DaticertSchema = z
     destinatari: z
       .array(z.strictObject({ address: required, tipo: z.enum(DESTINATARIO_TIPI) }))
       .check(z.minLength(1, { error: 'needs at least one recipient' })),
-    risposte: text,
+    /** null only when a provider left the element out (DATICERT_MISSING_ELEMENT); builders must set it. */
+    risposte: z.nullable(text),
     oggetto: z.nullable(text),
-    gestoreEmittente: required,
+    /** null only when a provider left the element out (DATICERT_MISSING_ELEMENT); builders must set it. */
+    gestoreEmittente: z.nullable(required),
     data: Data,
     dataUtc: z.string().check(z.regex(DATA_UTC_PATTERN, { error: 'must be YYYY-MM-DDTHH:MM:SSZ' })),
     identificativo: required,
@@ -162,6 +164,7 @@ export type DaticertErrore = Daticert['errore'];
 export type RicevutaTipo = NonNullable<Daticert['ricevutaTipo']>;
 /**
  * What {@link buildDaticert} accepts: a {@link Daticert} whose `dataUtc` may be left out (it is derived).
+ * `risposte` and `gestoreEmittente` must not be null when building (DATICERT_INVALID).
  *
  * @example
  * ```ts

@@ -5,7 +5,8 @@
 export const DATICERT_WARNINGS = {
   DATICERT_MSGID_UNESCAPED:
     '<msgid> held unescaped "<", ">" or "&" (ill-formed XML); it was escaped and the value recovered.',
-  DATICERT_CONTROL_CHARS: 'Characters not allowed in XML 1.0 (C0 controls, U+FFFE, U+FFFF) were removed.',
+  DATICERT_CONTROL_CHARS:
+    'Characters not allowed in XML 1.0 (C0 controls, U+FFFE, U+FFFF), raw or as character references, were read and kept in the values.',
   DATICERT_UNKNOWN_ELEMENT:
     'An element the DTD does not define (or in a place it does not allow) was ignored.',
   DATICERT_UNKNOWN_ATTRIBUTE: 'An attribute the DTD does not define was ignored.',
@@ -18,6 +19,9 @@ export const DATICERT_WARNINGS = {
     'The bytes are not valid in the declared (or default) UTF-8; they were decoded as windows-1252.',
   DATICERT_ENCODING_MISMATCH:
     'A byte-order mark contradicts the encoding in the XML declaration; the BOM won.',
+  DATICERT_LEADING_WHITESPACE: 'Whitespace before the XML declaration (not well-formed) was removed.',
+  DATICERT_MISSING_ELEMENT:
+    'A DTD-required element that identifies nothing (risposte, gestore-emittente) is missing; the field is null.',
 } as const;
 
 /** A stable warning code; see {@link DATICERT_WARNINGS}. */
@@ -33,6 +37,8 @@ export const DATICERT_STRAY_TEXT = 'DATICERT_STRAY_TEXT' satisfies DaticertWarni
 export const DATICERT_ENCODING_UNKNOWN = 'DATICERT_ENCODING_UNKNOWN' satisfies DaticertWarningCode;
 export const DATICERT_ENCODING_INVALID = 'DATICERT_ENCODING_INVALID' satisfies DaticertWarningCode;
 export const DATICERT_ENCODING_MISMATCH = 'DATICERT_ENCODING_MISMATCH' satisfies DaticertWarningCode;
+export const DATICERT_LEADING_WHITESPACE = 'DATICERT_LEADING_WHITESPACE' satisfies DaticertWarningCode;
+export const DATICERT_MISSING_ELEMENT = 'DATICERT_MISSING_ELEMENT' satisfies DaticertWarningCode;
 
 /**
  * One recovered problem in a daticert.xml.

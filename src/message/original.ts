@@ -1,11 +1,12 @@
 // The original message carried as postacert.eml: exact bytes, the facts a PEC app needs at once,
 // and a lazily loaded display-level view (postal-mime, only when asked: it is 78 KB of bundle).
+// The reading itself is shared with every other message (reading.ts).
 import { type Bytes, latin1, toHex } from '../bytes.js';
 import type { Limits } from '../limits.js';
-import { parseDate, readMailboxes } from '../mime/address.js';
 import { base64DecodedLength } from '../mime/base64.js';
 import { type MimeEntity, walk } from '../mime/read.js';
 import { decodeTransfer } from '../mime/transfer.js';
+import { type MessageReading, readingOf } from './reading.js';
 
 /**
  * One attachment of the original message, read from its exact MIME part.
@@ -33,7 +34,8 @@ export interface Attachment {
 }
 
 /**
- * The original message (postacert.eml) of an envelope or a completa/breve receipt.
+ * The original message (postacert.eml) of an envelope or a completa/breve receipt: the common
+ * {@link MessageReading} plus the two headers the sender's provider adds.
  *
  * @example
  * ```ts
@@ -41,34 +43,11 @@ export interface Attachment {
  * console.log(o?.subject, o?.from, o?.xRiferimentoMessageId, o?.attachments.length);
  * ```
  */
-export interface OriginalMessage {
-  /** Exact bytes of the message as embedded (inside the signed content when signed). */
-  raw: Bytes;
-  /** The parsed MIME tree. */
-  entity: MimeEntity;
-  /** Message-ID (for a PEC original: the identificativo in angle brackets). */
-  messageId: string | null;
-  subject: string | null;
-  from: string | null;
-  to: string[];
-  cc: string[];
-  /** The Date header as an ISO instant. */
-  date: string | null;
+export interface OriginalMessage extends MessageReading {
   /** X-Riferimento-Message-ID added by the access point: the client's Message-ID. */
   xRiferimentoMessageId: string | null;
   /** The receipt form the sender asked for (X-TipoRicevuta), lower-cased. */
   xTipoRicevuta: string | null;
-  /** Attachments: parts with a file name or an attachment disposition (multiparts excluded). */
-  attachments: Attachment[];
-  /**
-   * Display-level parse with postal-mime (text, html, decoded attachments), loaded on first use.
-   * @example
-   * ```ts
-   * const email = await pec.original?.parse();
-   * console.log(email?.text);
-   * ```
-   */
-  parse(): Promise<import('postal-mime').Email>;
 }
 
 /**
@@ -114,7 +93,8 @@ function lazyAttachment(part: MimeEntity, disposition: string | null, limits: Li
   };
 }
 
-function attachmentsOf(root: MimeEntity, limits: Limits): Attachment[] {
+/** The attachments of `root`: parts with a file name or an attachment disposition. */
+export function attachmentsOf(root: MimeEntity, limits: Limits): Attachment[] {
   const out: Attachment[] = [];
   for (const part of walk(root, false)) {
     if (part === root || part.contentType.type === 'multipart') continue;
@@ -128,28 +108,10 @@ function attachmentsOf(root: MimeEntity, limits: Limits): Attachment[] {
 /** Builds the original-message view of a message/rfc822 entity. */
 export function originalFrom(entity: MimeEntity, limits: Limits): OriginalMessage {
   const h = entity.headers;
-  let parsed: Promise<import('postal-mime').Email> | undefined;
-  const addresses = (name: string): string[] => readMailboxes(h.getRaw(name)).map((m) => m.address);
-  const date = parseDate(h.get('date'));
-  return {
-    raw: entity.raw,
-    entity,
-    messageId: h.get('message-id')?.trim() ?? null,
-    subject: h.get('subject') ?? null,
-    from: addresses('from')[0] ?? null,
-    to: addresses('to'),
-    cc: addresses('cc'),
-    date: date ? date.toISOString() : null,
+  return readingOf(entity, limits, attachmentsOf(entity, limits), {
     xRiferimentoMessageId: h.get('x-riferimento-message-id')?.trim() ?? null,
     xTipoRicevuta: h.get('x-tiporicevuta')?.trim().toLowerCase() ?? null,
-    attachments: attachmentsOf(entity, limits),
-    parse() {
-      parsed ??= import('postal-mime').then((m) =>
-        m.default.parse(entity.raw, { forceRfc822Attachments: true }),
-      );
-      return parsed;
-    },
-  };
+  });
 }
 
 /**

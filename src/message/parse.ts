@@ -13,6 +13,7 @@ import { parseContentType } from '../mime/params.js';
 import { decodeText, type MimeEntity, readMimeWith, walk } from '../mime/read.js';
 import { countSignedParts, SIGNATURE_PROTOCOLS, type SignedParts, splitSigned } from '../mime/signed.js';
 import { decodeTransfer } from '../mime/transfer.js';
+import { findNestedPec, isAttachedMessageFile, looksPec, type NestedLocation } from './attached-pec.js';
 import {
   type DeliveryForm,
   KINDS,
@@ -22,7 +23,14 @@ import {
   splitSubjectPrefix,
   subjectPrefixFor,
 } from './kinds.js';
-import { type BreveHash, breveHashes, type OriginalMessage, originalFrom } from './original.js';
+import {
+  attachmentsOf,
+  type BreveHash,
+  breveHashes,
+  type OriginalMessage,
+  originalFrom,
+} from './original.js';
+import { type MessageReading, readingOf } from './reading.js';
 
 /**
  * The top-level headers that matter for PEC (all unsigned), decoded.
@@ -88,8 +96,16 @@ interface PecMessageBase {
   text: string | null;
   /** The original message (postacert.eml, or the received message of an anomaly envelope). */
   original: OriginalMessage | null;
-  /** PEC messages found inside this one (forwarded PEC, wrapped envelopes). */
+  /** PEC messages found inside this one (forwarded PEC, attached .eml files, wrapped envelopes). */
   nested: PecMessage[];
+  /** Where this message sits in the one that lists it in `nested`; null at the top level. */
+  location: NestedLocation | null;
+  /**
+   * This message itself read as mail (addresses with names, subject, dates, text, HTML,
+   * attachments, a bounce report), the same reading as `original`. Computed on first use; not
+   * an own enumerable property (a spread copy does not carry it).
+   */
+  readonly mail: MessageReading;
   /** Findings, never fatal. */
   issues: Issue[];
 }
@@ -208,15 +224,10 @@ interface Search {
   cut: number;
 }
 
-function looksPec(e: MimeEntity): boolean {
-  return (
-    e.contentType.value === 'multipart/signed' || e.headers.has('x-trasporto') || e.headers.has('x-ricevuta')
-  );
-}
-
 /** True when some entity inside `root` (root included when `self`) looks like a PEC message. */
 function pecBelow(root: MimeEntity, self: boolean): boolean {
-  for (const e of walk(root)) if ((self || e !== root) && looksPec(e)) return true;
+  for (const e of walk(root))
+    if ((self || e !== root) && (looksPec(e) || isAttachedMessageFile(e))) return true;
   return false;
 }
 
@@ -499,29 +510,19 @@ function defects(entity: MimeEntity, issues: Issue[]): void {
   for (const part of walk(entity)) for (const d of part.defects) issues.push(issue('MIME_DEFECT', d.message));
 }
 
-/** Every PEC message nested in `root` (not counting root itself), shallowest first. */
-function findNested(root: MimeEntity, limits: Limits, level: number, search: Search): PecMessage[] {
+/** Every PEC message nested in `root` (not counting root itself), shallowest first (attached-pec.ts). */
+function findNested(
+  root: MimeEntity,
+  limits: Limits,
+  level: number,
+  search: Search,
+  inOriginal = false,
+): PecMessage[] {
   if (level >= MAX_NESTED_PEC) {
     if (pecBelow(root, false)) search.cut++;
     return [];
   }
-  const out: PecMessage[] = [];
-  const visit = (e: MimeEntity): void => {
-    for (const child of [...e.parts, ...(e.message ? [e.message] : [])]) {
-      if (looksPec(child)) {
-        const nested = parseAt(child.raw, limits, level + 1, search);
-        // parseAt has already searched inside `child`; a non-PEC result lists what it found in
-        // `nested`. Descending into `child` again would re-read each subtree once per combination
-        // of looks-PEC ancestors (depth^4 reads: a 1.3 MB chain of multipart/signed took 13 s).
-        if (nested.kind !== 'non-pec') out.push(nested);
-        else out.push(...nested.nested);
-        continue;
-      }
-      visit(child);
-    }
-  };
-  visit(root);
-  return out;
+  return findNestedPec(root, limits, (bytes) => parseAt(bytes, limits, level + 1, search), inOriginal);
 }
 
 /** True when the view `inner` lies inside the view `outer` of the same buffer. */
@@ -533,7 +534,35 @@ function within(inner: Uint8Array, outer: Uint8Array): boolean {
   );
 }
 
+type Unread<T> = T extends unknown ? Omit<T, 'mail'> : never;
+
 function parseAt(b: Bytes, limits: Limits, level: number, search: Search): PecMessage {
+  const read: { whole: MimeEntity | null } = { whole: null };
+  const pec = parseContent(b, limits, level, search, read);
+  // The reading of the message itself is computed on first use: verifying a 20 MB envelope must
+  // not pay for a second MIME pass that nobody looks at.
+  let mail: MessageReading | undefined;
+  Object.defineProperty(pec, 'mail', {
+    configurable: true,
+    enumerable: false,
+    get() {
+      if (!mail) {
+        const entity = read.whole ?? readMimeWith(b, limits, level);
+        mail = readingOf(entity, limits, attachmentsOf(entity, limits), {});
+      }
+      return mail;
+    },
+  });
+  return pec as PecMessage;
+}
+
+function parseContent(
+  b: Bytes,
+  limits: Limits,
+  level: number,
+  search: Search,
+  read: { whole: MimeEntity | null },
+): Unread<PecMessage> {
   const located = locate(b, limits, level);
   const issues = located.issues;
   const headers = pecHeaders(located.headers);
@@ -574,8 +603,10 @@ function parseAt(b: Bytes, limits: Limits, level: number, search: Search): PecMe
     raw: b,
     signature,
     nested: [] as PecMessage[],
+    location: null,
     issues,
   };
+  read.whole = whole;
   if (!body) {
     // Ordinary mail: look for PEC inside (forwarded, mailing-list wrapped).
     const nested = wrapped ?? findNested(whole!, limits, level, search);
@@ -723,9 +754,14 @@ function findNestedIn(
   if (looksPec(e)) {
     const nested = parseAt(e.raw, limits, level + 1, search);
     // A non-PEC result already searched inside `e` (see findNested): do not read it again.
-    return nested.kind !== 'non-pec' ? [nested] : nested.nested;
+    if (nested.kind === 'non-pec') {
+      for (const n of nested.nested) if (n.location) n.location.inOriginal = true;
+      return nested.nested;
+    }
+    nested.location = { path: '', filename: 'postacert.eml', carrier: 'original', inOriginal: true };
+    return [nested];
   }
-  return findNested(e, limits, level + 1, search);
+  return findNested(e, limits, level + 1, search, true);
 }
 
 function safeText(e: MimeEntity, limits: Limits): string | null {

@@ -2,7 +2,15 @@
 // PEC headers ("Per conto di: a@b" <posta-certificata@…>, groups, comments, odd quoting).
 import { decode8bit, decodeValue } from './headers.js';
 
-/** One mailbox. */
+/**
+ * One mailbox of an address field: display name and address.
+ *
+ * @example
+ * ```ts
+ * const from: Mailbox | undefined = parsePec(bytes).mail.mailboxes.from[0];
+ * console.log(from?.name || from?.address);
+ * ```
+ */
 export interface Mailbox {
   /** Display name, unquoted (empty when absent). */
   name: string;
@@ -51,14 +59,41 @@ function stripComments(s: string): string {
   return s.replace(/\([^()]*\)/g, ' ').trim();
 }
 
+/**
+ * Offset of the `<` that opens the angle-addr: the last one outside quoted strings and comments
+ * (a quoted display name may itself contain `<x@y>`), or -1.
+ */
+function angleStart(v: string): number {
+  let quoted = false;
+  let depth = 0;
+  let found = -1;
+  for (let i = 0; i < v.length; i++) {
+    const c = v[i];
+    if (quoted) {
+      if (c === '\\') i++;
+      else if (c === '"') quoted = false;
+    } else if (depth > 0) {
+      if (c === '\\') i++;
+      else if (c === '(') depth++;
+      else if (c === ')') depth--;
+    } else if (c === '"') quoted = true;
+    else if (c === '(') depth++;
+    else if (c === '<') found = i;
+  }
+  return found;
+}
+
 /** Parses one mailbox (`Name <a@b>` or `a@b`); null when there is no address. */
 export function parseMailbox(value: string): Mailbox | null {
   const v = value.trim();
-  const lt = v.lastIndexOf('<');
-  const gt = v.lastIndexOf('>');
+  const lt = angleStart(v);
+  const gt = lt === -1 ? -1 : v.indexOf('>', lt);
   if (lt !== -1 && gt > lt) {
     const address = v.slice(lt + 1, gt).trim();
-    const name = unquote(v.slice(0, lt));
+    const phrase = v.slice(0, lt).trim();
+    // An unquoted phrase holding an addr-spec (`a@b <a@b>`) is not a display name (RFC 5322 atext
+    // has no "@"): other readers (Python's email.utils) see no name there either.
+    const name = !phrase.startsWith('"') && /^[^\s"]+@[^\s"]+$/.test(phrase) ? '' : unquote(phrase);
     return address ? { name, address } : null;
   }
   const bare = stripComments(v).replace(/^"|"$/g, '');
@@ -154,7 +189,10 @@ function topLevelColon(s: string): number {
   let angle = false;
   for (let i = 0; i < s.length; i++) {
     const c = s[i];
-    if (c === '"') quoted = !quoted;
+    // A backslash quotes the next character inside a quoted string: `"\"Per conto di: a@b\""`
+    // is one display name, not a group named `"\"Per conto di`.
+    if (quoted && c === '\\') i++;
+    else if (c === '"') quoted = !quoted;
     else if (!quoted && c === '<') angle = true;
     else if (!quoted && c === '>') angle = false;
     else if (!quoted && !angle && c === ':') return i;

@@ -1,29 +1,18 @@
 // RFC 2047 encoded-word decoding (and the charset table shared with RFC 2231 parameters).
 import { latin1 } from '../bytes.js';
 import { decodeBase64 } from './base64.js';
+import { decodeUtf7, isUtf7Label } from './utf7.js';
 
 /** Decodes bytes in the named charset; unknown charsets fall back to latin1 so no byte is lost. */
 export function decodeCharset(bytes: Uint8Array, charset: string): string {
   let cs = charset.trim().toLowerCase();
   if (cs === 'utf8') cs = 'utf-8';
-  if (cs === 'utf-7' || cs === 'unicode-1-1-utf-7') return decodeUtf7(bytes);
+  if (isUtf7Label(cs)) return decodeUtf7(bytes); // TextDecoder has no UTF-7 (WHATWG dropped it)
   try {
     return new TextDecoder(cs).decode(bytes);
   } catch {
     return latin1(bytes); // one char per byte: nothing lost
   }
-}
-
-// UTF-7 (RFC 2152) still appears in old PEC mailboxes; TextDecoder does not support it.
-function decodeUtf7(bytes: Uint8Array): string {
-  const s = latin1(bytes);
-  return s.replace(/\+([A-Za-z0-9+/]*)-?/g, (_m, b64: string) => {
-    if (b64 === '') return '+';
-    const raw = decodeBase64(new TextEncoder().encode(b64), false);
-    let out = '';
-    for (let i = 0; i + 1 < raw.length; i += 2) out += String.fromCharCode((raw[i]! << 8) | raw[i + 1]!);
-    return out;
-  });
 }
 
 function decodeQ(text: string): Uint8Array {

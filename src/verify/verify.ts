@@ -7,6 +7,7 @@ import { resolveCrypto } from '../crypto.js';
 import { invalidArgument, isPecError } from '../errors.js';
 import { type Issue, issue } from '../issues.js';
 import { type Limits, resolveLimits } from '../limits.js';
+import type { NestedLocation } from '../message/attached-pec.js';
 import type { PecKind } from '../message/kinds.js';
 import { type PecMessage, parsePec } from '../message/parse.js';
 import { parseDate } from '../mime/address.js';
@@ -130,8 +131,10 @@ export interface VerificationReport {
     postacert: CheckOutcome;
   };
   issues: Issue[];
-  /** Verdicts of PEC messages wrapped in this one (mailing lists, forwards). */
+  /** Verdicts of PEC messages wrapped in this one (mailing lists, forwards, attached .eml files). */
   nested: VerificationReport[];
+  /** For a report in `nested`: where that message sits in the outer one (see PecMessage.location). */
+  location?: NestedLocation;
 }
 
 function vIssue(code: VerifyIssueCode, message: string): Issue {
@@ -315,7 +318,7 @@ async function verifyParsed(pec: PecMessage, p: Prepared): Promise<VerificationR
   const nested: VerificationReport[] = [];
   for (const n of pec.nested) {
     const r = await verifyParsed(n, p);
-    nested.push(r);
+    nested.push(n.location ? { ...r, location: n.location } : r);
     if (pec.kind === 'non-pec') {
       issues.push(
         vIssue(

@@ -232,7 +232,12 @@ async function main(): Promise<void> {
       return 'differ';
     },
     'correlate: the receipts answer the sent message': async () => {
-      const c = correlate(sample().original, [sample().accettazione, sample().consegna]);
+      // Only verified receipts count: each goes in with its report.
+      const received = [sample().accettazione, sample().consegna];
+      const verified = await Promise.all(
+        received.map(async (m) => ({ message: m, report: await verifyPec(m, trust) })),
+      );
+      const c = correlate(sample().original, verified);
       assert(c.acceptance === 'accepted', `acceptance ${c.acceptance}`);
       assert(c.identificativo === sample().identificativo, `identificativo ${c.identificativo}`);
       const r = c.recipients.find((x) => x.address === sample().to);
