@@ -13,6 +13,8 @@ import { parseContentType } from '../mime/params.js';
 import { decodeText, type MimeEntity, readMimeWith, walk } from '../mime/read.js';
 import { countSignedParts, type SignedParts, splitSigned } from '../mime/signed.js';
 import { decodeTransfer } from '../mime/transfer.js';
+import { checkOptions, optionKeys } from '../options.js';
+import { recognizeInput, recognizeOrdinary } from './input-kind.js';
 import {
   type DeliveryForm,
   KINDS,
@@ -23,6 +25,8 @@ import {
   subjectPrefixFor,
 } from './kinds.js';
 import { type BreveHash, breveHashes, type OriginalMessage, originalFrom } from './original.js';
+
+const PARSE_PEC_KEYS = optionKeys<ParsePecOptions>({ limits: true });
 
 /**
  * The top-level headers that matter for PEC (all unsigned), decoded.
@@ -629,10 +633,35 @@ function firstText(root: MimeEntity, limits: Limits): string | null {
  * ```
  */
 export function parsePec(raw: BytesInput, options: ParsePecOptions = {}): PecMessage {
+  checkOptions(options, 'parsePec options', PARSE_PEC_KEYS);
   const bytes = toBytes(raw, 'message');
   const limits = resolveLimits(options.limits);
   enforce(limits, 'maxMessageBytes', bytes.length, 'message size');
-  return parseAt(bytes, limits, 0);
+  // Not e-mail at all (empty, a path, a PDF, a .msg, a lone daticert): say what it is, read nothing.
+  const notMail = recognizeInput(bytes);
+  if (notMail) return notAMessage(bytes, limits, notMail);
+  const pec = parseAt(bytes, limits, 0);
+  // A piece of PEC read as ordinary mail (an extracted postacert.eml, a fragment): name it.
+  const piece = recognizeOrdinary(pec);
+  if (piece)
+    pec.issues.splice(0, pec.issues.length, ...pec.issues.filter((i) => i.code !== 'NOT_PEC'), piece);
+  return pec;
+}
+
+function notAMessage(bytes: Bytes, limits: Limits, found: Issue): NonPecMessage {
+  const none = parseHeaderBlock(bytes, 0, 0, limits);
+  return {
+    kind: 'non-pec',
+    headers: pecHeaders(none),
+    rawHeaders: none,
+    raw: bytes,
+    signature: null,
+    daticert: null,
+    text: null,
+    original: null,
+    nested: [],
+    issues: [found],
+  };
 }
 
 /** The Date header of a parsed message as an ISO instant, or null. */

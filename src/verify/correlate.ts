@@ -7,6 +7,9 @@ import { invalidArgument } from '../errors.js';
 import type { Limits } from '../limits.js';
 import type { DeliveryForm, PecKind } from '../message/kinds.js';
 import { type PecMessage, parsePec } from '../message/parse.js';
+import { checkOptions, optionKeys } from '../options.js';
+
+const CORRELATE_KEYS = optionKeys<CorrelateOptions>({ limits: true });
 
 /**
  * One message that proves a step, by its position in the input.
@@ -143,6 +146,7 @@ export function correlate(
   messages: readonly (BytesInput | PecMessage)[],
   options: CorrelateOptions = {},
 ): Correlation {
+  checkOptions(options, 'correlate options', CORRELATE_KEYS);
   if (!Array.isArray(messages)) throw invalidArgument(`messages must be an array, got ${describe(messages)}`);
   const msgid = msgidOf(sent, options.limits);
   const key = bare(msgid);
