@@ -26,6 +26,18 @@ const PATH_LIKE =
   /^(?:\/|\.{1,2}[\\/]|~[\\/]|[A-Za-z]:[\\/]|\\\\|file:)|\.(?:eml|msg|mbox|txt|pdf|xml|p7m|p7s)$/i;
 
 /**
+ * The bytes of a string argument that is a file path with characters beyond latin1 (`/home/用户/x.eml`):
+ * UTF-8, so that it is reported as INPUT_FILE_PATH instead of refused as a bad argument. Null for
+ * anything else (which toBytes reads as it always has).
+ */
+export function pathStringBytes(raw: unknown): Bytes | null {
+  if (typeof raw !== 'string' || raw.length > 4096 || !/[^\x00-\xff]/.test(raw)) return null;
+  const line = raw.trim();
+  if (/[\r\n]/.test(line) || !PATH_LIKE.test(line)) return null;
+  return new TextEncoder().encode(raw) as Bytes;
+}
+
+/**
  * Recognises inputs that are not e-mail at all, before any MIME reading: an empty input, a file
  * path given instead of the file's bytes, a PDF, an Outlook .msg (Compound File Binary) or a
  * daticert.xml on its own. Null when the input may be a message.
@@ -57,7 +69,7 @@ export function recognizeInput(b: Bytes): Issue | null {
   if (b.length <= 4096 && !/[\r\n]/.test(trimmed) && PATH_LIKE.test(trimmed))
     return issue(
       'INPUT_FILE_PATH',
-      `the input is the text "${trimmed.slice(0, 120)}", which looks like a file path: read the file and pass its bytes (e.g. readFile), not its name`,
+      `the input is the text "${new TextDecoder().decode(b).trim().slice(0, 120)}", which looks like a file path: read the file and pass its bytes (e.g. readFile), not its name`,
     );
   if (/^<\?xml[^>]*>\s*(?:<!--[\s\S]*?-->\s*)*<postacert\b|^<postacert\b/.test(trimmed))
     return issue(

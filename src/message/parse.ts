@@ -14,7 +14,7 @@ import { decodeText, type MimeEntity, readMimeWith, walk } from '../mime/read.js
 import { countSignedParts, type SignedParts, splitSigned } from '../mime/signed.js';
 import { decodeTransfer } from '../mime/transfer.js';
 import { checkOptions, optionKeys } from '../options.js';
-import { recognizeInput, recognizeOrdinary } from './input-kind.js';
+import { pathStringBytes, recognizeInput, recognizeOrdinary } from './input-kind.js';
 import {
   type DeliveryForm,
   KINDS,
@@ -634,7 +634,7 @@ function firstText(root: MimeEntity, limits: Limits): string | null {
  */
 export function parsePec(raw: BytesInput, options: ParsePecOptions = {}): PecMessage {
   checkOptions(options, 'parsePec options', PARSE_PEC_KEYS);
-  const bytes = toBytes(raw, 'message');
+  const bytes = pathStringBytes(raw) ?? toBytes(raw, 'message');
   const limits = resolveLimits(options.limits);
   enforce(limits, 'maxMessageBytes', bytes.length, 'message size');
   // Not e-mail at all (empty, a path, a PDF, a .msg, a lone daticert): say what it is, read nothing.

@@ -7,6 +7,7 @@ import { resolveCrypto } from '../crypto.js';
 import { invalidArgument, isPecError } from '../errors.js';
 import { type Issue, issue } from '../issues.js';
 import { type Limits, resolveLimits } from '../limits.js';
+import { pathStringBytes } from '../message/input-kind.js';
 import type { PecKind } from '../message/kinds.js';
 import { type PecMessage, parsePec } from '../message/parse.js';
 import { parseDate } from '../mime/address.js';
@@ -449,7 +450,7 @@ export async function verifyPec(raw: BytesInput, options: VerifyOptions = {}): P
 }
 
 async function verifyPrepared(raw: BytesInput, p: Prepared): Promise<VerificationReport> {
-  const bytes = toBytes(raw, 'message');
+  const bytes = pathStringBytes(raw) ?? toBytes(raw, 'message');
   let pec: PecMessage;
   try {
     pec = parsePec(bytes, { limits: p.limits });
