@@ -156,7 +156,12 @@ describe('named bad inputs: their own code and a sentence saying what to do', ()
       ['empty', new Uint8Array(0), 'INPUT_EMPTY', /read the \.eml file again/],
       ['blanks', '\r\n  \r\n', 'INPUT_EMPTY', /only blanks/],
       ['POSIX path', '/home/mario/PEC/CONSEGNA.eml', 'INPUT_FILE_PATH', /read the file and pass its bytes/],
-      ['path beyond latin1', '/home/用户/PEC/ricevuta.eml', 'INPUT_FILE_PATH', /"\/home\/用户\/PEC\/ricevuta\.eml", which looks like a file path/],
+      [
+        'path beyond latin1',
+        '/home/用户/PEC/ricevuta.eml',
+        'INPUT_FILE_PATH',
+        /"\/home\/用户\/PEC\/ricevuta\.eml", which looks like a file path/,
+      ],
       ['Windows path', 'C:\\Users\\mario\\Downloads\\postacert.eml', 'INPUT_FILE_PATH', /file path/],
       ['PDF', '%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n', 'INPUT_PDF', /saved as \.eml/],
       ['Outlook .msg', OUTLOOK, 'INPUT_OUTLOOK_MSG', /save the PEC .* as \.eml/],
