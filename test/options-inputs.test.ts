@@ -2,6 +2,7 @@
 // bad inputs, Issue.code as a union, Italian texts for every code, and Italian-time formatting.
 import { describe, expect, it } from 'vitest';
 import { signDetached } from '../src/cms/sign.js';
+import { importSigner } from '../src/cms/signer.js';
 import { verifyDetached } from '../src/cms/verify.js';
 import { buildDaticert } from '../src/daticert/build.js';
 import { parseDaticert } from '../src/daticert/parse.js';
