@@ -93,6 +93,7 @@ describe('strict option objects', () => {
         () => buildEnvelope({ transaction: transaction(), provider, providercompat: true } as never),
         'providerCompat',
       ],
+      ['importSigner', () => importSigner({ certificate: '', privateKey: '', chains: [] } as never), 'chain'],
       [
         'signDetached',
         () => signDetached(new Uint8Array(1), provider.signer, { digets: 'sha256' } as never),
