@@ -107,6 +107,7 @@ export {
   type LocalTime,
   type ReportLanguage,
   type ReportSummary,
+  type SummaryCheck,
   type SummaryIssue,
   summarize,
 } from './verify/summary.js';

@@ -3,7 +3,7 @@
 import { KINDS } from '../message/kinds.js';
 import { checkOptions, optionKeys } from '../options.js';
 import { formatInstant, type ReportLanguage, summarize } from './summary.js';
-import type { CheckOutcome, VerificationReport } from './verify.js';
+import type { VerificationReport } from './verify.js';
 
 export type { ReportLanguage } from './summary.js';
 
@@ -51,21 +51,6 @@ const TEXT = {
     findings: 'Findings',
     detail: 'detail',
     nested: 'Wrapped PEC message',
-    check: {
-      signature: 'signature',
-      chain: 'chain',
-      signer: 'signer',
-      daticert: 'daticert',
-      headers: 'headers',
-      postacert: 'postacert',
-    } as Record<string, string>,
-    outcome: {
-      pass: 'pass',
-      fail: 'fail',
-      warn: 'warn',
-      skip: 'skip',
-      unverified: 'unverified',
-    } as Record<CheckOutcome, string>,
   },
   it: {
     kind: 'Tipo',
@@ -93,21 +78,6 @@ const TEXT = {
     findings: 'Rilievi',
     detail: 'dettaglio tecnico',
     nested: 'Messaggio PEC incapsulato',
-    check: {
-      signature: 'firma',
-      chain: 'catena',
-      signer: 'firmatario',
-      daticert: 'daticert',
-      headers: 'intestazioni',
-      postacert: 'postacert',
-    } as Record<string, string>,
-    outcome: {
-      pass: 'superato',
-      fail: 'NON superato',
-      warn: 'avviso',
-      skip: 'non applicabile',
-      unverified: 'non verificato',
-    } as Record<CheckOutcome, string>,
   },
 } as const;
 
@@ -162,11 +132,8 @@ function render(
     );
     if (c.validNow !== null) lines.push(`  ${c.validNow ? t.validNow : t.expiredNow}`);
   }
-  lines.push(
-    `${t.checks}: ${Object.entries(report.checks)
-      .map(([name, outcome]) => `${t.check[name] ?? name}: ${t.outcome[outcome as CheckOutcome] ?? outcome}`)
-      .join('; ')}`,
-  );
+  lines.push(`${t.checks}: ${summary.checks.map((k) => `${k.label}: ${k.outcomeText}`).join('; ')}`);
+
   if (summary.issues.length > 0) {
     lines.push(`${t.findings}:`);
     for (const i of summary.issues) {

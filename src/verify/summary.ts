@@ -9,7 +9,7 @@ import { italianTime } from '../message/build-time.js';
 import { KINDS, type PecKind } from '../message/kinds.js';
 import { issueText } from './messages-it.js';
 import type { OutcomeStatus } from './outcome.js';
-import type { VerificationReport } from './verify.js';
+import type { CheckOutcome, VerificationReport } from './verify.js';
 
 /**
  * Languages of {@link summarize} and {@link formatReport}.
@@ -64,6 +64,24 @@ export interface SummaryIssue {
 }
 
 /**
+ * One named check for people.
+ *
+ * @example
+ * ```ts
+ * for (const c of summarize(report, 'it').checks) console.log(`${c.label}: ${c.outcomeText}`); // firma: superato
+ * ```
+ */
+export interface SummaryCheck {
+  /** The key in `report.checks` (`signature`, `chain`, `signer`, `daticert`, `headers`, `postacert`). */
+  name: string;
+  /** The check's name in the language. */
+  label: string;
+  outcome: CheckOutcome;
+  /** The outcome in the language (`superato`, `NON superato`, `non verificato`, …). */
+  outcomeText: string;
+}
+
+/**
  * A report in plain words: two separate answers ("is it authentic?", "what happened?"), the
  * "who certified what, and when" sentence of a valid message, and what an invalid one merely
  * claims, labelled as not certified.
@@ -96,6 +114,8 @@ export interface ReportSummary {
   claimed: string | null;
   /** The certified time (valid messages only). */
   time: LocalTime | null;
+  /** The named checks in the report's order, with their names and outcomes in the language. */
+  checks: SummaryCheck[];
   /** Findings worth reading (notes are left out of a valid report). */
   issues: SummaryIssue[];
   /** Summaries of PEC messages wrapped in this one. */
@@ -264,6 +284,50 @@ const T = {
   },
 } as const;
 
+const CHECKS: Record<
+  ReportLanguage,
+  { names: Record<string, string>; outcomes: Record<CheckOutcome, string> }
+> = {
+  en: {
+    names: {
+      signature: 'signature',
+      chain: 'chain',
+      signer: 'signer',
+      daticert: 'daticert',
+      headers: 'headers',
+      postacert: 'postacert',
+    },
+    outcomes: { pass: 'pass', fail: 'fail', warn: 'warn', skip: 'skip', unverified: 'unverified' },
+  },
+  it: {
+    names: {
+      signature: 'firma',
+      chain: 'catena',
+      signer: 'firmatario',
+      daticert: 'daticert',
+      headers: 'intestazioni',
+      postacert: 'postacert',
+    },
+    outcomes: {
+      pass: 'superato',
+      fail: 'NON superato',
+      warn: 'avviso',
+      skip: 'non applicabile',
+      unverified: 'non verificato',
+    },
+  },
+};
+
+function summaryChecks(r: VerificationReport, language: ReportLanguage): SummaryCheck[] {
+  const t = CHECKS[language];
+  return Object.entries(r.checks).map(([name, outcome]) => ({
+    name,
+    label: t.names[name] ?? name,
+    outcome,
+    outcomeText: t.outcomes[outcome] ?? outcome,
+  }));
+}
+
 /** Why a report is not valid, in one clause: the first cause a person must know. */
 function whyInvalid(r: VerificationReport, language: ReportLanguage): string {
   const t = T[language];
@@ -387,6 +451,7 @@ export function summarize(report: VerificationReport, language: ReportLanguage =
     certified: certifiedSentence(report, lang),
     claimed: claimedSentence(report, lang),
     time: safeInstant(report.certified?.time?.utc, lang),
+    checks: summaryChecks(report, lang),
     issues: summaryIssues(report, lang),
     nested: report.nested.map((n) => summarize(n, lang)),
   };
