@@ -836,9 +836,9 @@ async function main(): Promise<void> {
       'encoding',
       '64 KiB of NUL bytes.',
       new Uint8Array(65536),
-      reports('non-pec', ['NOT_PEC']),
+      reports('non-pec', ['INPUT_EMPTY']),
     );
-    add('empty.eml', 'encoding', 'An empty file.', new Uint8Array(0), reports('non-pec', ['NOT_PEC']));
+    add('empty.eml', 'encoding', 'An empty file.', new Uint8Array(0), reports('non-pec', ['INPUT_EMPTY']));
     add(
       'line-endings-lf-only.eml',
       'line-endings',

@@ -17,7 +17,7 @@ export type {
 } from './daticert/index.js';
 export { buildDaticert, DaticertSchema, parseDaticert } from './daticert/index.js';
 export { ERROR_CODES, isPecError, PecError, type PecErrorCode, PecTypeError } from './errors.js';
-export type { Issue, Severity } from './issues.js';
+export type { Issue, IssueCode, Severity } from './issues.js';
 export { DEFAULT_LIMITS, type Limits } from './limits.js';
 export type { NestedLocation } from './message/attached-pec.js';
 export {
@@ -93,6 +93,7 @@ export {
 } from './trust/index.js';
 export type { BreveOptions } from './verify/breve.js';
 export { type BreveEntry, type BreveReport, type HashReading, verifyBreveHashes } from './verify/breve.js';
+export type { CertifiedFacts, CertifiedTime } from './verify/certified.js';
 export type { IssueCodeInfo } from './verify/codes.js';
 export { ISSUE_CODES } from './verify/codes.js';
 export type { CorrelateOptions } from './verify/correlate.js';
@@ -110,7 +111,18 @@ export {
   type VerifiedMessage,
   verifyAndCorrelate,
 } from './verify/correlate.js';
-export { formatReport, type ReportLanguage } from './verify/format.js';
+export { type FormatOptions, formatReport } from './verify/format.js';
+export { ISSUE_TEXT_IT, issueText } from './verify/messages-it.js';
+export type { Outcome, OutcomeStatus } from './verify/outcome.js';
+export {
+  formatInstant,
+  type LocalTime,
+  type ReportLanguage,
+  type ReportSummary,
+  type SummaryCheck,
+  type SummaryIssue,
+  summarize,
+} from './verify/summary.js';
 export {
   type ChainReport,
   type CheckOutcome,

@@ -1,6 +1,10 @@
 // Findings about a message. Parsing and verification never throw on a bad message: they report
 // issues with a stable code, a severity and a sentence. This is the table of message-level codes
 // (chain codes live in trust/issues.ts, daticert reader warnings in daticert/warnings.ts).
+import type { DaticertWarningCode } from './daticert/warnings.js';
+import type { PecErrorCode } from './errors.js';
+import type { ChainIssueCode } from './trust/issues.js';
+import type { VerifyIssueCode } from './verify/issues.js';
 
 /**
  * How much a finding matters: `error` makes a message invalid, `warning` deserves attention.
@@ -13,6 +17,24 @@
 export type Severity = 'error' | 'warning' | 'info';
 
 /**
+ * Every code an {@link Issue} can carry: the rows of the issue tables (message, daticert reader,
+ * signature, chain) and the error codes a report carries when reading stops (`LIMIT_EXCEEDED`).
+ * Derived from the tables, so a new row is a new member.
+ *
+ * @example
+ * ```ts
+ * const code: IssueCode = 'SIGNATURE_DIGEST_MISMATCH';
+ * if (report.issues.some((i) => i.code === code)) console.log('altered after signing');
+ * ```
+ */
+export type IssueCode =
+  | MessageIssueCode
+  | DaticertWarningCode
+  | VerifyIssueCode
+  | ChainIssueCode
+  | PecErrorCode;
+
+/**
  * One finding.
  *
  * @example
@@ -23,7 +45,7 @@ export type Severity = 'error' | 'warning' | 'info';
  */
 export interface Issue {
   /** Stable code (see the issue-code table in docs/issue-codes.md). */
-  code: string;
+  code: IssueCode;
   severity: Severity;
   /** A plain-English sentence. */
   message: string;
@@ -131,6 +153,30 @@ export const MESSAGE_ISSUES = {
   SIGNED_BARE_CR: [
     'warning',
     'The signed part holds a CR not followed by LF. pec-kit, like the signature check, does not take it for a line break; other mail readers may, and show another structure.',
+  ],
+  INPUT_EMPTY: [
+    'error',
+    'The input is empty (or only blanks): read the .eml file again and pass its content.',
+  ],
+  INPUT_FILE_PATH: [
+    'error',
+    'The input is a file path, not a message: read the file and pass its bytes, not its name.',
+  ],
+  INPUT_PDF: [
+    'error',
+    'The input is a PDF document, not an e-mail message: verify the whole PEC message saved as .eml.',
+  ],
+  INPUT_OUTLOOK_MSG: [
+    'error',
+    'The input is an Outlook .msg file: save the PEC message as .eml from the webmail or the mail client and verify that.',
+  ],
+  INPUT_FRAGMENT: [
+    'error',
+    'The input is a piece of a PEC message (a daticert.xml alone, or a part without the message headers): verify the whole .eml.',
+  ],
+  INPUT_POSTACERT: [
+    'error',
+    'The input is the original message extracted from a PEC envelope (postacert.eml), which carries no provider signature: verify the envelope or receipt that contains it.',
   ],
 } as const satisfies Record<string, readonly [Severity, string]>;
 

@@ -1,6 +1,7 @@
 // Input limits: every parser and verifier bounds what hostile input can make it do.
 import { describe } from './bytes.js';
 import { invalidArgument, PecError } from './errors.js';
+import { nearestKey } from './options.js';
 
 /**
  * Size and shape limits applied to untrusted input. All are byte or item counts.
@@ -82,7 +83,13 @@ function validate(given: unknown): Limits {
     throw invalidArgument(`limits must be an object, got ${describe(given)}`);
   const out: Limits = { ...DEFAULT_LIMITS };
   for (const [k, v] of Object.entries(given as Record<string, unknown>)) {
-    if (!(k in DEFAULT_LIMITS)) throw invalidArgument(`unknown limit "${k}"`, { limit: k });
+    if (!(k in DEFAULT_LIMITS)) {
+      const hint = nearestKey(k, Object.keys(DEFAULT_LIMITS));
+      throw invalidArgument(`unknown limit "${k}"${hint ? ` (did you mean "${hint}"?)` : ''}`, {
+        limit: k,
+        suggestion: hint,
+      });
+    }
     if (v === undefined) continue;
     if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) {
       throw invalidArgument(

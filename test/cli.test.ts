@@ -149,7 +149,18 @@ describe('pec-kit verify', () => {
     expect(reports[999]!.file).toBe(join('many', 'batch-3', 'msg-0999.eml'));
     for (const x of reports.slice(0, 1000)) {
       expect(Object.keys(x).sort()).toEqual(
-        ['chain', 'checks', 'file', 'issues', 'kind', 'nested', 'signature', 'valid'].sort(),
+        [
+          'certified',
+          'chain',
+          'checks',
+          'file',
+          'issues',
+          'kind',
+          'nested',
+          'outcome',
+          'signature',
+          'valid',
+        ].sort(),
       );
       expect(x).toMatchObject({
         valid: true,

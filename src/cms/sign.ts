@@ -3,10 +3,13 @@ import { type Bytes, describe } from '../bytes.js';
 import { resolveCrypto } from '../crypto.js';
 import { explicit, implicit, integer, octetString, oid, seq, setOf, time, tlv } from '../der/write.js';
 import { invalidArgument } from '../errors.js';
+import { checkOptions, optionKeys } from '../options.js';
 import { Certificate } from '../x509/certificate.js';
 import { digestAlgorithm, ecdsaDer, signingAlgorithm } from '../x509/signature.js';
 import { DIGEST_BY_NAME, type DigestName, OID } from './oids.js';
 import type { Signer } from './signer.js';
+
+const SIGN_KEYS = optionKeys<SignOptions>({ digest: true, signingTime: true, crypto: true });
 
 /**
  * Options of {@link signDetached}.
@@ -41,6 +44,7 @@ export async function signDetached(
   signer: Signer,
   options: SignOptions = {},
 ): Promise<Bytes> {
+  checkOptions(options, 'signDetached options', SIGN_KEYS);
   if (!(content instanceof Uint8Array))
     throw invalidArgument(`content must be a Uint8Array, got ${describe(content)}`);
   if (typeof options !== 'object' || options === null)

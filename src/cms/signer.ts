@@ -3,11 +3,20 @@ import { type Bytes, describe, encodeUtf8 } from '../bytes.js';
 import { resolveCrypto } from '../crypto.js';
 import { oid, readRoot, TAG } from '../der/read.js';
 import { invalidArgument, PecError } from '../errors.js';
+import { checkOptions, optionKeys } from '../options.js';
 import { pemDer } from '../pem.js';
 import { certificateEmails, parseCertificates } from '../trust/certificates.js';
 import type { Certificate } from '../x509/certificate.js';
 import { CURVES, signingAlgorithm } from '../x509/signature.js';
 import { DIGEST_BY_NAME, type DigestName, OID } from './oids.js';
+
+const SIGNER_KEYS = optionKeys<SignerInput>({
+  certificate: true,
+  privateKey: true,
+  chain: true,
+  rsaPadding: true,
+  crypto: true,
+});
 
 /**
  * Certificate or key material: PEM text, PEM bytes or DER bytes.
@@ -111,6 +120,7 @@ const signParams = (scheme: Signer['scheme'], digest: DigestName) =>
 export async function importSigner(input: SignerInput): Promise<Signer> {
   if (typeof input !== 'object' || input === null)
     throw invalidArgument(`importSigner expects an object, got ${describe(input)}`);
+  checkOptions(input, 'importSigner input', SIGNER_KEYS);
   const crypto = resolveCrypto(input.crypto);
   const certificate = certificateFrom(input.certificate, 'signer certificate');
   const chainInput =

@@ -6,10 +6,17 @@ import { type Bytes, describe, equalBytes, hasBareLF, indexOfByte, lfToCRLF } fr
 import { resolveCrypto } from '../crypto.js';
 import { invalidArgument } from '../errors.js';
 import { type Limits, resolveLimits } from '../limits.js';
+import { checkOptions, optionKeys } from '../options.js';
 import type { Certificate } from '../x509/certificate.js';
 import { signatureHash, verifySignature } from '../x509/signature.js';
 import { DIGESTS, type DigestName, OID } from './oids.js';
 import { signerView } from './view.js';
+
+const VERIFY_DETACHED_KEYS = optionKeys<VerifyDetachedOptions>({
+  crypto: true,
+  limits: true,
+  signerIndex: true,
+});
 
 /**
  * Why a signature is not intact.
@@ -101,6 +108,7 @@ export async function verifyDetached(
   der: Bytes,
   options: VerifyDetachedOptions = {},
 ): Promise<CmsVerification> {
+  checkOptions(options, 'verifyDetached options', VERIFY_DETACHED_KEYS);
   if (!(content instanceof Uint8Array))
     throw invalidArgument(`content must be a Uint8Array, got ${describe(content)}`);
   if (!(der instanceof Uint8Array)) throw invalidArgument(`der must be a Uint8Array, got ${describe(der)}`);

@@ -3,6 +3,7 @@
 import { type BytesInput, describe, toBytes } from '../bytes.js';
 import { invalidArgument, PecError } from '../errors.js';
 import { enforce, type Limits, resolveLimits } from '../limits.js';
+import { checkOptions, optionKeys } from '../options.js';
 import { dataToUtc } from './date.js';
 import { decodeXmlBytes } from './decode.js';
 import { assertNoForbiddenMarkup, protectControlChars, removeLeadingSpace, repairMsgid } from './prescan.js';
@@ -18,6 +19,8 @@ import {
 } from './warnings.js';
 import { isXmlBlank, trimXml } from './xml-text.js';
 import { parseXmlTree, type XmlElement } from './xml-tree.js';
+
+const PARSE_DATICERT_KEYS = optionKeys<ParseDaticertOptions>({ limits: true });
 
 /**
  * Options for {@link parseDaticert}.
@@ -76,6 +79,7 @@ export interface ParsedDaticert {
  * ```
  */
 export function parseDaticert(bytes: BytesInput, options?: ParseDaticertOptions): ParsedDaticert {
+  checkOptions(options, 'parseDaticert options', PARSE_DATICERT_KEYS);
   if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
     throw invalidArgument(`options must be an object, got ${describe(options)}`);
   }

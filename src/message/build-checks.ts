@@ -8,11 +8,26 @@ import { type Limits, resolveLimits } from '../limits.js';
 import { parseAddressList } from '../mime/address.js';
 import { readMimeWith } from '../mime/read.js';
 import { assertAddrSpec, type RandomSource } from '../mime/write.js';
+import { checkOptions, optionKeys } from '../options.js';
 import { assertDomain, assertIdentificativo, makeIdentificativo } from './build-ids.js';
 import { originalSubject, postacertFrom, rawField, readOriginal } from './build-original.js';
 import { italianTime } from './build-time.js';
 import type { PecTransaction, TransactionRecipient } from './build-transaction.js';
 import type { DeliveryForm } from './kinds.js';
+
+const SUBMISSION_KEYS = optionKeys<SubmissionOptions>({
+  domain: true,
+  sender: true,
+  recipients: true,
+  isCertified: true,
+  pecDomains: true,
+  maxTransactionBytes: true,
+  at: true,
+  identificativo: true,
+  random: true,
+  strict: true,
+  limits: true,
+});
 
 /**
  * Why a submission fails the formal checks. Codes are stable.
@@ -189,6 +204,7 @@ function classifier(options: SubmissionOptions): (address: string) => 'certifica
  * ```
  */
 export function checkSubmission(original: BytesInput, options: SubmissionOptions): SubmissionCheck {
+  checkOptions(options, 'checkSubmission options', SUBMISSION_KEYS);
   if (typeof options !== 'object' || options === null)
     throw invalidArgument(`options must be an object, got ${describe(options)}`);
   const bytes = toBytes(original, 'original');

@@ -6,7 +6,10 @@ import { describe, toHex } from '../bytes.js';
 import { invalidArgument, PecError } from '../errors.js';
 import { assertNoControls } from '../mime/encode-header.js';
 import { defaultRandom, type RandomSource } from '../mime/write.js';
+import { checkOptions, optionKeys } from '../options.js';
 import { italianTime } from './build-time.js';
+
+const ID_KEYS = optionKeys<IdOptions>({ domain: true, at: true, random: true });
 
 // dot-atom-text "@" dot-atom-text (RFC 5322 §3.6.4 msg-id without the brackets).
 const ATEXT = "[A-Za-z0-9!#$%&'*+\\-/=?^_`{|}~]+";
@@ -104,6 +107,7 @@ function components(options: IdOptions, extra: number): string {
  * ```
  */
 export function makeIdentificativo(options: IdOptions): string {
+  checkOptions(options, 'makeIdentificativo options', ID_KEYS);
   return components(options, 0);
 }
 
@@ -117,6 +121,7 @@ export function makeIdentificativo(options: IdOptions): string {
  * ```
  */
 export function makeReceiptMessageId(options: IdOptions): string {
+  checkOptions(options, 'makeReceiptMessageId options', ID_KEYS);
   return `<${components(options, 1)}>`;
 }
 

@@ -6,9 +6,12 @@ import { invalidArgument, PecError } from '../errors.js';
 import type { Limits } from '../limits.js';
 import { assertNoControls } from '../mime/encode-header.js';
 import { assertAddrSpec } from '../mime/write.js';
+import { checkOptions, optionKeys } from '../options.js';
 import { assertIdentificativo, unbracket } from './build-ids.js';
 import type { DeliveryForm } from './kinds.js';
 import { parsePec } from './parse.js';
+
+const FROM_ENVELOPE_KEYS = optionKeys<TransactionFromEnvelopeOptions>({ limits: true });
 
 /**
  * One recipient of a transaction (an SMTP RCPT TO).
@@ -178,6 +181,7 @@ export function transactionFromEnvelope(
   envelope: BytesInput,
   options: TransactionFromEnvelopeOptions = {},
 ): PecTransaction {
+  checkOptions(options, 'transactionFromEnvelope options', FROM_ENVELOPE_KEYS);
   const pec = parsePec(envelope, { limits: options.limits ?? {} });
   if (pec.kind !== 'posta-certificata')
     throw new PecError('BUILD_INVALID', `not a transport envelope (kind ${pec.kind})`);

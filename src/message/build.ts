@@ -10,6 +10,7 @@ import { type Limits, resolveLimits } from '../limits.js';
 import { parseAddressList } from '../mime/address.js';
 import { assertNoControls } from '../mime/encode-header.js';
 import { assertAddrSpec, encodeUnstructured, formatAddress, formatAddressList } from '../mime/write.js';
+import { checkOptions as checkOptionKeys, optionKeys } from '../options.js';
 import { type BreveHashInput, breveOriginal } from './build-breve.js';
 import type { SubmissionReason } from './build-checks.js';
 import { assertIdentificativo, makeFallbackMessageId, makeReceiptMessageId, unbracket } from './build-ids.js';
@@ -424,10 +425,46 @@ async function build(plan: Plan): Promise<BuiltPec> {
   };
 }
 
-function checkOptions(input: unknown, what: string): void {
+function checkOptions(input: unknown, what: string, keys: readonly string[]): void {
   if (typeof input !== 'object' || input === null)
     throw invalidArgument(`${what} expects an object, got ${describe(input)}`);
+  checkOptionKeys(input, `${what} input`, keys);
 }
+
+// The keys each builder input knows (compiler-checked against the interfaces): a typo is refused.
+const BUILD_KEYS = {
+  provider: true,
+  at: true,
+  providerCompat: true,
+  digest: true,
+  html: true,
+  crypto: true,
+  random: true,
+} as const;
+const ENVELOPE_KEYS = optionKeys<EnvelopeInput>({ ...BUILD_KEYS, transaction: true, limits: true });
+const RECEIPT_KEYS = optionKeys<ReceiptInput>({
+  ...BUILD_KEYS,
+  kind: true,
+  transaction: true,
+  errore: true,
+  recipient: true,
+  ricezione: true,
+  erroreEsteso: true,
+  timeout: true,
+  reasons: true,
+  deliveryForm: true,
+  breveHashInput: true,
+  to: true,
+  messageId: true,
+  limits: true,
+});
+const ANOMALY_KEYS = optionKeys<AnomalyInput>({
+  ...BUILD_KEYS,
+  received: true,
+  sender: true,
+  reason: true,
+  limits: true,
+});
 
 function prepare(
   tx: PecTransaction,
@@ -457,7 +494,7 @@ function prepare(
  * ```
  */
 export async function buildEnvelope(input: EnvelopeInput): Promise<BuiltPec> {
-  checkOptions(input, 'buildEnvelope');
+  checkOptions(input, 'buildEnvelope', ENVELOPE_KEYS);
   const { transaction, limits, ...options } = input;
   return build({ kind: 'posta-certificata', tx: transaction, options, ...prepare(transaction, limits) });
 }
@@ -478,7 +515,7 @@ export async function buildEnvelope(input: EnvelopeInput): Promise<BuiltPec> {
  * ```
  */
 export async function buildReceipt(input: ReceiptInput): Promise<BuiltPec> {
-  checkOptions(input, 'buildReceipt');
+  checkOptions(input, 'buildReceipt', RECEIPT_KEYS);
   const {
     kind,
     transaction,
@@ -529,7 +566,7 @@ export async function buildReceipt(input: ReceiptInput): Promise<BuiltPec> {
  * ```
  */
 export async function buildAnomaly(input: AnomalyInput): Promise<BuiltPec> {
-  checkOptions(input, 'buildAnomaly');
+  checkOptions(input, 'buildAnomaly', ANOMALY_KEYS);
   const { received, sender: givenSender, reason, limits: limitsInput, ...options } = input;
   const limits = resolveLimits(limitsInput);
   const original = readOriginal(toBytes(received, 'received'), limits);

@@ -1,8 +1,9 @@
 // The original message carried as postacert.eml: exact bytes, the facts a PEC app needs at once,
 // and a lazily loaded display-level view (postal-mime, only when asked: it is 78 KB of bundle).
 // The reading itself is shared with every other message (reading.ts).
-import { type Bytes, latin1, toHex } from '../bytes.js';
-import type { Limits } from '../limits.js';
+import { type Bytes, describe, latin1, toHex } from '../bytes.js';
+import { invalidArgument } from '../errors.js';
+import { type Limits, resolveLimits } from '../limits.js';
 import { base64DecodedLength } from '../mime/base64.js';
 import { type MimeEntity, walk } from '../mime/read.js';
 import { decodeTransfer } from '../mime/transfer.js';
@@ -51,16 +52,19 @@ export interface OriginalMessage extends MessageReading {
 }
 
 /**
- * The decoded bytes of an attachment.
+ * The decoded bytes of an attachment, within `limits` (default {@link DEFAULT_LIMITS}: safe to call without).
  *
  * @example
  * ```ts
  * const pdf = parsePec(bytes).original?.attachments.find((a) => a.filename === 'fattura.pdf');
- * const data = pdf ? attachmentContent(pdf, DEFAULT_LIMITS) : null; // decoded bytes
+ * const data = pdf ? attachmentContent(pdf) : null; // decoded bytes, within the default limits
  * ```
  */
-export function attachmentContent(a: Attachment, limits: Limits): Bytes {
-  return decodeTransfer(a.entity.body, a.entity.transferEncoding, limits, !a.damaged);
+export function attachmentContent(a: Attachment, limits?: Partial<Limits>): Bytes {
+  if (typeof a !== 'object' || a === null || typeof a.entity !== 'object' || a.entity === null)
+    throw invalidArgument(`attachmentContent expects an Attachment, got ${describe(a)}`);
+  // The default limits apply when none are given: decoding is bounded either way.
+  return decodeTransfer(a.entity.body, a.entity.transferEncoding, resolveLimits(limits), !a.damaged);
 }
 
 // Size and damage are computed on first read: verifying a 20 MB envelope must not pay for a scan

@@ -13,7 +13,9 @@ import { parseContentType } from '../mime/params.js';
 import { decodeText, type MimeEntity, readMimeWith, walk } from '../mime/read.js';
 import { countSignedParts, SIGNATURE_PROTOCOLS, type SignedParts, splitSigned } from '../mime/signed.js';
 import { decodeTransfer } from '../mime/transfer.js';
+import { checkOptions, optionKeys } from '../options.js';
 import { findNestedPec, isAttachedMessageFile, looksPec, type NestedLocation } from './attached-pec.js';
+import { pathStringBytes, recognizeInput, recognizeOrdinary } from './input-kind.js';
 import {
   type DeliveryForm,
   KINDS,
@@ -31,6 +33,8 @@ import {
   originalFrom,
 } from './original.js';
 import { type MessageReading, readingOf } from './reading.js';
+
+const PARSE_PEC_KEYS = optionKeys<ParsePecOptions>({ limits: true });
 
 /**
  * The top-level headers that matter for PEC (all unsigned), decoded.
@@ -538,9 +542,20 @@ type Unread<T> = T extends unknown ? Omit<T, 'mail'> : never;
 
 function parseAt(b: Bytes, limits: Limits, level: number, search: Search): PecMessage {
   const read: { whole: MimeEntity | null } = { whole: null };
-  const pec = parseContent(b, limits, level, search, read);
-  // The reading of the message itself is computed on first use: verifying a 20 MB envelope must
-  // not pay for a second MIME pass that nobody looks at.
+  return withMail(parseContent(b, limits, level, search, read), b, limits, level, read);
+}
+
+/**
+ * Adds `mail`, the reading of the message itself, computed on first use: verifying a 20 MB
+ * envelope must not pay for a second MIME pass that nobody looks at.
+ */
+function withMail(
+  pec: Unread<PecMessage>,
+  b: Bytes,
+  limits: Limits,
+  level: number,
+  read: { whole: MimeEntity | null },
+): PecMessage {
   let mail: MessageReading | undefined;
   Object.defineProperty(pec, 'mail', {
     configurable: true,
@@ -794,10 +809,37 @@ function firstText(root: MimeEntity, limits: Limits): string | null {
  * ```
  */
 export function parsePec(raw: BytesInput, options: ParsePecOptions = {}): PecMessage {
-  const bytes = toBytes(raw, 'message');
+  checkOptions(options, 'parsePec options', PARSE_PEC_KEYS);
+  const bytes = pathStringBytes(raw) ?? toBytes(raw, 'message');
   const limits = resolveLimits(options.limits);
   enforce(limits, 'maxMessageBytes', bytes.length, 'message size');
-  return parseAt(bytes, limits, 0, { cut: 0 });
+  // Not e-mail at all (empty, a path, a PDF, a .msg, a lone daticert): say what it is, read nothing.
+  const notMail = recognizeInput(bytes);
+  if (notMail) return notAMessage(bytes, limits, notMail);
+  const pec = parseAt(bytes, limits, 0, { cut: 0 });
+  // A piece of PEC read as ordinary mail (an extracted postacert.eml, a fragment): name it.
+  const piece = recognizeOrdinary(pec);
+  if (piece)
+    pec.issues.splice(0, pec.issues.length, ...pec.issues.filter((i) => i.code !== 'NOT_PEC'), piece);
+  return pec;
+}
+
+function notAMessage(bytes: Bytes, limits: Limits, found: Issue): NonPecMessage {
+  const none = parseHeaderBlock(bytes, 0, 0, limits);
+  const message: Unread<NonPecMessage> = {
+    kind: 'non-pec',
+    headers: pecHeaders(none),
+    rawHeaders: none,
+    raw: bytes,
+    signature: null,
+    daticert: null,
+    text: null,
+    original: null,
+    nested: [],
+    location: null,
+    issues: [found],
+  };
+  return withMail(message, bytes, limits, 0, { whole: null }) as NonPecMessage;
 }
 
 /** The Date header of a parsed message as an ISO instant, or null. */

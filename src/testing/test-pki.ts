@@ -25,7 +25,10 @@ import {
   time,
   utf8String,
 } from '../der/write.js';
+import { checkOptions, optionKeys } from '../options.js';
 import { pemArmor } from '../pem.js';
+
+const TEST_PKI_KEYS = optionKeys<TestPkiOptions>({ at: true, now: true, crypto: true });
 
 const OID = {
   C: '2.5.4.6',
@@ -138,6 +141,7 @@ export interface TestPkiOptions {
  * ```
  */
 export async function createTestPki(options: TestPkiOptions = {}): Promise<TestPki> {
+  checkOptions(options, 'createTestPki options', TEST_PKI_KEYS);
   const crypto = resolveCrypto(options.crypto);
   const now = (options.now ?? new Date()).getTime();
   const at = options.at ?? new Date(now);

@@ -10,6 +10,9 @@ import { type PecMessage, parsePec } from '../message/parse.js';
 import type { MimeEntity } from '../mime/read.js';
 import { readMimeWith, walk } from '../mime/read.js';
 import { decodeTransfer } from '../mime/transfer.js';
+import { checkOptions, optionKeys } from '../options.js';
+
+const BREVE_KEYS = optionKeys<BreveOptions>({ crypto: true, limits: true });
 
 /**
  * Which bytes a matching hash was computed over.
@@ -139,6 +142,7 @@ export async function verifyBreveHashes(
   original: BytesInput,
   options: BreveOptions = {},
 ): Promise<BreveReport> {
+  checkOptions(options, 'verifyBreveHashes options', BREVE_KEYS);
   const limits = resolveLimits(options.limits);
   const crypto = resolveCrypto(options.crypto);
   const pec =

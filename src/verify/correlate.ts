@@ -12,7 +12,10 @@ import type { DeliveryForm, PecKind } from '../message/kinds.js';
 import { type PecMessage, parsePec } from '../message/parse.js';
 import type { MessageReading } from '../message/reading.js';
 import { parseDate } from '../mime/address.js';
+import { checkOptions, optionKeys } from '../options.js';
 import { createVerifier, type VerificationReport, type VerifyOptions } from './verify.js';
+
+const CORRELATE_KEYS = optionKeys<CorrelateOptions>({ limits: true });
 
 /**
  * One message that proves a step, by its position in the input.
@@ -363,6 +366,7 @@ export function correlate(
   messages: readonly CorrelateInput[],
   options: CorrelateOptions = {},
 ): Correlation {
+  checkOptions(options, 'correlate options', CORRELATE_KEYS);
   if (!Array.isArray(messages)) throw invalidArgument(`messages must be an array, got ${describe(messages)}`);
   const ids = idsOf(sent, options);
   const parseOptions = options.limits ? { limits: options.limits } : {};

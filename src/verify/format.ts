@@ -1,95 +1,115 @@
-// Renders a VerificationReport for people, in Italian or English: the verdict first, then who
-// certified what and when, then every finding worth reading.
+// Renders a VerificationReport for people, in Italian or English: the verdict first, the two
+// answers (authentic? what happened?), who certified what and when, then every finding.
+import { KINDS } from '../message/kinds.js';
+import { checkOptions, optionKeys } from '../options.js';
+import { formatInstant, type ReportLanguage, summarize } from './summary.js';
 import type { VerificationReport } from './verify.js';
 
+export type { ReportLanguage } from './summary.js';
+
 /**
- * Languages {@link formatReport} speaks.
+ * Options of {@link formatReport}.
  *
  * @example
  * ```ts
- * const language: ReportLanguage = 'it';
- * console.log(formatReport(await verifyPec(bytes), language));
+ * console.log(formatReport(report, 'it', { details: false })); // Italian only, no run-time details
  * ```
  */
-export type ReportLanguage = 'it' | 'en';
+export interface FormatOptions {
+  /**
+   * Show each finding's run-time detail (certificate names, values: technical English) under its
+   * meaning. Default true; with `'it'` and `false`, the text is Italian only.
+   */
+  details?: boolean;
+}
+
+const FORMAT_KEYS = optionKeys<FormatOptions>({ details: true });
 
 const TEXT = {
   en: {
-    valid: 'VALID: genuine PEC message, signed by a trusted PEC provider',
-    invalid: 'NOT VALID',
     kind: 'Kind',
     nonPec: 'ordinary e-mail (not PEC)',
+    certified: 'Certified',
     signature: 'Signature',
     intact: 'intact',
-    altered: 'ALTERED after signing',
+    altered: 'ALTERED after signing (or forged)',
     none: 'none',
     unreadable: 'present but unreadable',
     lfNote: ' (matched after CRLF canonicalisation)',
     signer: 'Signed by',
     signedAt: 'Signed at',
     chain: 'Chain',
-    trusted: 'trusted',
+    trustedPec: 'trusted: an accredited PEC provider',
+    trustedCaller: 'trusted by your configuration (a certificate you added, not a PEC anchor)',
     untrusted: 'NOT trusted',
     notJudged: 'not judged',
     at: 'judged at',
     anchor: 'anchor',
     validNow: 'signer certificate valid today',
     expiredNow: 'signer certificate no longer valid today (normal for archived PEC)',
+    checks: 'Checks',
     findings: 'Findings',
+    detail: 'detail',
     nested: 'Wrapped PEC message',
   },
   it: {
-    valid: 'VALIDO: messaggio PEC autentico, firmato da un gestore PEC attendibile',
-    invalid: 'NON VALIDO',
     kind: 'Tipo',
     nonPec: 'posta ordinaria (non PEC)',
+    certified: 'Certificato',
     signature: 'Firma',
     intact: 'integra',
-    altered: 'ALTERATA dopo la firma',
+    altered: 'ALTERATA dopo la firma (o falsa)',
     none: 'assente',
     unreadable: 'presente ma illeggibile',
     lfNote: ' (verificata dopo la normalizzazione CRLF)',
     signer: 'Firmato da',
     signedAt: 'Firmato il',
     chain: 'Catena',
-    trusted: 'attendibile',
+    trustedPec: 'attendibile: un gestore PEC accreditato',
+    trustedCaller:
+      'attendibile per la tua configurazione (un certificato aggiunto da te, non una radice PEC)',
     untrusted: 'NON attendibile',
     notJudged: 'non valutata',
     at: 'valutata al',
     anchor: 'radice',
     validNow: 'certificato del firmatario valido oggi',
     expiredNow: 'certificato del firmatario non più valido oggi (normale per PEC archiviate)',
+    checks: 'Controlli',
     findings: 'Rilievi',
+    detail: 'dettaglio tecnico',
     nested: 'Messaggio PEC incapsulato',
   },
 } as const;
 
-const SEVERITY = {
-  en: { error: 'error', warning: 'warning', info: 'note' },
-  it: { error: 'errore', warning: 'avviso', info: 'nota' },
-} as const;
+function when(iso: string, language: ReportLanguage): string {
+  try {
+    return formatInstant(iso, language).text;
+  } catch {
+    return iso;
+  }
+}
 
-/**
- * Renders a verification report as plain text for people.
- *
- * @example
- * ```ts
- * const report = await verifyPec(bytes);
- * console.log(formatReport(report, 'it'));
- * ```
- */
-export function formatReport(
+function render(
   report: VerificationReport,
-  language: ReportLanguage = 'en',
-  indent = '',
+  language: ReportLanguage,
+  details: boolean,
+  indent: string,
 ): string {
-  const t = TEXT[language] ?? TEXT.en;
-  const sev = SEVERITY[language] ?? SEVERITY.en;
+  const t = TEXT[language];
+  const summary = summarize(report, language);
   const lines: string[] = [];
   const s = report.signature;
   const c = report.chain;
-  lines.push(report.valid ? t.valid : t.invalid);
-  lines.push(`${t.kind}: ${report.kind === 'non-pec' ? t.nonPec : report.kind}`);
+  lines.push(summary.headline);
+  lines.push(summary.authentic);
+  lines.push(summary.outcomeText);
+  if (summary.certified) lines.push(`${t.certified}: ${summary.certified}`);
+  if (summary.claimed) lines.push(summary.claimed);
+  const kind =
+    report.kind === 'non-pec'
+      ? t.nonPec
+      : `${language === 'it' ? KINDS[report.kind].italian : KINDS[report.kind].english} (${report.kind})`;
+  lines.push(`${t.kind}: ${kind}`);
   const sig = !s.present
     ? t.none
     : s.intact === null
@@ -99,22 +119,59 @@ export function formatReport(
         : t.altered;
   lines.push(`${t.signature}: ${sig}${s.digestAlgorithm ? ` (${s.digestAlgorithm})` : ''}`);
   if (s.signer) lines.push(`${t.signer}: ${s.signer.subject}${s.signer.email ? ` <${s.signer.email}>` : ''}`);
-  if (s.signingTime) lines.push(`${t.signedAt}: ${s.signingTime}`);
+  if (s.signingTime) lines.push(`${t.signedAt}: ${when(s.signingTime, language)}`);
   if (c.trusted === null) lines.push(`${t.chain}: ${t.notJudged}`);
   else {
+    const verdict = !c.trusted
+      ? t.untrusted
+      : c.trustSource === 'pec-anchor'
+        ? t.trustedPec
+        : t.trustedCaller;
     lines.push(
-      `${t.chain}: ${c.trusted ? t.trusted : t.untrusted}, ${t.at} ${c.at}${c.anchor ? `, ${t.anchor} ${c.anchor}` : ''}`,
+      `${t.chain}: ${verdict}, ${t.at} ${c.at ? when(c.at, language) : '-'}${c.anchor ? `, ${t.anchor} ${c.anchor}` : ''}`,
     );
     if (c.validNow !== null) lines.push(`  ${c.validNow ? t.validNow : t.expiredNow}`);
   }
-  const findings = report.issues.filter((i) => i.severity !== 'info' || !report.valid);
-  if (findings.length > 0) {
+  lines.push(`${t.checks}: ${summary.checks.map((k) => `${k.label}: ${k.outcomeText}`).join('; ')}`);
+
+  if (summary.issues.length > 0) {
     lines.push(`${t.findings}:`);
-    for (const i of findings) lines.push(`  - [${sev[i.severity]}] ${i.code}: ${i.message}`);
+    for (const i of summary.issues) {
+      if (language === 'en') {
+        lines.push(`  - [${i.severityText}] ${i.code}: ${i.detail}`);
+        continue;
+      }
+      lines.push(`  - [${i.severityText}] ${i.code}: ${i.text}`);
+      if (details && i.detail) lines.push(`      ${t.detail}: ${i.detail}`);
+    }
   }
   for (const n of report.nested) {
     lines.push(`${t.nested}:`);
-    lines.push(formatReport(n, language, '  '));
+    lines.push(render(n, language, details, '  '));
   }
   return lines.map((l) => indent + l).join('\n');
+}
+
+/**
+ * Renders a verification report as plain text for people. With `'it'` every line is Italian:
+ * the verdict, the answers to "is it authentic?" and "what happened?", who certified what and
+ * when (Italian time and UTC), the checks, and each finding's meaning from {@link ISSUE_TEXT_IT},
+ * followed by its run-time detail (technical, English) unless `details: false`. With `'en'` each
+ * finding shows its run-time message.
+ *
+ * @example
+ * ```ts
+ * const report = await verifyPec(bytes);
+ * console.log(formatReport(report, 'it'));
+ * console.log(formatReport(report, 'it', { details: false })); // Italian only
+ * ```
+ */
+export function formatReport(
+  report: VerificationReport,
+  language: ReportLanguage = 'en',
+  options: FormatOptions = {},
+): string {
+  checkOptions(options, 'formatReport options', FORMAT_KEYS);
+  const lang: ReportLanguage = language === 'it' ? 'it' : 'en';
+  return render(report, lang, options.details !== false, '');
 }

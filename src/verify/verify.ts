@@ -1,6 +1,6 @@
 // verifyPec: signature over the exact signed bytes, the provider chain against the PEC anchors at
 // the signing time, and the integrity of what was signed. A bad message gives a report, not a throw.
-import { type BytesInput, describe as describeValue, toBytes } from '../bytes.js';
+import { type BytesInput, equalBytes, toBytes } from '../bytes.js';
 import type { CmsVerification } from '../cms/verify.js';
 import { verifyDetached } from '../cms/verify.js';
 import { resolveCrypto } from '../crypto.js';
@@ -8,9 +8,11 @@ import { invalidArgument, isPecError } from '../errors.js';
 import { type Issue, issue } from '../issues.js';
 import { type Limits, resolveLimits } from '../limits.js';
 import type { NestedLocation } from '../message/attached-pec.js';
+import { pathStringBytes } from '../message/input-kind.js';
 import type { PecKind } from '../message/kinds.js';
 import { type PecMessage, parsePec } from '../message/parse.js';
 import { parseDate } from '../mime/address.js';
+import { checkOptions, optionKeys, parseInstant } from '../options.js';
 import { loadTrustAnchors } from '../trust/anchors.js';
 import {
   certificateEmails,
@@ -23,7 +25,9 @@ import {
 import { validateChain } from '../trust/chain.js';
 import type { Certificate } from '../x509/certificate.js';
 import type { Crl } from '../x509/crl.js';
+import { type CertifiedFacts, finishReport, trustSourceOf } from './certified.js';
 import { VERIFY_ISSUES, type VerifyIssueCode } from './issues.js';
+import type { OutcomeStatus } from './outcome.js';
 import { otherSignerIssues } from './signers.js';
 
 /**
@@ -40,8 +44,11 @@ export interface VerifyOptions {
   trust?: readonly PkiInput[];
   /** CRLs to honour (PEM or DER), issued by CAs in the path. */
   crls?: readonly PkiInput[];
-  /** The instant the chain is judged at: the signing time (default), now, or a given date. */
-  at?: 'signing-time' | 'now' | Date;
+  /**
+   * The instant the chain is judged at: the signing time (default), now, or a given instant (a
+   * `Date` or an ISO-8601 string such as `'2024-05-01T10:00:00Z'`, as the CLI's `--at`).
+   */
+  at?: 'signing-time' | 'now' | Date | string;
   /** The clock for 'now' and for `validNow` (default: the current time). */
   now?: Date;
   /** WebCrypto implementation (default `globalThis.crypto`). */
@@ -89,6 +96,12 @@ export interface ChainReport {
   atSource: 'signing-time' | 'now' | 'given' | null;
   /** The anchor's subject. */
   anchor: string | null;
+  /**
+   * Who vouches for the anchor: `pec-anchor` when it is one of the embedded PEC anchors (AgID
+   * CA1, DigitPA CA1), `caller` when it is a certificate the caller passed in `trust` (a test CA,
+   * an added CA): "trusted by your configuration", not "a PEC provider". Null when no path.
+   */
+  trustSource: 'pec-anchor' | 'caller' | null;
   /** Subjects from the signer to the anchor. */
   path: string[];
   /** Whether the same chain is valid at the current time (expired provider certificates are normal). */
@@ -96,7 +109,10 @@ export interface ChainReport {
 }
 
 /**
- * Named checks and their outcome.
+ * Named checks and their outcome. `unverified`: the content was read and showed no fault, but its
+ * signature did not verify or its signer is not trusted, so nothing vouches for it. The content
+ * checks (`signer`, `daticert`, `headers`, `postacert`) say `pass` only when the signature is
+ * intact and the chain trusted; a fault found in unvouched content still says `fail` or `warn`.
  *
  * @example
  * ```ts
@@ -104,15 +120,20 @@ export interface ChainReport {
  * const failed = Object.entries(checks).filter(([, o]) => o === ('fail' satisfies CheckOutcome));
  * ```
  */
-export type CheckOutcome = 'pass' | 'fail' | 'warn' | 'skip';
+export type CheckOutcome = 'pass' | 'fail' | 'warn' | 'skip' | 'unverified';
 
 /**
- * What {@link verifyPec} found. Serialises to the CLI's JSON as it is.
+ * What {@link verifyPec} found. Serialises to the CLI's JSON as it is (the original message in
+ * `certified` is described, not dumped; `unverified` is left out).
+ *
+ * Two questions, two fields: `valid` answers "is it authentic?", `outcome` "what happened?". A
+ * genuine non-delivery notice is `valid: true, outcome: 'not-delivered'`.
  *
  * @example
  * ```ts
  * const report: VerificationReport = await verifyPec(bytes);
- * console.log(report.valid, report.kind, report.checks.signature, report.issues.length);
+ * if (report.certified) console.log(report.outcome, report.certified.provider.name, report.certified.time?.utc);
+ * else console.log('not valid:', report.issues.map((i) => i.code)); // report.unverified: read, not vouched for
  * JSON.stringify(report); // the CLI's --json object, without the file name
  * ```
  */
@@ -135,17 +156,33 @@ export interface VerificationReport {
   nested: VerificationReport[];
   /** For a report in `nested`: where that message sits in the outer one (see PecMessage.location). */
   location?: NestedLocation;
+  /** What the message certifies happened; null unless `valid` (nothing is certified then). */
+  outcome: OutcomeStatus | null;
+  /**
+   * The certified facts: present only when `valid` is true. For a tampered, unsigned or untrusted
+   * message the property does not exist at all.
+   */
+  certified?: CertifiedFacts;
+  /**
+   * The message as {@link parsePec} reads it, with no trust at all (its headers are unsigned even
+   * when the message is valid; for an invalid one, nothing in it is vouched for). Null when the
+   * message could not be read. Not enumerable: JSON leaves it out.
+   */
+  readonly unverified?: PecMessage | null;
 }
 
 function vIssue(code: VerifyIssueCode, message: string): Issue {
   return { code, severity: VERIFY_ISSUES[code][0], message };
 }
 
-function resolveAt(at: VerifyOptions['at']): VerifyOptions['at'] {
-  if (at === undefined || at === 'signing-time' || at === 'now') return at ?? 'signing-time';
-  if (at instanceof Date && !Number.isNaN(at.getTime())) return at;
-  throw invalidArgument(`at must be 'signing-time', 'now' or a valid Date, got ${describeValue(at)}`);
-}
+const VERIFY_KEYS = optionKeys<VerifyOptions>({
+  trust: true,
+  crls: true,
+  at: true,
+  now: true,
+  crypto: true,
+  limits: true,
+});
 
 function asList(v: readonly PkiInput[] | undefined, name: string): readonly PkiInput[] | undefined {
   if (v === undefined) return undefined;
@@ -155,6 +192,8 @@ function asList(v: readonly PkiInput[] | undefined, name: string): readonly PkiI
 
 interface Prepared {
   anchors: Certificate[];
+  /** The embedded PEC anchors among `anchors` (by certificate bytes), for chain.trustSource. */
+  pecAnchors: Certificate[];
   crls: Crl[];
   at: 'signing-time' | 'now' | Date;
   now: Date;
@@ -164,15 +203,19 @@ interface Prepared {
 
 function prepare(options: VerifyOptions): Prepared {
   if (typeof options !== 'object' || options === null) throw invalidArgument('options must be an object');
+  checkOptions(options, 'verifyPec options', VERIFY_KEYS);
   const trust = asList(options.trust, 'trust');
   const crls = asList(options.crls, 'crls');
   const now = options.now ?? new Date();
   if (!(now instanceof Date) || Number.isNaN(now.getTime()))
     throw invalidArgument('now must be a valid Date');
+  const anchors = loadTrustAnchors(trust);
+  const defaults = loadTrustAnchors();
   return {
-    anchors: loadTrustAnchors(trust),
+    anchors,
+    pecAnchors: anchors.filter((a) => defaults.some((d) => equalBytes(d.der, a.der))),
     crls: crls ? crls.flatMap((c) => parseCrls(c)) : [],
-    at: resolveAt(options.at) as Prepared['at'],
+    at: parseInstant(options.at, 'at'),
     now,
     crypto: resolveCrypto(options.crypto),
     limits: resolveLimits(options.limits),
@@ -296,6 +339,7 @@ async function verifyParsed(pec: PecMessage, p: Prepared): Promise<VerificationR
       chain.trusted = result.trusted;
       chain.at = result.at;
       chain.anchor = result.anchor;
+      chain.trustSource = trustSourceOf(result.anchor, p.anchors, p.pecAnchors);
       chain.path = result.path;
       chain.validNow = result.validNow ?? null;
       issues.push(...result.issues);
@@ -330,7 +374,7 @@ async function verifyParsed(pec: PecMessage, p: Prepared): Promise<VerificationR
   }
   const hasError = issues.some((i) => i.severity === 'error');
   const valid = pec.kind !== 'non-pec' && signature.intact === true && chain.trusted === true && !hasError;
-  return {
+  return finishReport(pec, {
     valid,
     kind: pec.kind,
     signature,
@@ -366,7 +410,8 @@ async function verifyParsed(pec: PecMessage, p: Prepared): Promise<VerificationR
     },
     issues,
     nested,
-  };
+    outcome: null,
+  });
 }
 
 /**
@@ -405,7 +450,7 @@ export async function verifyPec(raw: BytesInput, options: VerifyOptions = {}): P
 }
 
 async function verifyPrepared(raw: BytesInput, p: Prepared): Promise<VerificationReport> {
-  const bytes = toBytes(raw, 'message');
+  const bytes = pathStringBytes(raw) ?? toBytes(raw, 'message');
   let pec: PecMessage;
   try {
     pec = parsePec(bytes, { limits: p.limits });
@@ -418,7 +463,7 @@ async function verifyPrepared(raw: BytesInput, p: Prepared): Promise<Verificatio
           'INTERNAL_ERROR',
           `unexpected failure while reading the message: ${(e as Error)?.message ?? String(e)}`,
         );
-    return { ...emptyReport('non-pec'), issues: [issue] };
+    return finishReport(null, { ...emptyReport('non-pec'), issues: [issue] });
   }
   try {
     return await verifyParsed(pec, p);
@@ -426,13 +471,13 @@ async function verifyPrepared(raw: BytesInput, p: Prepared): Promise<Verificatio
     // Verification never throws on message content (DESIGN principle 5). A failure that escapes the
     // checks above is a pec-kit bug: report it as an error issue instead of crashing a batch.
     if (isPecError(e) && e.code === 'INVALID_ARGUMENT') throw e;
-    return {
+    return finishReport(pec, {
       ...emptyReport(pec.kind),
       issues: [
         ...pec.issues,
         vIssue('INTERNAL_ERROR', `unexpected failure while verifying: ${(e as Error)?.message ?? String(e)}`),
       ],
-    };
+    });
   }
 }
 
@@ -448,7 +493,15 @@ function emptyReport(kind: VerificationReport['kind']): VerificationReport {
       canonicalized: false,
       signer: null,
     },
-    chain: { trusted: null, at: null, atSource: null, anchor: null, path: [], validNow: null },
+    chain: {
+      trusted: null,
+      at: null,
+      atSource: null,
+      anchor: null,
+      trustSource: null,
+      path: [],
+      validNow: null,
+    },
     checks: {
       signature: 'skip',
       chain: 'skip',
@@ -459,5 +512,6 @@ function emptyReport(kind: VerificationReport['kind']): VerificationReport {
     },
     issues: [],
     nested: [],
+    outcome: null,
   };
 }
