@@ -235,7 +235,7 @@ describe.skipIf(!HAVE_CHROMIUM)('web verifier page', () => {
     expect(await tampered.getAttribute('data-certified')).toBe('false');
     expect(await tampered.locator('.verdict').textContent()).toBe('NON VALIDO');
     expect(await tampered.locator('.headline').textContent()).toBe(
-      'Il messaggio è stato modificato dopo la firma del gestore: il contenuto qui sotto non è certificato e non vale come prova.',
+      'Il messaggio è stato modificato dopo la firma del gestore: il suo contenuto non è certificato e non vale come prova.',
     );
     expect(await tampered.locator('.q-outcome td').textContent()).toContain(
       'lo dice il file, ma non è certificato',

@@ -243,7 +243,7 @@ export const WORDS = {
     } satisfies Record<TrustLabel, string>,
     failure: {
       altered:
-        'Il messaggio è stato modificato dopo la firma del gestore: il contenuto qui sotto non è certificato e non vale come prova.',
+        'Il messaggio è stato modificato dopo la firma del gestore: il suo contenuto non è certificato e non vale come prova.',
       unsigned:
         'Il messaggio dice di essere PEC ma non porta la firma del gestore: il contenuto non è certificato.',
       'signature-unreadable':
@@ -253,7 +253,7 @@ export const WORDS = {
       'not-pec':
         'Non è un messaggio PEC: è una e-mail ordinaria, senza la firma di un gestore. Per verificare una PEC o una ricevuta, salva dalla casella PEC il messaggio ricevuto dal gestore (file .eml) e usa quello.',
       inconsistent:
-        'Il messaggio è firmato, ma ciò che contiene non corrisponde a ciò che il gestore ha certificato (vedi Dettagli tecnici): il contenuto non è certificato.',
+        'Il messaggio è firmato, ma ciò che contiene non corrisponde a ciò che il gestore ha certificato (vedi le segnalazioni): il contenuto non è certificato.',
     } satisfies Record<Exclude<Failure, null>, string>,
     input: {
       email: 'messaggio e-mail',
@@ -285,7 +285,7 @@ export const WORDS = {
     } satisfies Record<TrustLabel, string>,
     failure: {
       altered:
-        'The message was changed after the provider signed it: the content below is not certified and is not evidence.',
+        'The message was changed after the provider signed it: its content is not certified and is not evidence.',
       unsigned:
         'The message claims to be PEC but carries no provider signature: the content is not certified.',
       'signature-unreadable':
@@ -295,7 +295,7 @@ export const WORDS = {
       'not-pec':
         'Not a PEC message: this is ordinary e-mail, with no provider signature. To check a PEC message or receipt, save the message your PEC provider delivered (an .eml file) from your PEC mailbox and use that.',
       inconsistent:
-        'The message is signed, but what it contains does not match what the provider certified (see Technical details): the content is not certified.',
+        'The message is signed, but what it contains does not match what the provider certified (see the findings): the content is not certified.',
     } satisfies Record<Exclude<Failure, null>, string>,
     input: {
       email: 'e-mail message',
