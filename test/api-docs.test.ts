@@ -30,21 +30,36 @@ describe('documentation', () => {
     }
   });
 
-  it.each(['docs/index.md', 'docs/package.md', 'docs/bundle.md', 'README.md'])(
-    '%s: relative links resolve',
-    (doc) => {
-      const text = readFileSync(join(ROOT, doc), 'utf8');
-      const missing: string[] = [];
-      for (const m of text.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)) {
-        const target = m[1]!;
-        if (/^[a-z]+:/.test(target)) continue;
-        const path = join(dirname(join(ROOT, doc)), target);
-        const rel = path.slice(ROOT.length + 1);
-        if (existsSync(path)) continue;
-        if (PENDING.has(rel)) console.warn(`*** ${doc} links to ${rel}, which is not written yet ***`);
-        else missing.push(rel);
-      }
-      expect(missing).toEqual([]);
-    },
-  );
+  it.each(['docs/index.md', 'docs/package.md', 'docs/bundle.md'])('%s: relative links resolve', (doc) => {
+    const text = readFileSync(join(ROOT, doc), 'utf8');
+    const missing: string[] = [];
+    for (const m of text.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)) {
+      const target = m[1]!;
+      if (/^[a-z]+:/.test(target)) continue;
+      const path = join(dirname(join(ROOT, doc)), target);
+      const rel = path.slice(ROOT.length + 1);
+      if (existsSync(path)) continue;
+      if (PENDING.has(rel)) console.warn(`*** ${doc} links to ${rel}, which is not written yet ***`);
+      else missing.push(rel);
+    }
+    expect(missing).toEqual([]);
+  });
+  it('README.md links work from the npm page: absolute links to files of this repository', () => {
+    // npmjs.com resolves no relative link; each link to the repository must name a file that exists.
+    const text = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const REPO = 'https://github.com/pec-kit/pec-kit/blob/main/';
+    const relative: string[] = [];
+    const missing: string[] = [];
+    let repoLinks = 0;
+    for (const m of text.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)) {
+      const target = m[1]!;
+      if (target.startsWith(REPO)) {
+        repoLinks++;
+        if (!existsSync(join(ROOT, target.slice(REPO.length)))) missing.push(target);
+      } else if (!/^[a-z]+:/.test(target)) relative.push(target);
+    }
+    expect(relative).toEqual([]);
+    expect(missing).toEqual([]);
+    expect(repoLinks).toBeGreaterThan(5);
+  });
 });
