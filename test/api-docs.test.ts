@@ -62,4 +62,31 @@ describe('documentation', () => {
     expect(missing).toEqual([]);
     expect(repoLinks).toBeGreaterThan(5);
   });
+  it('no public export shadows a browser global (Headers, AlgorithmIdentifier, …)', () => {
+    // Every name src/index.ts exports (the `as` name when renamed) against the names lib.dom declares.
+    const index = readFileSync(join(ROOT, 'src/index.ts'), 'utf8');
+    const names = new Set<string>();
+    for (const m of index.matchAll(/export (?:type )?\{([^}]*)\}/g))
+      for (const part of m[1]!.split(','))
+        if (part.trim())
+          names.add(
+            part
+              .trim()
+              .replace(/^type /, '')
+              .split(/\s+as\s+/)
+              .pop()!
+              .trim(),
+          );
+    expect(names.size).toBeGreaterThan(50);
+    const dom = readFileSync(join(ROOT, 'node_modules/typescript/lib/lib.dom.d.ts'), 'utf8');
+    const globals = new Set(
+      [...dom.matchAll(/^(?:declare var|declare function|interface|type) ([A-Za-z_$][\w$]*)/gm)].map(
+        (m) => m[1]!,
+      ),
+    );
+    expect(globals.has('Headers')).toBe(true);
+    expect([...names].filter((n) => globals.has(n))).toEqual([]);
+    expect(names).toContain('MimeHeaders');
+    expect(names).toContain('X509AlgorithmIdentifier');
+  });
 });
