@@ -25,6 +25,27 @@ describe('documentation', () => {
       for (const name of ['parsePec', 'verifyPec', 'createVerifier', 'buildEnvelope'])
         expect(existsSync(join(out, 'functions', `${name}.html`)), name).toBe(true);
       expect(log.split('\n').filter((l) => /Failed to resolve link|\[error\]/.test(l))).toEqual([]);
+      // Grouped by what a user does (typedoc.json categoryOrder, @category tags), in that order.
+      const modules = readFileSync(join(out, 'modules.html'), 'utf8');
+      const sections = [...new Set([...modules.matchAll(/data-key="section-([^"]+)"/g)].map((m) => m[1]))];
+      expect(sections).toEqual([
+        'Reading',
+        'Verifying',
+        'Building',
+        'Testing',
+        'Errors and limits',
+        'Low-level',
+      ]);
+      const inSection = (name: string) => {
+        const at = modules.indexOf(`data-key="section-${name}"`);
+        const next = modules.indexOf('data-key="section-', at + 1);
+        return modules.slice(at, next === -1 ? undefined : next);
+      };
+      expect(inSection('Reading')).toContain('parsePec');
+      expect(inSection('Verifying')).toContain('verifyPec');
+      expect(inSection('Building')).toContain('buildEnvelope');
+      expect(inSection('Testing')).toContain('createTestPki');
+      expect(inSection('Low-level')).toContain('MimeHeaders');
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
