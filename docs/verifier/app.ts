@@ -653,7 +653,7 @@ async function card(e: Entry): Promise<HTMLElement> {
       ),
     ),
     daticertSection(pec, a.contentCertified),
-    await originalSection(pec, a.contentCertified),
+    await originalSection(pec, a.originalCertified),
     technicalSection(r, a),
     h(
       'p',

@@ -1,6 +1,8 @@
 // The adapter between a report and what people read: input classes, the two answers, the trust label.
 import { describe, expect, it } from 'vitest';
+import { providerB } from '../../test/helpers/build.js';
 import { TEST_ROOT_PEM, tamper, testTransaction } from '../../test/helpers/sample.js';
+import { buildAnomaly } from '../message/build.js';
 import { DEFAULT_TRUST_ANCHORS } from '../trust/index.js';
 import { verifyPec } from '../verify/verify.js';
 import { assess, classifyInput, romeTimeText } from './assessment.js';
@@ -41,6 +43,7 @@ describe('assess', () => {
       outcomeIsFailure: false,
       trust: 'your-configuration',
       contentCertified: true,
+      originalCertified: true,
       failure: null,
     });
     // Even with the defaults in the list, a caller-extended list is the caller's configuration.
@@ -64,6 +67,18 @@ describe('assess', () => {
     expect(a.checks.signature).toBe('fail');
     for (const k of ['signer', 'daticert', 'headers', 'postacert'] as const)
       expect(a.checks[k]).not.toBe('pass');
+  });
+
+  it('a genuine anomaly envelope: authentic, but the message it carries is not certified', async () => {
+    const received = enc('From: a@b.it\r\nTo: c@pec.example.org\r\nSubject: x\r\n\r\nnot PEC\r\n');
+    const anomaly = await buildAnomaly({ received, provider: await providerB(), reason: 'firma non valida' });
+    const a = assess(await verifyPec(anomaly.bytes, { trust: [TEST_ROOT_PEM] }), false);
+    expect(a).toMatchObject({
+      authentic: true,
+      outcome: 'anomaly',
+      outcomeIsFailure: true,
+      originalCertified: false,
+    });
   });
 
   it('untrusted chain and ordinary e-mail say why', async () => {

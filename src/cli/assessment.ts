@@ -138,6 +138,11 @@ export interface Assessment {
   trust: TrustLabel | null;
   /** The content (daticert, original, attachments) may be shown as certified. */
   contentCertified: boolean;
+  /**
+   * The original message and its attachments may be shown as certified: not in an anomaly envelope,
+   * where the provider only vouches that it received a message that was not valid PEC.
+   */
+  originalCertified: boolean;
   /** The main reason it is not authentic; null when it is. */
   failure: Failure;
   /** Checks as they may be shown: a content check never reads `pass` when the signature failed. */
@@ -180,6 +185,7 @@ export function assess(report: VerificationReport, defaultAnchorsOnly: boolean):
     outcomeIsFailure: outcome !== null && FAILURES.has(outcome),
     trust,
     contentCertified: authentic,
+    originalCertified: authentic && report.kind !== 'errore',
     failure,
     checks: {
       signature: c.signature,
