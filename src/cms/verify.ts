@@ -25,6 +25,7 @@ const VERIFY_DETACHED_KEYS = optionKeys<VerifyDetachedOptions>({
  * ```ts
  * const why: SignatureFailure | null = (await verifyDetached(signedBytes, der)).failure;
  * ```
+ * @category Low-level
  */
 export type SignatureFailure =
   | 'SIGNATURE_DIGEST_MISMATCH'
@@ -44,6 +45,7 @@ export type SignatureFailure =
  * if (!r.intact) console.log(r.failure, r.message);
  * else console.log(r.digestAlgorithm, r.signingTime?.toISOString(), r.certificates.length);
  * ```
+ * @category Low-level
  */
 export interface CmsVerification {
   /** True when the signature is cryptographically valid over the given bytes (or their CRLF form). */
@@ -79,6 +81,7 @@ export interface CmsVerification {
  * ```ts
  * const options: VerifyDetachedOptions = { crypto: globalThis.crypto };
  * ```
+ * @category Low-level
  */
 export interface VerifyDetachedOptions {
   /** WebCrypto implementation (default `globalThis.crypto`). */
@@ -102,6 +105,7 @@ export interface VerifyDetachedOptions {
  * const r = await verifyDetached(signedBytes, der);
  * if (r.intact) console.log('signed by', r.signerCertificate?.subject.toString(), 'at', r.signingTime);
  * ```
+ * @category Low-level
  */
 export async function verifyDetached(
   content: Uint8Array,

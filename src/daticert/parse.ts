@@ -29,6 +29,7 @@ const PARSE_DATICERT_KEYS = optionKeys<ParseDaticertOptions>({ limits: true });
  * ```ts
  * const options: ParseDaticertOptions = { limits: { maxDaticertBytes: 64 * 1024 } };
  * ```
+ * @category Reading
  */
 export interface ParseDaticertOptions {
   /** Overrides of the default limits; only `maxDaticertBytes` is used here. */
@@ -43,6 +44,7 @@ export interface ParseDaticertOptions {
  * const { daticert, warnings }: ParsedDaticert = parseDaticert(xml);
  * for (const w of warnings) console.warn(w.code, w.message);
  * ```
+ * @category Reading
  */
 export interface ParsedDaticert {
   daticert: Daticert;
@@ -77,6 +79,7 @@ export interface ParsedDaticert {
  * }
  * for (const w of warnings) console.warn(w.code, w.message);
  * ```
+ * @category Reading
  */
 export function parseDaticert(bytes: BytesInput, options?: ParseDaticertOptions): ParsedDaticert {
   checkOptions(options, 'parseDaticert options', PARSE_DATICERT_KEYS);

@@ -47,6 +47,7 @@ export const DATICERT_MISSING_ELEMENT = 'DATICERT_MISSING_ELEMENT' satisfies Dat
  * ```ts
  * const warnings: DaticertWarning[] = parseDaticert(xml).warnings;
  * ```
+ * @category Reading
  */
 export interface DaticertWarning {
   code: DaticertWarningCode;

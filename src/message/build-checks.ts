@@ -36,6 +36,7 @@ const SUBMISSION_KEYS = optionKeys<SubmissionOptions>({
  * ```ts
  * SUBMISSION_REASONS.BCC_PRESENT; // 'presenza di destinatari nascosti (Bcc)'
  * ```
+ * @category Building
  */
 export const SUBMISSION_REASONS = {
   UNPARSEABLE: 'messaggio non leggibile',
@@ -58,6 +59,7 @@ export const SUBMISSION_REASONS = {
  * const check = checkSubmission(eml, { domain: 'pec.example.it' });
  * const codes: SubmissionReasonCode[] = check.reasons.map((r) => r.code); // e.g. ['BCC_PRESENT']
  * ```
+ * @category Building
  */
 export type SubmissionReasonCode = keyof typeof SUBMISSION_REASONS;
 
@@ -69,6 +71,7 @@ export type SubmissionReasonCode = keyof typeof SUBMISSION_REASONS;
  * const { accepted, reasons } = checkSubmission(eml, { domain: 'pec.example.it' });
  * if (!accepted) for (const r of reasons satisfies SubmissionReason[]) console.log(r.code, r.descrizione);
  * ```
+ * @category Building
  */
 export interface SubmissionReason {
   code: SubmissionReasonCode;
@@ -86,6 +89,7 @@ export interface SubmissionReason {
  * const options: SubmissionOptions = { domain: 'pec.example.it', pecDomains: ['pec.example.it', 'pec.example.org'] };
  * const { transaction } = checkSubmission(eml, options);
  * ```
+ * @category Building
  */
 export interface SubmissionOptions {
   /** The access point's mail domain (identificativo `…@domain`). */
@@ -122,6 +126,7 @@ export interface SubmissionOptions {
  *   ? await buildReceipt({ kind: 'accettazione', transaction: check.transaction, provider })
  *   : await buildReceipt({ kind: 'non-accettazione', transaction: check.transaction, reasons: check.reasons, provider });
  * ```
+ * @category Building
  */
 export interface SubmissionCheck {
   /** True when every formal check passed: send the envelope and an accettazione. */
@@ -140,6 +145,7 @@ export interface SubmissionCheck {
  * DEFAULT_MAX_TRANSACTION_BYTES; // 31457280 (30 MiB): size × number of recipients
  * checkSubmission(eml, { domain: 'pec.example.it', maxTransactionBytes: 2 * DEFAULT_MAX_TRANSACTION_BYTES });
  * ```
+ * @category Building
  */
 export const DEFAULT_MAX_TRANSACTION_BYTES = 30 * 1024 * 1024;
 
@@ -202,6 +208,7 @@ function classifier(options: SubmissionOptions): (address: string) => 'certifica
  *   await buildReceipt({ kind: 'non-accettazione', transaction: check.transaction, reasons: check.reasons, provider });
  * }
  * ```
+ * @category Building
  */
 export function checkSubmission(original: BytesInput, options: SubmissionOptions): SubmissionCheck {
   checkOptions(options, 'checkSubmission options', SUBMISSION_KEYS);

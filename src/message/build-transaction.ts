@@ -21,6 +21,7 @@ const FROM_ENVELOPE_KEYS = optionKeys<TransactionFromEnvelopeOptions>({ limits: 
  * const r: TransactionRecipient = { address: 'ufficio@pec.example.org', tipo: 'certificato', field: 'to' };
  * deliveryFormFor(transaction, r.address); // 'completa', unless the sender asked otherwise
  * ```
+ * @category Building
  */
 export interface TransactionRecipient {
   /** The address (addr-spec). */
@@ -42,6 +43,7 @@ export interface TransactionRecipient {
  * const stored = JSON.stringify({ ...transaction, postacert: btoa(String.fromCharCode(...transaction.postacert)) });
  * transaction.identificativo; // 'opec….@pec.example.it'
  * ```
+ * @category Building
  */
 export interface PecTransaction {
   /** The PEC msgid (no angle brackets): Message-ID of the envelope and of postacert.eml. */
@@ -142,6 +144,7 @@ export function validateTransaction(t: PecTransaction): void {
  * ```ts
  * deliveryFormFor(tx, 'ufficio@pec.example.org'); // 'completa' (To), 'sintetica' (Cc)
  * ```
+ * @category Building
  */
 export function deliveryFormFor(t: PecTransaction, recipient: string): DeliveryForm {
   const asked = t.requestedForm ?? 'completa';
@@ -158,6 +161,7 @@ export function deliveryFormFor(t: PecTransaction, recipient: string): DeliveryF
  * const options: TransactionFromEnvelopeOptions = {};
  * const tx = transactionFromEnvelope(envelopeBytes, options);
  * ```
+ * @category Building
  */
 export interface TransactionFromEnvelopeOptions {
   limits?: Partial<Limits>;
@@ -176,6 +180,7 @@ export interface TransactionFromEnvelopeOptions {
  * const tx = transactionFromEnvelope(envelopeBytes);
  * const receipt = await buildReceipt({ kind: 'avvenuta-consegna', transaction: tx, recipient: tx.recipients[0]!.address, provider });
  * ```
+ * @category Building
  */
 export function transactionFromEnvelope(
   envelope: BytesInput,

@@ -18,6 +18,7 @@ import { type MessageReading, readingOf } from './reading.js';
  *   console.log(a.filename, a.contentType, a.size, a.damaged ? '(damaged)' : '');
  * }
  * ```
+ * @category Reading
  */
 export interface Attachment {
   /** File name (RFC 2231 / 2047 decoded), or null for an unnamed attachment. */
@@ -43,6 +44,7 @@ export interface Attachment {
  * const o: OriginalMessage | null = parsePec(bytes).original;
  * console.log(o?.subject, o?.from, o?.xRiferimentoMessageId, o?.attachments.length);
  * ```
+ * @category Reading
  */
 export interface OriginalMessage extends MessageReading {
   /** X-Riferimento-Message-ID added by the access point: the client's Message-ID. */
@@ -59,6 +61,7 @@ export interface OriginalMessage extends MessageReading {
  * const pdf = parsePec(bytes).original?.attachments.find((a) => a.filename === 'fattura.pdf');
  * const data = pdf ? attachmentContent(pdf) : null; // decoded bytes, within the default limits
  * ```
+ * @category Reading
  */
 export function attachmentContent(a: Attachment, limits?: Partial<Limits>): Bytes {
   if (typeof a !== 'object' || a === null || typeof a.entity !== 'object' || a.entity === null)
@@ -126,6 +129,7 @@ export function originalFrom(entity: MimeEntity, limits: Limits): OriginalMessag
  * const pec = parsePec(receiptBytes);
  * if (pec.kind === 'avvenuta-consegna') for (const h of pec.hashes) console.log(h.filename, h.sha1);
  * ```
+ * @category Reading
  */
 export interface BreveHash {
   /** The original attachment's file name (the `.hash` suffix removed). */

@@ -22,6 +22,7 @@ const BREVE_KEYS = optionKeys<BreveOptions>({ crypto: true, limits: true });
  * const r = await verifyBreveHashes(receiptBytes, sentMessageBytes);
  * const readings: (HashReading | null)[] = r.entries.map((e) => e.reading); // e.g. ['decoded']
  * ```
+ * @category Verifying
  */
 export type HashReading =
   | 'decoded'
@@ -39,6 +40,7 @@ export type HashReading =
  * const { entries } = await verifyBreveHashes(receiptBytes, sentMessageBytes);
  * const differing: BreveEntry[] = entries.filter((e) => e.status === 'differ');
  * ```
+ * @category Verifying
  */
 export interface BreveEntry {
   /** The attachment's file name. */
@@ -63,6 +65,7 @@ export interface BreveEntry {
  * const report: BreveReport = await verifyBreveHashes(receiptBytes, sentMessageBytes);
  * if (!report.ok) console.log(report.entries.filter((e) => e.status !== 'match'));
  * ```
+ * @category Verifying
  */
 export interface BreveReport {
   /** True when every hash of the receipt matches and no named part of the original is left out. */
@@ -77,6 +80,7 @@ export interface BreveReport {
  * ```ts
  * const options: BreveOptions = { limits: { maxMessageBytes: 100 * 1024 * 1024 } };
  * ```
+ * @category Verifying
  */
 export interface BreveOptions {
   crypto?: Crypto;
@@ -136,6 +140,7 @@ function readings(part: MimeEntity, limits: Limits): [HashReading, Uint8Array][]
  * const report = await verifyBreveHashes(receiptBytes, sentMessageBytes);
  * for (const e of report.entries) console.log(e.filename, e.status, e.reading);
  * ```
+ * @category Verifying
  */
 export async function verifyBreveHashes(
   receipt: BytesInput | PecMessage,

@@ -26,6 +26,7 @@ const CORRELATE_KEYS = optionKeys<CorrelateOptions>({ limits: true });
  * const e: Evidence | null = c.accepted;
  * if (e) console.log(`accepted by ${e.gestore} at ${e.at} (message #${e.index})`);
  * ```
+ * @category Verifying
  */
 export interface Evidence {
   /** Index of the message in the `messages` argument. */
@@ -71,6 +72,7 @@ export interface BounceEvidence {
  * const c = await verifyAndCorrelate(sentBytes, messages);
  * const pending = c.recipients.filter((r) => r.status === ('sent' satisfies RecipientStatus));
  * ```
+ * @category Verifying
  */
 export type RecipientStatus =
   | 'sent'
@@ -92,6 +94,7 @@ export type RecipientStatus =
  *   else if (r.failed) console.log(r.address, 'failed:', r.failed.errore);
  * }
  * ```
+ * @category Verifying
  */
 export interface RecipientState {
   address: string;
@@ -140,6 +143,7 @@ export interface IgnoredMessage {
  * c.acceptance; // 'accepted'
  * if (c.matched.length === 0) console.log(c.reason); // why nothing matched
  * ```
+ * @category Verifying
  */
 export interface Correlation {
   /** The client Message-ID of the sent message (as given, or as found), or null. */
@@ -168,6 +172,7 @@ export interface Correlation {
  * ```ts
  * const options: CorrelateOptions = { limits: { maxMessageBytes: 64 * 1024 * 1024 } };
  * ```
+ * @category Verifying
  */
 export interface CorrelateOptions {
   limits?: Partial<Limits>;
@@ -360,6 +365,7 @@ function bounceOf(
  * const c = await verifyAndCorrelate(sentBytes, messages);
  * for (const r of c.recipients) console.log(r.address, r.status);
  * ```
+ * @category Verifying
  */
 export function correlate(
   sent: SentMessage,

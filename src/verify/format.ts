@@ -14,6 +14,7 @@ export type { ReportLanguage } from './summary.js';
  * ```ts
  * console.log(formatReport(report, 'it', { details: false })); // Italian only, no run-time details
  * ```
+ * @category Verifying
  */
 export interface FormatOptions {
   /**
@@ -165,6 +166,7 @@ function render(
  * console.log(formatReport(report, 'it'));
  * console.log(formatReport(report, 'it', { details: false })); // Italian only
  * ```
+ * @category Verifying
  */
 export function formatReport(
   report: VerificationReport,

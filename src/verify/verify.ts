@@ -38,6 +38,7 @@ import { otherSignerIssues } from './signers.js';
  * const options: VerifyOptions = { trust: [caPem], crls: [crlPem], at: 'now' };
  * const report = await verifyPec(bytes, options);
  * ```
+ * @category Verifying
  */
 export interface VerifyOptions {
   /** Trust anchors (PEM, possibly several blocks, or DER). Default: AgID CA1 and DigitPA CA1. */
@@ -65,6 +66,7 @@ export interface VerifyOptions {
  * const s: SignatureReport = (await verifyPec(bytes)).signature;
  * if (s.intact) console.log(`signed by ${s.signer?.email} at ${s.signingTime} with ${s.digestAlgorithm}`);
  * ```
+ * @category Verifying
  */
 export interface SignatureReport {
   /** A signature part is there. */
@@ -86,6 +88,7 @@ export interface SignatureReport {
  * const c: ChainReport = (await verifyPec(bytes)).chain;
  * if (c.trusted) console.log(`chains to ${c.anchor} at ${c.at} (${c.atSource}); valid today: ${c.validNow}`);
  * ```
+ * @category Verifying
  */
 export interface ChainReport {
   /** The signer chains to a trust anchor at `at`; null when not judged. */
@@ -119,6 +122,7 @@ export interface ChainReport {
  * const { checks } = await verifyPec(bytes);
  * const failed = Object.entries(checks).filter(([, o]) => o === ('fail' satisfies CheckOutcome));
  * ```
+ * @category Verifying
  */
 export type CheckOutcome = 'pass' | 'fail' | 'warn' | 'skip' | 'unverified';
 
@@ -136,6 +140,7 @@ export type CheckOutcome = 'pass' | 'fail' | 'warn' | 'skip' | 'unverified';
  * else console.log('not valid:', report.issues.map((i) => i.code)); // report.unverified: read, not vouched for
  * JSON.stringify(report); // the CLI's --json object, without the file name
  * ```
+ * @category Verifying
  */
 export interface VerificationReport {
   /** Signature intact AND chain trusted at the check instant AND no error-severity issue. */
@@ -424,6 +429,7 @@ async function verifyParsed(pec: PecMessage, p: Prepared): Promise<VerificationR
  * const verify = createVerifier({ trust: [caPem], at: 'now' });
  * for (const bytes of messages) console.log((await verify(bytes)).valid);
  * ```
+ * @category Verifying
  */
 export function createVerifier(
   options: VerifyOptions = {},
@@ -444,6 +450,7 @@ export function createVerifier(
  * const report = await verifyPec(bytes);
  * console.log(report.valid, report.kind, report.issues.map((i) => i.code));
  * ```
+ * @category Verifying
  */
 export async function verifyPec(raw: BytesInput, options: VerifyOptions = {}): Promise<VerificationReport> {
   return verifyPrepared(raw, prepare(options));
