@@ -349,7 +349,8 @@ describe('pec-kit verify in a CI job', () => {
       [join('ci', 'mixed', 'sub', 'ricevuta.pdf'), 'not-a-message', 'pdf'],
       [join('ci', 'mixed', 'sub', 'root.pem'), 'not-a-message', 'pem'],
     ]);
-    for (const x of reports) expect(Object.keys(x).sort()).toEqual(REPORT_KEYS);
+    for (const x of reports)
+      expect(Object.keys(x).sort()).toEqual(x.valid ? [...REPORT_KEYS, 'certified'].sort() : REPORT_KEYS);
     const pdf = reports[4]!;
     expect(pdf).toMatchObject({ valid: false, kind: null, error: null, signature: { present: false } });
     expect(pdf.issues).toEqual([
