@@ -28,7 +28,12 @@ function percentDecode(s: string): Uint8Array {
   return Uint8Array.from(out);
 }
 
-/** Splits a header value into the main value and raw `name=value` pairs, honouring quotes. */
+/**
+ * Splits a header value into the main value and raw `name=value` pairs, honouring quotes. One pass
+ * over the input, every character visited once: a hostile value such as `;a;a;a…` (no `=`
+ * anywhere) must cost its length, not its length squared, so the scan never searches ahead from
+ * each parameter for the next `=` or `;`.
+ */
 function tokenize(input: string): { main: string; pairs: [string, string, boolean][] } {
   const pairs: [string, string, boolean][] = [];
   let i = input.indexOf(';');
@@ -39,32 +44,36 @@ function tokenize(input: string): { main: string; pairs: [string, string, boolea
     // skip ';' and whitespace
     while (i < n && (input[i] === ';' || input[i] === ' ' || input[i] === '\t')) i++;
     if (i >= n) break;
-    const eq = input.indexOf('=', i);
-    const semi = input.indexOf(';', i);
-    if (eq === -1 || (semi !== -1 && semi < eq)) {
-      i = semi === -1 ? n : semi;
-      continue;
-    }
-    const name = input.slice(i, eq).trim().toLowerCase();
-    i = eq + 1;
+    // The name runs to '=' (a parameter) or ';' (a stray token, skipped).
+    const start = i;
+    while (i < n && input[i] !== '=' && input[i] !== ';') i++;
+    if (i >= n || input[i] === ';') continue;
+    const name = input.slice(start, i).trim().toLowerCase();
+    i++; // '='
     while (i < n && (input[i] === ' ' || input[i] === '\t')) i++;
-    let value = '';
+    let value: string;
     let quoted = false;
     if (input[i] === '"') {
       quoted = true;
       i++;
+      const parts: string[] = [];
+      let from = i;
       while (i < n && input[i] !== '"') {
-        if (input[i] === '\\' && i + 1 < n) i++;
-        value += input[i];
+        if (input[i] === '\\' && i + 1 < n) {
+          parts.push(input.slice(from, i));
+          i++;
+          from = i;
+        }
         i++;
       }
+      parts.push(input.slice(from, i));
+      value = parts.join('');
       i++; // closing quote (or end of a truncated value)
-      const next = input.indexOf(';', i);
-      i = next === -1 ? n : next;
+      while (i < n && input[i] !== ';') i++;
     } else {
-      const next = input.indexOf(';', i);
-      value = (next === -1 ? input.slice(i) : input.slice(i, next)).trim();
-      i = next === -1 ? n : next;
+      const from = i;
+      while (i < n && input[i] !== ';') i++;
+      value = input.slice(from, i).trim();
     }
     if (name) pairs.push([name, value, quoted]);
   }
