@@ -200,6 +200,9 @@ describe('limits: each one enforced where it should be', () => {
       maxDaticertBytes: 1024 * 1024,
       maxCertificates: 32,
       maxChainLength: 8,
+      maxIssuerCandidates: 8,
+      maxSignatureChecks: 32,
+      maxRsaModulusBits: 8192,
     });
     expect(Object.isFrozen(DEFAULT_LIMITS)).toBe(true);
   });

@@ -139,12 +139,19 @@ describe('verifyPec: chain policy on built messages (test PKI, trust = test root
   });
 
   it.each([
-    ['weak-key', 'CHAIN_WEAK_KEY'],
-    ['no-policy', 'CHAIN_POLICY_MISSING'],
-  ])('%s: valid with warning %s', async (stem, code) => {
-    const r = await verifyPec(await acceptanceSignedBy(stem, Y2025), { trust });
+    ['weak-key', 'CHAIN_WEAK_KEY', { minRsaBits: 1024 }],
+    ['no-policy', 'CHAIN_POLICY_MISSING', {}],
+  ])('%s: valid with warning %s', async (stem, code, extra) => {
+    const r = await verifyPec(await acceptanceSignedBy(stem, Y2025), { trust, ...extra });
     expect(r.valid).toBe(true);
     expect(r.issues.find((i) => i.code === code)?.severity).toBe('warning');
+  });
+
+  it('weak-key (RSA-1024, valid 2024–2040) is not valid by default: CHAIN_KEY_TOO_WEAK', async () => {
+    const r = await verifyPec(await acceptanceSignedBy('weak-key', Y2025), { trust });
+    expect(r.signature.intact).toBe(true);
+    expect(r.valid).toBe(false);
+    expect(errors(r)).toEqual(['CHAIN_KEY_TOO_WEAK']);
   });
 });
 

@@ -19,7 +19,7 @@ import {
   serialNumberHex,
   subjectToString,
 } from '../trust/certificates.js';
-import { validateChain } from '../trust/chain.js';
+import { checkKeyPolicy, validateChain } from '../trust/chain.js';
 import type { Certificate } from '../x509/certificate.js';
 import type { Crl } from '../x509/crl.js';
 import { VERIFY_ISSUES, type VerifyIssueCode } from './issues.js';
@@ -38,7 +38,12 @@ export interface VerifyOptions {
   trust?: readonly PkiInput[];
   /** CRLs to honour (PEM or DER), issued by CAs in the path. */
   crls?: readonly PkiInput[];
-  /** The instant the chain is judged at: the signing time (default), now, or a given date. */
+  /**
+   * The instant the chain is judged at: the signing time (default), now, or a given date. A Date is
+   * taken as a **trusted** time for the message (a time-stamp, your mail server's arrival log):
+   * with it, a certificate revoked for key compromise after that instant still counts as valid
+   * then. The signing time is written by whoever holds the key, so it never does.
+   */
   at?: 'signing-time' | 'now' | Date;
   /** The clock for 'now' and for `validNow` (default: the current time). */
   now?: Date;
@@ -46,7 +51,25 @@ export interface VerifyOptions {
   crypto?: Crypto;
   /** Input limits. */
   limits?: Partial<Limits>;
+  /**
+   * Smallest RSA key accepted in the chain, in bits: default 2048, at least 1024 (lower values are
+   * refused with INVALID_ARGUMENT). Smaller keys give `CHAIN_KEY_TOO_WEAK`.
+   */
+  minRsaBits?: number;
+  /**
+   * Certificates that expired before this instant may have RSA keys of 1024 bits or more (a warning):
+   * default 2018-01-01 (the DigitPA CA1 era, `LEGACY_KEYS_UNTIL` of `pec-kit/trust`), null for none.
+   */
+  legacyKeysUntil?: Date | null;
+  /**
+   * How far in the future of `now` a signingTime or daticert date may be (clocks drift), in
+   * milliseconds. Default 5 minutes; beyond it `SIGNING_TIME_IN_FUTURE` / `DATICERT_DATE_IN_FUTURE`.
+   */
+  maxClockSkew?: number;
 }
+
+/** The default of {@link VerifyOptions.maxClockSkew}: 5 minutes. */
+const DEFAULT_CLOCK_SKEW = 5 * 60 * 1000;
 
 /**
  * The signature block of a {@link VerificationReport}.
@@ -156,6 +179,9 @@ interface Prepared {
   now: Date;
   crypto: Crypto;
   limits: Limits;
+  minRsaBits: number | undefined;
+  legacyKeysUntil: Date | null | undefined;
+  maxClockSkew: number;
 }
 
 function prepare(options: VerifyOptions): Prepared {
@@ -165,6 +191,14 @@ function prepare(options: VerifyOptions): Prepared {
   const now = options.now ?? new Date();
   if (!(now instanceof Date) || Number.isNaN(now.getTime()))
     throw invalidArgument('now must be a valid Date');
+  const { minRsaBits, legacyKeysUntil, maxClockSkew = DEFAULT_CLOCK_SKEW } = options;
+  if (typeof maxClockSkew !== 'number' || !Number.isSafeInteger(maxClockSkew) || maxClockSkew < 0)
+    throw invalidArgument(
+      `maxClockSkew must be a non-negative integer (ms), got ${describeValue(maxClockSkew)}`,
+    );
+  // The key policy is checked once here too (validateChain checks it again), so that a bad option
+  // fails createVerifier rather than the first message.
+  checkKeyPolicy(minRsaBits, legacyKeysUntil);
   return {
     anchors: loadTrustAnchors(trust),
     crls: crls ? crls.flatMap((c) => parseCrls(c)) : [],
@@ -172,6 +206,9 @@ function prepare(options: VerifyOptions): Prepared {
     now,
     crypto: resolveCrypto(options.crypto),
     limits: resolveLimits(options.limits),
+    minRsaBits,
+    legacyKeysUntil,
+    maxClockSkew,
   };
 }
 
@@ -289,9 +326,13 @@ async function verifyParsed(pec: PecMessage, p: Prepared): Promise<VerificationR
         anchors: p.anchors,
         crls: p.crls,
         at,
+        // Only a Date from the caller is a time the signer does not control.
+        atTrusted: chain.atSource === 'given',
         now: p.now,
         crypto: p.crypto,
         limits: p.limits,
+        ...(p.minRsaBits !== undefined ? { minRsaBits: p.minRsaBits } : {}),
+        ...(p.legacyKeysUntil !== undefined ? { legacyKeysUntil: p.legacyKeysUntil } : {}),
       });
       chain.trusted = result.trusted;
       chain.at = result.at;
