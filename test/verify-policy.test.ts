@@ -24,7 +24,7 @@ async function acceptanceSignedBy(
   const built = await buildReceipt({
     kind: 'accettazione',
     transaction: transaction({ at, check: { domain } }),
-    provider: { domain, name: 'ESEMPIO PEC S.p.A.', signer },
+    provider: { domain, name: 'Example PEC S.p.A.', signer },
     at,
   });
   return built.bytes;
@@ -33,6 +33,8 @@ async function acceptanceSignedBy(
 const codes = (r: VerificationReport) => r.issues.map((i) => i.code);
 const errors = (r: VerificationReport) => r.issues.filter((i) => i.severity === 'error').map((i) => i.code);
 const Y2025 = new Date('2025-03-10T10:00:00Z');
+/** A verification instant after every signing time used here (no SIGNING_TIME_IN_FUTURE). */
+const LATER = new Date('2032-01-01T00:00:00Z');
 
 describe('verifyPec: chain policy on built messages (test PKI, trust = test root)', () => {
   const trust = [ROOT];
@@ -119,12 +121,13 @@ describe('verifyPec: chain policy on built messages (test PKI, trust = test root
     const r = await verifyPec(await acceptanceSignedBy('revoked-late', new Date('2027-01-01T00:00:00Z')), {
       trust,
       crls: [CRL_2030],
+      now: LATER,
     });
     expect(r.valid).toBe(true);
     expect(codes(r)).toContain('CHAIN_REVOKED_LATER');
     const after = await verifyPec(
       await acceptanceSignedBy('revoked-late', new Date('2031-01-01T00:00:00Z')),
-      { trust, crls: [CRL_2030] },
+      { trust, crls: [CRL_2030], now: LATER },
     );
     expect(after.valid).toBe(false);
     expect(errors(after)).toContain('CHAIN_REVOKED');
@@ -133,6 +136,7 @@ describe('verifyPec: chain policy on built messages (test PKI, trust = test root
   it('without CRLs revocation is not checked, and the report says so', async () => {
     const r = await verifyPec(await acceptanceSignedBy('revoked-early', new Date('2027-01-01T00:00:00Z')), {
       trust,
+      now: LATER,
     });
     expect(r.valid).toBe(true);
     expect(codes(r)).toContain('CHAIN_REVOCATION_NOT_CHECKED');

@@ -111,7 +111,7 @@ describe.skipIf(!HAVE_CHROMIUM)('web verifier page', () => {
     expect(await valid.locator('.verdict').textContent()).toMatch(/^VALID/);
     expect(await valid.locator('.kind').textContent()).toContain('Busta di trasporto');
     const sentence = await valid.locator('.certified .sentence').textContent();
-    expect(sentence).toContain('ESEMPIO PEC S.p.A.');
+    expect(sentence).toContain('Example PEC S.p.A.');
     expect(sentence).toContain('14/03/2025');
     const daticert = await valid.locator('table.daticert').textContent();
     for (const text of [

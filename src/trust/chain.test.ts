@@ -435,6 +435,51 @@ describe.each(ENGINES)('validateChain with %s', (_name, crypto) => {
       expect(r.issues[0]?.message).toContain('2026-06-01T00:00:00.000Z (keyCompromise)');
     });
 
+    it.each([
+      ['keyCompromise', 1, undefined],
+      ['cACompromise', 2, undefined],
+      ['unspecified with an earlier invalidityDate', 0, T('2027-06-01')],
+      ['no reason with an earlier invalidityDate', undefined, T('2027-06-01')],
+    ] as const)(
+      'a %s revocation after the check instant: not trusted unless the instant is trusted',
+      async (_what, reason, invalidity) => {
+        const crl = await makeCrl({
+          thisUpdate: T('2028-02-01'),
+          nextUpdate: T('2029-01-01'),
+          entries: [
+            {
+              serial: 0x1001,
+              date: T('2028-01-01'),
+              ...(invalidity ? { invalidity } : {}),
+              ...(reason === undefined ? {} : { reason }),
+            },
+          ],
+        });
+        const crls = [crl, ...parseCrls(read('root.crl.pem'))];
+        const r = await check('provider', { crls });
+        expect(r.trusted).toBe(false);
+        expect(codes(r, 'error')).toEqual(['CHAIN_REVOKED_COMPROMISE']);
+        const trusted = await check('provider', { crls, atTrusted: true });
+        expect(trusted.trusted).toBe(true);
+        expect(codes(trusted, 'warning')).toEqual(['CHAIN_REVOKED_LATER']);
+      },
+    );
+
+    it.each([
+      ['superseded', 4],
+      ['unspecified, no invalidityDate', 0],
+      ['affiliationChanged', 3],
+    ] as const)('a %s revocation after the check instant stays a warning', async (_what, reason) => {
+      const crl = await makeCrl({
+        thisUpdate: T('2028-02-01'),
+        nextUpdate: T('2029-01-01'),
+        entries: [{ serial: 0x1001, date: T('2028-01-01'), reason }],
+      });
+      const r = await check('provider', { crls: [crl, ...parseCrls(read('root.crl.pem'))] });
+      expect(r.trusted).toBe(true);
+      expect(codes(r, 'warning')).toEqual(['CHAIN_REVOKED_LATER']);
+    });
+
     it('skips removeFromCRL entries', async () => {
       const crl = await makeCrl({
         thisUpdate: T('2027-06-01'),

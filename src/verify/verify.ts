@@ -23,6 +23,7 @@ import { checkKeyPolicy, validateChain } from '../trust/chain.js';
 import type { Certificate } from '../x509/certificate.js';
 import type { Crl } from '../x509/crl.js';
 import { VERIFY_ISSUES, type VerifyIssueCode } from './issues.js';
+import { providerIdentity } from './provider-identity.js';
 
 /**
  * Options of {@link verifyPec}.
@@ -340,6 +341,25 @@ async function verifyParsed(pec: PecMessage, p: Prepared): Promise<VerificationR
       chain.path = result.path;
       chain.validNow = result.validNow ?? null;
       issues.push(...result.issues);
+      // The signer certificate must be the provider the signed daticert names.
+      if (pec.kind !== 'non-pec' && pec.daticert) {
+        for (const f of providerIdentity(
+          cert,
+          pec.kind,
+          pec.daticert.gestoreEmittente,
+          pec.daticert.identificativo,
+        ))
+          issues.push(vIssue(f.code, f.message));
+      }
+      // A signingTime in the future: the chain would be judged at a date that has not come.
+      if (cms.signingTime && cms.signingTime.getTime() > p.now.getTime() + p.maxClockSkew) {
+        issues.push(
+          vIssue(
+            'SIGNING_TIME_IN_FUTURE',
+            `the signature claims to have been made at ${signature.signingTime}, after ${p.now.toISOString()} (the verification instant)`,
+          ),
+        );
+      }
       // daticert time vs signing time: the provider writes both for one event.
       const dataUtc = pec.daticert?.dataUtc ? parseDate(pec.daticert.dataUtc) : null;
       if (
@@ -355,6 +375,16 @@ async function verifyParsed(pec: PecMessage, p: Prepared): Promise<VerificationR
         );
       }
     }
+  }
+  // A certified event in the future, whatever the signature says.
+  const certified = pec.kind !== 'non-pec' && pec.daticert?.dataUtc ? parseDate(pec.daticert.dataUtc) : null;
+  if (certified && certified.getTime() > p.now.getTime() + p.maxClockSkew) {
+    issues.push(
+      vIssue(
+        'DATICERT_DATE_IN_FUTURE',
+        `the daticert certifies an event at ${pec.daticert!.dataUtc}, after ${p.now.toISOString()} (the verification instant)`,
+      ),
+    );
   }
   const nested: VerificationReport[] = [];
   for (const n of pec.nested) {
@@ -388,7 +418,9 @@ async function verifyParsed(pec: PecMessage, p: Prepared): Promise<VerificationR
             ? 'pass'
             : 'fail',
       chain: chain.trusted === null ? 'skip' : chain.trusted ? worst(issues, ['CHAIN_*']) : 'fail',
-      signer: signature.signer ? worst(issues, ['SIGNER_FROM_MISMATCH', 'SIGNER_EMAIL_MISMATCH']) : 'skip',
+      signer: signature.signer
+        ? worst(issues, ['SIGNER_FROM_MISMATCH', 'SIGNER_EMAIL_MISMATCH', 'PROVIDER_*'])
+        : 'skip',
       daticert:
         pec.kind === 'non-pec' ? 'skip' : worst(issues, ['DATICERT_*', 'SIGNING_TIME_DATICERT_MISMATCH']),
       headers:
