@@ -75,7 +75,7 @@ export interface ValidateChainOptions {
  *
  * @example
  * ```ts
- * await validateChain({ signer, anchors, at, legacyKeysUntil: LEGACY_KEYS_UNTIL });
+ * await validateChain({ signer, anchors: loadTrustAnchors(), at: signingTime, legacyKeysUntil: LEGACY_KEYS_UNTIL });
  * ```
  */
 export const LEGACY_KEYS_UNTIL: Date = new Date('2018-01-01T00:00:00Z');
