@@ -28,7 +28,7 @@ export async function providers() {
       chain: pem('pec-ca.cert.pem'),
     });
   return {
-    a: { domain: 'pec.example.it', name: 'ESEMPIO PEC S.p.A.', signer: await signer('provider') },
+    a: { domain: 'pec.example.it', name: 'Example PEC S.p.A.', signer: await signer('provider') },
     b: {
       domain: 'postacert.example.org',
       name: 'Postacert Example S.r.l.',

@@ -34,6 +34,28 @@ export interface Limits {
   maxChainLength: number;
   /** Most SignerInfos in one CMS signature; each is checked, so each costs a signature check. Default 4. */
   maxSigners: number;
+  /**
+   * Most certificates that may be tried as the issuer of one certificate of a path (same issuer name
+   * and a matching key identifier). Real PEC chains have at most four (AgID CA1 was issued three
+   * times under one name, plus the copy in the message). Past it the chain is not trusted
+   * (`CHAIN_WORK_LIMIT`) and none of them is tried. Default 8.
+   */
+  maxIssuerCandidates: number;
+  /**
+   * Most issuer signatures (on certificates and CRLs) that validating one signer's chain may check.
+   * A real PEC chain needs two to six. Past it the chain is not trusted (`CHAIN_WORK_LIMIT`).
+   * Verdicts already memoised count too, so the verdict does not depend on what was verified before.
+   * Default 32.
+   */
+  maxSignatureChecks: number;
+  /**
+   * Largest RSA modulus, in bits, of a certificate in (or tried for) a path: its signatures are not
+   * checked beyond it (`CHAIN_KEY_UNSAFE`), since RSA verification cost grows with the square of the
+   * size. PEC keys are 2048 bits (some roots 4096). Default 8192. (Independently of this limit,
+   * pec-kit never hands WebCrypto an RSA key above 16384 bits or with a public exponent above
+   * 2^32+1.)
+   */
+  maxRsaModulusBits: number;
 }
 
 /**
@@ -58,6 +80,9 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   maxCertificates: 32,
   maxChainLength: 8,
   maxSigners: 4,
+  maxIssuerCandidates: 8,
+  maxSignatureChecks: 32,
+  maxRsaModulusBits: 8192,
 });
 
 /**

@@ -13,7 +13,7 @@ async function spied(): Promise<{ provider: PecProvider; keyFor: ReturnType<type
   const signer = await fixtureSigner('provider');
   const keyFor = vi.fn(signer.keyFor);
   const spy: Signer = { ...signer, keyFor };
-  return { provider: { domain: 'pec.example.it', name: 'ESEMPIO PEC S.p.A.', signer: spy }, keyFor };
+  return { provider: { domain: 'pec.example.it', name: 'Example PEC S.p.A.', signer: spy }, keyFor };
 }
 
 async function codeOf(p: Promise<unknown>): Promise<string> {

@@ -64,7 +64,7 @@ for (const providerCompat of [false, true]) {
         ],
         risposte: 'mario.rossi@pec.example.it',
         oggetto: 'Fattura n. 12/2025 – così',
-        gestoreEmittente: 'ESEMPIO PEC S.p.A.',
+        gestoreEmittente: 'Example PEC S.p.A.',
         data: { giorno: '14/01/2025', ora: '10:15:00', zona: '+0100' },
         identificativo: tx.identificativo,
         msgid: MSGID,
@@ -189,7 +189,7 @@ for (const providerCompat of [false, true]) {
         errore: 'altro',
         destinatari: [{ address: CC, tipo: 'certificato' }],
         erroreEsteso:
-          '5.7.0 - ESEMPIO PEC S.p.A. - errore formale: nessun destinatario principale (To); presenza di destinatari nascosti (Bcc)',
+          '5.7.0 - Example PEC S.p.A. - errore formale: nessun destinatario principale (To); presenza di destinatari nascosti (Bcc)',
       });
       expect(pec.original).toBeNull();
       expect(pec.text).toContain('presenza di destinatari nascosti (Bcc)');
@@ -209,7 +209,7 @@ for (const providerCompat of [false, true]) {
       expect(pec.headers.xVerificaSicurezza).toBe('errore');
       expect(pec.daticert).toMatchObject({
         errore: 'virus',
-        erroreEsteso: '5.7.1 - ESEMPIO PEC S.p.A. - virus rilevato nel messaggio',
+        erroreEsteso: '5.7.1 - Example PEC S.p.A. - virus rilevato nel messaggio',
       });
     });
 
@@ -404,7 +404,7 @@ for (const providerCompat of [false, true]) {
       const err = await buildReceipt({
         kind: 'errore-consegna',
         errore: 'virus',
-        erroreEsteso: '5.7.1 - ESEMPIO PEC S.p.A. - virus Eicar-Test-Signature',
+        erroreEsteso: '5.7.1 - Example PEC S.p.A. - virus Eicar-Test-Signature',
         transaction: tx,
         recipient: TO,
         provider: await providerA(),
@@ -417,13 +417,13 @@ for (const providerCompat of [false, true]) {
       });
       expect(pec.daticert).toMatchObject({
         errore: 'virus',
-        erroreEsteso: '5.7.1 - ESEMPIO PEC S.p.A. - virus Eicar-Test-Signature',
+        erroreEsteso: '5.7.1 - Example PEC S.p.A. - virus Eicar-Test-Signature',
       });
     });
 
     it.each([
-      ['12h', 12, '4.4.1 - ESEMPIO PEC S.p.A. - messaggio non ancora consegnato entro le prime dodici ore'],
-      ['24h', 24, '5.4.1 - ESEMPIO PEC S.p.A. - messaggio non consegnato entro le prime ventiquattro ore'],
+      ['12h', 12, '4.4.1 - Example PEC S.p.A. - messaggio non ancora consegnato entro le prime dodici ore'],
+      ['24h', 24, '5.4.1 - Example PEC S.p.A. - messaggio non consegnato entro le prime ventiquattro ore'],
     ] as const)('preavviso-errore-consegna %s', async (timeout, hours, erroreEsteso) => {
       const tx = transaction();
       const at = new Date(tx.at.getTime() + hours * 3_600_000);

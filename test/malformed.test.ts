@@ -201,6 +201,9 @@ describe('limits: each one enforced where it should be', () => {
       maxCertificates: 32,
       maxChainLength: 8,
       maxSigners: 4,
+      maxIssuerCandidates: 8,
+      maxSignatureChecks: 32,
+      maxRsaModulusBits: 8192,
     });
     expect(Object.isFrozen(DEFAULT_LIMITS)).toBe(true);
   });

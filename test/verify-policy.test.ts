@@ -24,7 +24,7 @@ async function acceptanceSignedBy(
   const built = await buildReceipt({
     kind: 'accettazione',
     transaction: transaction({ at, check: { domain } }),
-    provider: { domain, name: 'ESEMPIO PEC S.p.A.', signer },
+    provider: { domain, name: 'Example PEC S.p.A.', signer },
     at,
   });
   return built.bytes;
@@ -33,6 +33,8 @@ async function acceptanceSignedBy(
 const codes = (r: VerificationReport) => r.issues.map((i) => i.code);
 const errors = (r: VerificationReport) => r.issues.filter((i) => i.severity === 'error').map((i) => i.code);
 const Y2025 = new Date('2025-03-10T10:00:00Z');
+/** A verification instant after every signing time used here (no SIGNING_TIME_IN_FUTURE). */
+const LATER = new Date('2032-01-01T00:00:00Z');
 
 describe('verifyPec: chain policy on built messages (test PKI, trust = test root)', () => {
   const trust = [ROOT];
@@ -119,12 +121,13 @@ describe('verifyPec: chain policy on built messages (test PKI, trust = test root
     const r = await verifyPec(await acceptanceSignedBy('revoked-late', new Date('2027-01-01T00:00:00Z')), {
       trust,
       crls: [CRL_2030],
+      now: LATER,
     });
     expect(r.valid).toBe(true);
     expect(codes(r)).toContain('CHAIN_REVOKED_LATER');
     const after = await verifyPec(
       await acceptanceSignedBy('revoked-late', new Date('2031-01-01T00:00:00Z')),
-      { trust, crls: [CRL_2030] },
+      { trust, crls: [CRL_2030], now: LATER },
     );
     expect(after.valid).toBe(false);
     expect(errors(after)).toContain('CHAIN_REVOKED');
@@ -133,18 +136,26 @@ describe('verifyPec: chain policy on built messages (test PKI, trust = test root
   it('without CRLs revocation is not checked, and the report says so', async () => {
     const r = await verifyPec(await acceptanceSignedBy('revoked-early', new Date('2027-01-01T00:00:00Z')), {
       trust,
+      now: LATER,
     });
     expect(r.valid).toBe(true);
     expect(codes(r)).toContain('CHAIN_REVOCATION_NOT_CHECKED');
   });
 
   it.each([
-    ['weak-key', 'CHAIN_WEAK_KEY'],
-    ['no-policy', 'CHAIN_POLICY_MISSING'],
-  ])('%s: valid with warning %s', async (stem, code) => {
-    const r = await verifyPec(await acceptanceSignedBy(stem, Y2025), { trust });
+    ['weak-key', 'CHAIN_WEAK_KEY', { minRsaBits: 1024 }],
+    ['no-policy', 'CHAIN_POLICY_MISSING', {}],
+  ])('%s: valid with warning %s', async (stem, code, extra) => {
+    const r = await verifyPec(await acceptanceSignedBy(stem, Y2025), { trust, ...extra });
     expect(r.valid).toBe(true);
     expect(r.issues.find((i) => i.code === code)?.severity).toBe('warning');
+  });
+
+  it('weak-key (RSA-1024, valid 2024–2040) is not valid by default: CHAIN_KEY_TOO_WEAK', async () => {
+    const r = await verifyPec(await acceptanceSignedBy('weak-key', Y2025), { trust });
+    expect(r.signature.intact).toBe(true);
+    expect(r.valid).toBe(false);
+    expect(errors(r)).toEqual(['CHAIN_KEY_TOO_WEAK']);
   });
 });
 

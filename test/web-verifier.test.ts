@@ -188,7 +188,7 @@ describe.skipIf(!HAVE_CHROMIUM)('web verifier page', () => {
     // Who certified what, and when: Italian, Europe/Rome local time (10:30 UTC = 11:30 in March).
     const sentence = await valid.locator('.certified .sentence').textContent();
     expect(sentence).toBe(
-      'ESEMPIO PEC S.p.A. ha accettato il messaggio e lo ha trasmesso, firmato, ai destinatari il 14/03/2025 alle 11:30:00 (ora italiana).',
+      'Example PEC S.p.A. ha accettato il messaggio e lo ha trasmesso, firmato, ai destinatari il 14/03/2025 alle 11:30:00 (ora italiana).',
     );
     const daticert = await valid.locator('table.daticert').textContent();
     for (const text of [

@@ -29,43 +29,66 @@ function percentDecode(s: string): Uint8Array {
   return Uint8Array.from(out);
 }
 
-/** Splits a header value into the main value and raw `name=value` pairs, honouring quotes. */
+/**
+ * Most parameters read from one header value; the rest is ignored. Real headers carry a handful
+ * (boundary, charset, name…); a value of thousands is hostile, and a Map of them costs time per
+ * parameter however linear the scan.
+ */
+export const MAX_PARAMS = 256;
+
+const SEMI = 0x3b;
+const EQ = 0x3d;
+const SP = 0x20;
+const TAB = 0x09;
+const DQUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+/**
+ * Splits a header value into the main value and raw `name=value` pairs, honouring quotes. One pass
+ * over the input, every character visited once: a hostile value such as `;a;a;a…` (no `=`
+ * anywhere) must cost its length, not its length squared, so the scan never searches ahead from
+ * each parameter for the next `=` or `;`. At most {@link MAX_PARAMS} pairs are kept.
+ */
 function tokenize(input: string): { main: string; pairs: [string, string, boolean][] } {
   const pairs: [string, string, boolean][] = [];
   let i = input.indexOf(';');
   const main = (i === -1 ? input : input.slice(0, i)).trim();
   if (i === -1) return { main, pairs };
   const n = input.length;
-  while (i < n) {
+  while (i < n && pairs.length < MAX_PARAMS) {
+    let c = input.charCodeAt(i);
     // skip ';' and whitespace
-    while (i < n && (input[i] === ';' || input[i] === ' ' || input[i] === '\t')) i++;
+    while (i < n && (c === SEMI || c === SP || c === TAB)) c = input.charCodeAt(++i);
     if (i >= n) break;
-    const eq = input.indexOf('=', i);
-    const semi = input.indexOf(';', i);
-    if (eq === -1 || (semi !== -1 && semi < eq)) {
-      i = semi === -1 ? n : semi;
-      continue;
-    }
-    const name = input.slice(i, eq).trim().toLowerCase();
-    i = eq + 1;
-    while (i < n && (input[i] === ' ' || input[i] === '\t')) i++;
-    let value = '';
+    // The name runs to '=' (a parameter) or ';' (a stray token, skipped).
+    const start = i;
+    while (i < n && c !== EQ && c !== SEMI) c = input.charCodeAt(++i);
+    if (i >= n || c === SEMI) continue;
+    const name = input.slice(start, i).trim().toLowerCase();
+    c = input.charCodeAt(++i); // past '='
+    while (i < n && (c === SP || c === TAB)) c = input.charCodeAt(++i);
+    let value: string;
     let quoted = false;
-    if (input[i] === '"') {
+    if (c === DQUOTE) {
       quoted = true;
-      i++;
-      while (i < n && input[i] !== '"') {
-        if (input[i] === '\\' && i + 1 < n) i++;
-        value += input[i];
-        i++;
+      const parts: string[] = [];
+      let from = ++i;
+      c = input.charCodeAt(i);
+      while (i < n && c !== DQUOTE) {
+        if (c === BACKSLASH && i + 1 < n) {
+          parts.push(input.slice(from, i));
+          from = ++i;
+        }
+        c = input.charCodeAt(++i);
       }
+      parts.push(input.slice(from, i));
+      value = parts.join('');
       i++; // closing quote (or end of a truncated value)
-      const next = input.indexOf(';', i);
-      i = next === -1 ? n : next;
+      while (i < n && input.charCodeAt(i) !== SEMI) i++;
     } else {
-      const next = input.indexOf(';', i);
-      value = (next === -1 ? input.slice(i) : input.slice(i, next)).trim();
-      i = next === -1 ? n : next;
+      const from = i;
+      while (i < n && c !== SEMI) c = input.charCodeAt(++i);
+      value = input.slice(from, i).trim();
     }
     if (name) pairs.push([name, value, quoted]);
   }

@@ -254,13 +254,33 @@ describe.each(ENGINES)('validateChain with %s', (_name, crypto) => {
   });
 
   it.each([
-    ['weak-key', 'CHAIN_WEAK_KEY'],
     ['no-policy', 'CHAIN_POLICY_MISSING'],
     ['revoked-late', 'CHAIN_REVOKED_LATER'],
   ] as const)('trusts %s with the warning %s', async (stem, code) => {
     const r = await check(stem);
     expect(r.trusted).toBe(true);
     expect(codes(r, 'warning')).toEqual([code]);
+  });
+
+  it('refuses an RSA-1024 leaf valid after 2018 (CHAIN_KEY_TOO_WEAK); minRsaBits 1024 makes it a warning', async () => {
+    const r = await check('weak-key');
+    expect(r.trusted).toBe(false);
+    expect(codes(r, 'error')).toEqual(['CHAIN_KEY_TOO_WEAK']);
+    const lowered = await check('weak-key', { minRsaBits: 1024 });
+    expect(lowered.trusted).toBe(true);
+    expect(codes(lowered, 'warning')).toEqual(['CHAIN_WEAK_KEY']);
+    // The legacy allowance covers only certificates that expired before legacyKeysUntil.
+    const legacy = await check('weak-key', { legacyKeysUntil: T('2041-01-01') });
+    expect(legacy.trusted).toBe(true);
+    expect(codes(legacy, 'warning')).toEqual(['CHAIN_WEAK_KEY']);
+    const strict = await check('weak-key', { legacyKeysUntil: null, minRsaBits: 4096 });
+    expect(codes(strict, 'error')).toContain('CHAIN_KEY_TOO_WEAK');
+  });
+
+  it.each([512, 1023, 16385, 2048.5, Number.NaN, '2048'])('refuses minRsaBits %s', async (bits) => {
+    await expect(check('provider', { minRsaBits: bits as number })).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+    });
   });
 
   it('honours revocation dates: revoked-late is trusted in 2027 and revoked in 2031', async () => {
@@ -270,9 +290,14 @@ describe.each(ENGINES)('validateChain with %s', (_name, crypto) => {
     const in2031 = await check('revoked-late', { at: T('2031-01-01') });
     expect(in2031.trusted).toBe(false);
     expect(codes(in2031, 'error')).toEqual(['CHAIN_REVOKED']);
+    // revoked-early was revoked for keyCompromise: a signing time before the revocation proves
+    // nothing, only a trusted check instant does.
     const early2024 = await check('revoked-early', { at: T('2024-06-01') });
-    expect(early2024.trusted).toBe(true);
-    expect(codes(early2024, 'warning')).toEqual(['CHAIN_REVOKED_LATER']);
+    expect(early2024.trusted).toBe(false);
+    expect(codes(early2024, 'error')).toEqual(['CHAIN_REVOKED_COMPROMISE']);
+    const trustedAt = await check('revoked-early', { at: T('2024-06-01'), atTrusted: true });
+    expect(trustedAt.trusted).toBe(true);
+    expect(codes(trustedAt, 'warning')).toEqual(['CHAIN_REVOKED_LATER']);
     // pkijs on its own ignores the date and calls it revoked (stack-notes pitfall 5).
     const engine = new pkijs.CertificateChainValidationEngine({
       trustedCerts: [pkijsCert(root)],
@@ -408,6 +433,51 @@ describe.each(ENGINES)('validateChain with %s', (_name, crypto) => {
       const r = await check('provider', { crls: [crl, ...parseCrls(read('root.crl.pem'))] });
       expect(codes(r, 'error')).toEqual(['CHAIN_REVOKED']);
       expect(r.issues[0]?.message).toContain('2026-06-01T00:00:00.000Z (keyCompromise)');
+    });
+
+    it.each([
+      ['keyCompromise', 1, undefined],
+      ['cACompromise', 2, undefined],
+      ['unspecified with an earlier invalidityDate', 0, T('2027-06-01')],
+      ['no reason with an earlier invalidityDate', undefined, T('2027-06-01')],
+    ] as const)(
+      'a %s revocation after the check instant: not trusted unless the instant is trusted',
+      async (_what, reason, invalidity) => {
+        const crl = await makeCrl({
+          thisUpdate: T('2028-02-01'),
+          nextUpdate: T('2029-01-01'),
+          entries: [
+            {
+              serial: 0x1001,
+              date: T('2028-01-01'),
+              ...(invalidity ? { invalidity } : {}),
+              ...(reason === undefined ? {} : { reason }),
+            },
+          ],
+        });
+        const crls = [crl, ...parseCrls(read('root.crl.pem'))];
+        const r = await check('provider', { crls });
+        expect(r.trusted).toBe(false);
+        expect(codes(r, 'error')).toEqual(['CHAIN_REVOKED_COMPROMISE']);
+        const trusted = await check('provider', { crls, atTrusted: true });
+        expect(trusted.trusted).toBe(true);
+        expect(codes(trusted, 'warning')).toEqual(['CHAIN_REVOKED_LATER']);
+      },
+    );
+
+    it.each([
+      ['superseded', 4],
+      ['unspecified, no invalidityDate', 0],
+      ['affiliationChanged', 3],
+    ] as const)('a %s revocation after the check instant stays a warning', async (_what, reason) => {
+      const crl = await makeCrl({
+        thisUpdate: T('2028-02-01'),
+        nextUpdate: T('2029-01-01'),
+        entries: [{ serial: 0x1001, date: T('2028-01-01'), reason }],
+      });
+      const r = await check('provider', { crls: [crl, ...parseCrls(read('root.crl.pem'))] });
+      expect(r.trusted).toBe(true);
+      expect(codes(r, 'warning')).toEqual(['CHAIN_REVOKED_LATER']);
     });
 
     it('skips removeFromCRL entries', async () => {

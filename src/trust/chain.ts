@@ -13,7 +13,7 @@ import { enforce, type Limits, resolveLimits } from '../limits.js';
 import { Certificate } from '../x509/certificate.js';
 import { Crl } from '../x509/crl.js';
 import { EXT } from '../x509/extensions.js';
-import { verifySignature } from '../x509/signature.js';
+import { rsaKeyProblem, verifySignature } from '../x509/signature.js';
 import { certificateEmails, fingerprint, rsaKeyBits, serialNumberHex } from './certificates.js';
 import { type ChainIssue, type ChainIssueCode, chainIssue } from './issues.js';
 import { nameConstraintViolations } from './name-constraints.js';
@@ -48,7 +48,37 @@ export interface ValidateChainOptions {
   limits?: Partial<Limits>;
   /** The instant `validNow` refers to; defaults to the current time. */
   now?: Date;
+  /**
+   * Whether `at` comes from a source the signer does not control (a caller's time-stamp or log),
+   * rather than from the signature's own signingTime. Default false. Only a trusted `at` lets a
+   * certificate revoked for key compromise count as valid before its revocation date.
+   */
+  atTrusted?: boolean;
+  /**
+   * Smallest RSA modulus, in bits, accepted in the path (anchor included). Default 2048; 1024 is
+   * the lowest value accepted (for old archives), anything lower is refused with INVALID_ARGUMENT.
+   * A smaller key gives `CHAIN_KEY_TOO_WEAK`, except in a certificate covered by `legacyKeysUntil`.
+   */
+  minRsaBits?: number;
+  /**
+   * Certificates that expired before this instant may have RSA keys of 1024 bits or more: they are
+   * reported with the warning `CHAIN_WEAK_KEY` instead of `CHAIN_KEY_TOO_WEAK`. Default
+   * {@link LEGACY_KEYS_UNTIL} (2018-01-01: PEC provider certificates issued under DigitPA CA1 had
+   * 1024-bit keys); null applies `minRsaBits` to every certificate.
+   */
+  legacyKeysUntil?: Date | null;
 }
+
+/**
+ * The default of `legacyKeysUntil`: 2018-01-01T00:00:00Z. PEC provider certificates of the DigitPA
+ * CA1 era (which ended on 2018-01-14) had RSA-1024 keys; no certificate valid after it does.
+ *
+ * @example
+ * ```ts
+ * await validateChain({ signer, anchors: loadTrustAnchors(), at: signingTime, legacyKeysUntil: LEGACY_KEYS_UNTIL });
+ * ```
+ */
+export const LEGACY_KEYS_UNTIL: Date = new Date('2018-01-01T00:00:00Z');
 
 /**
  * The verdict of {@link validateChain}.
@@ -150,6 +180,12 @@ interface Node {
 interface RevocationEntry {
   readonly date: number;
   readonly reason: string | null;
+  /**
+   * The key is known or suspected to have been compromised (keyCompromise, cACompromise,
+   * aACompromise, or an unspecified reason with an invalidityDate before the revocation): from
+   * then on, a signingTime written with that key proves nothing.
+   */
+  readonly compromise: boolean;
 }
 
 interface CrlFacts {
@@ -183,39 +219,98 @@ interface Core {
   readonly revocations: readonly number[];
 }
 
+/** What the policy needs besides the inputs (part of the cache key). */
+interface Policy {
+  readonly atTrusted: boolean;
+  readonly minRsaBits: number;
+  readonly legacyKeysUntil: number | null;
+  readonly maxIssuerCandidates: number;
+  readonly maxSignatureChecks: number;
+  readonly maxRsaModulusBits: number;
+}
+
+// Issuer-signature verdicts, shared by every validation (nested messages of one verifyPec call,
+// every call of a createVerifier batch): keyed by the fingerprints of the signed object and of the
+// issuer, bounded. A verdict on content is the same whatever the context.
+const SIG_MEMO_MAX = 4096;
+const sigMemo = new Map<string, Promise<boolean>>();
+
 class Context {
-  private readonly sigMemo = new Map<string, Promise<boolean>>();
   private readonly crlMemo = new Map<string, Promise<string | null>>();
   readonly issuerMemo = new Map<Node, Promise<Node[]>>();
+  /** Distinct (signed, issuer) pairs asked for, memoised or not: the work budget. */
+  private readonly asked = new Set<string>();
+  /** The bounds that were hit, as issues (each message once). */
+  readonly limitIssues = new Map<string, ChainIssue>();
+  /** Candidate issuers whose keys were refused before any check. */
+  private readonly refusedKeys = new Map<string, string | null>();
 
   constructor(
     readonly crypto: Crypto,
+    readonly cryptoId: number,
     readonly at: number,
     readonly candidates: readonly Node[],
     readonly crls: readonly CrlFacts[],
+    readonly policy: Policy,
   ) {}
 
-  /** The issuer's signature on a certificate or CRL verifies with `issuer`'s key. */
-  private signedBy(signed: Certificate | Crl, issuer: Certificate): Promise<boolean> {
-    // An algorithm WebCrypto cannot check is no evidence of issuance: false, not an error.
-    return verifySignature(
-      this.crypto,
-      issuer.publicKey,
-      signed.signatureAlgorithm,
-      signed.signatureValue,
-      signed.tbs,
-    ).catch(() => false);
+  /** Records a bound that was hit: the chain is not trusted, whatever path is found. */
+  limit(code: 'CHAIN_WORK_LIMIT' | 'CHAIN_KEY_UNSAFE', message: string): void {
+    if (!this.limitIssues.has(message)) this.limitIssues.set(message, chainIssue(code, message));
   }
 
-  /** Signature of `cert` verifies with `issuer`'s key (memoised per call). */
-  verifies(cert: Node, issuer: Node): Promise<boolean> {
-    const key = `${cert.fp}>${issuer.fp}`;
-    let p = this.sigMemo.get(key);
-    if (!p) {
-      p = this.signedBy(cert.cert, issuer.cert);
-      this.sigMemo.set(key, p);
+  /** Why `issuer`'s key is not used to check anything, or null (memoised per call). */
+  private keyProblem(issuer: Node): string | null {
+    let problem = this.refusedKeys.get(issuer.fp);
+    if (problem === undefined) {
+      const alg = issuer.cert.publicKey.algorithm.oid;
+      problem =
+        alg === '1.2.840.113549.1.1.1' || alg === '1.2.840.113549.1.1.10'
+          ? rsaKeyProblem(issuer.cert.publicKey, this.policy.maxRsaModulusBits)
+          : null;
+      this.refusedKeys.set(issuer.fp, problem);
+      if (problem)
+        this.limit('CHAIN_KEY_UNSAFE', `${issuer.subject}: ${problem}; its signatures were not checked`);
     }
+    return problem;
+  }
+
+  /** The issuer's signature on a certificate or CRL verifies with `issuer`'s key (memoised, budgeted). */
+  private signedBy(signed: Certificate | Crl, signedFp: string, issuer: Node): Promise<boolean> {
+    const pair = `${signedFp}>${issuer.fp}`;
+    if (!this.asked.has(pair)) {
+      if (this.asked.size >= this.policy.maxSignatureChecks) {
+        this.limit(
+          'CHAIN_WORK_LIMIT',
+          `validating the chain needs more than ${this.policy.maxSignatureChecks} issuer-signature checks (limits.maxSignatureChecks)`,
+        );
+        return Promise.resolve(false);
+      }
+      this.asked.add(pair);
+    }
+    if (this.keyProblem(issuer)) return Promise.resolve(false);
+    const key = `${this.cryptoId}|${pair}`;
+    let p = sigMemo.get(key);
+    if (p)
+      sigMemo.delete(key); // LRU: move to the end
+    else {
+      // An algorithm WebCrypto cannot check is no evidence of issuance: false, not an error.
+      p = verifySignature(
+        this.crypto,
+        issuer.cert.publicKey,
+        signed.signatureAlgorithm,
+        signed.signatureValue,
+        signed.tbs,
+      ).catch(() => false);
+    }
+    sigMemo.set(key, p);
+    while (sigMemo.size > SIG_MEMO_MAX) sigMemo.delete(sigMemo.keys().next().value as string);
     return p;
+  }
+
+  /** Signature of `cert` verifies with `issuer`'s key. */
+  verifies(cert: Node, issuer: Node): Promise<boolean> {
+    return this.signedBy(cert.cert, cert.fp, issuer);
   }
 
   /** Null when `crl` is usable with `issuer`, else the reason it is not. */
@@ -228,7 +323,7 @@ class Context {
         const ku = issuer.cert.keyUsage;
         if (ku !== null && (ku & KU_CRL_SIGN) === 0)
           return `its issuer ${issuer.subject} may not sign CRLs (no cRLSign)`;
-        const ok = await this.signedBy(crl.crl, issuer.cert);
+        const ok = await this.signedBy(crl.crl, crl.fp, issuer);
         return ok ? null : `its signature does not verify with ${issuer.subject}`;
       })();
       this.crlMemo.set(key, p);
@@ -236,18 +331,30 @@ class Context {
     return p;
   }
 
-  /** Possible issuers of `node`: name match, key-identifier match when both are present, signature. */
+  /**
+   * Possible issuers of `node`: name match, key-identifier match when both are present, signature.
+   * More name matches than `maxIssuerCandidates` is a hostile bag (31 CAs of one name): none is tried.
+   */
   issuers(node: Node): Promise<Node[]> {
     let p = this.issuerMemo.get(node);
     if (!p) {
       p = (async () => {
         const aki = keyIdHex(node.cert.authorityKeyIdentifier);
-        const out: Node[] = [];
-        for (const c of this.candidates) {
-          if (c.fp === node.fp || !c.cert.subject.equals(node.cert.issuer)) continue;
-          if (aki !== null && c.ski !== null && aki !== c.ski) continue;
-          if (await this.verifies(node, c)) out.push(c);
+        const named = this.candidates.filter(
+          (c) =>
+            c.fp !== node.fp &&
+            c.cert.subject.equals(node.cert.issuer) &&
+            !(aki !== null && c.ski !== null && aki !== c.ski),
+        );
+        if (named.length > this.policy.maxIssuerCandidates) {
+          this.limit(
+            'CHAIN_WORK_LIMIT',
+            `${named.length} certificates could be the issuer of ${node.subject} (limits.maxIssuerCandidates is ${this.policy.maxIssuerCandidates}); none was tried`,
+          );
+          return [];
         }
+        const out: Node[] = [];
+        for (const c of named) if (await this.verifies(node, c)) out.push(c);
         return out;
       })();
       this.issuerMemo.set(node, p);
@@ -302,7 +409,8 @@ function crlFacts(crl: Crl): Omit<CrlFacts, 'fp'> {
   }
   const entries = new Map<string, RevocationEntry[]>();
   for (const r of crl.revoked) {
-    let date = r.revocationDate.getTime();
+    const revoked = r.revocationDate.getTime();
+    let date = revoked;
     let reason: string | null = null;
     for (const e of r.extensions) {
       if (e.oid === OID.certificateIssuer) unsupported = 'it is an indirect CRL (not supported)';
@@ -323,10 +431,15 @@ function crlFacts(crl: Crl): Omit<CrlFacts, 'fp'> {
       } else if (e.critical) unsupported = `an entry has the unsupported critical extension ${e.oid}`;
     }
     if (reason === 'removeFromCRL') continue;
+    const compromise =
+      reason === 'keyCompromise' ||
+      reason === 'cACompromise' ||
+      reason === 'aACompromise' ||
+      ((reason === null || reason === 'unspecified') && date < revoked);
     const serial = serialKey(r.serialNumber);
     const list = entries.get(serial);
-    if (list) list.push({ date, reason });
-    else entries.set(serial, [{ date, reason }]);
+    if (list) list.push({ date, reason, compromise });
+    else entries.set(serial, [{ date, reason, compromise }]);
   }
   f = {
     crl,
@@ -376,8 +489,23 @@ async function evaluate(ctx: Context, nodes: readonly Node[]): Promise<Evaluatio
       }
     }
     const bits = rsaKeyBits(cert);
-    if (bits !== null && bits < 2048)
-      add('CHAIN_WEAK_KEY', `${subject} has an RSA-${bits} key (fewer than 2048 bits)`);
+    const { minRsaBits, legacyKeysUntil, maxRsaModulusBits } = ctx.policy;
+    if (bits !== null && (bits < minRsaBits || bits < 2048)) {
+      // Old archives: a certificate whose whole life ended before legacyKeysUntil may have 1024 bits.
+      const legacy = legacyKeysUntil !== null && na < legacyKeysUntil;
+      if (bits >= 1024 && (bits >= minRsaBits || legacy))
+        add('CHAIN_WEAK_KEY', `${subject} has an RSA-${bits} key (fewer than 2048 bits)`);
+      else
+        add(
+          'CHAIN_KEY_TOO_WEAK',
+          `${subject} has an RSA-${bits} key (fewer than ${bits < 1024 ? 1024 : minRsaBits} bits)`,
+        );
+    }
+    if (bits !== null) {
+      // The signer's key too (issuers are screened before their signatures are checked).
+      const problem = rsaKeyProblem(cert.publicKey, maxRsaModulusBits);
+      if (problem) add('CHAIN_KEY_UNSAFE', `${subject}: ${problem}`);
+    }
     // The anchor's own signature is never relied upon.
     if (!isAnchor && SHA1_SIGNATURES.has(cert.signatureAlgorithm.oid)) {
       add('CHAIN_WEAK_SIGNATURE', `${subject} is signed with SHA-1`);
@@ -481,7 +609,15 @@ async function evaluate(ctx: Context, nodes: readonly Node[]): Promise<Evaluatio
       const first = found[0];
       const what = (e: RevocationEntry): string =>
         `${node.subject} (serial ${serial}) was revoked on ${iso(e.date)}${e.reason ? ` (${e.reason})` : ''}`;
+      // After a key compromise the signer's own signingTime proves nothing: whoever holds the key
+      // writes the date they like. Only a check instant from outside the signature saves it.
+      const compromised = ctx.policy.atTrusted ? undefined : found.find((e) => e.compromise);
       if (first && first.date <= at) add('CHAIN_REVOKED', what(first));
+      else if (compromised)
+        add(
+          'CHAIN_REVOKED_COMPROMISE',
+          `${what(compromised)}: the key was compromised, so a signing time before that date proves nothing`,
+        );
       else if (first) add('CHAIN_REVOKED_LATER', `${what(first)}, after the check instant`);
       else if (!covered)
         add('CHAIN_REVOCATION_UNKNOWN', `no usable, current CRL of ${node.cert.issuer} for ${node.subject}`);
@@ -509,7 +645,14 @@ async function computeCore(
   let steps = 0;
   let longest: Node[] = [signer];
   const walk = async (path: Node[]): Promise<void> => {
-    if (paths.length >= MAX_PATHS || ++steps > MAX_STEPS) return;
+    if (paths.length >= MAX_PATHS) return;
+    if (++steps > MAX_STEPS) {
+      ctx.limit(
+        'CHAIN_WORK_LIMIT',
+        `the path search from ${signer.subject} took more than ${MAX_STEPS} steps`,
+      );
+      return;
+    }
     if (path.length > longest.length) longest = path;
     const end = path[path.length - 1]!;
     if (end.anchor) {
@@ -540,7 +683,7 @@ async function computeCore(
       found: false,
       anchor: null,
       path: longest.map((n) => n.subject),
-      issues: [issue],
+      issues: [...ctx.limitIssues.values(), issue],
       windows: [],
       revocations: [],
     };
@@ -556,7 +699,7 @@ async function computeCore(
       a.nodes.length - b.nodes.length,
   );
   const best = evaluations[0]!;
-  const issues = [...best.issues];
+  const issues = [...ctx.limitIssues.values(), ...best.issues];
   issues.sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity]);
   return {
     found: true,
@@ -590,6 +733,7 @@ const stats = { hits: 0, misses: 0 };
  */
 export function clearChainCache(): void {
   cache.clear();
+  sigMemo.clear();
   inputsMemo.clear();
   stats.hits = 0;
   stats.misses = 0;
@@ -695,11 +839,61 @@ function inputsOf(
 }
 
 /**
+ * Checks the key-policy options (`minRsaBits`, `legacyKeysUntil`) shared by {@link validateChain}
+ * and `verifyPec`.
+ *
+ * @internal
+ * @throws PecError `INVALID_ARGUMENT` for a minRsaBits outside 1024–16384 or a bad date.
+ * @example
+ * ```ts
+ * checkKeyPolicy(1024, null); // fine: old archives, no legacy window
+ * ```
+ */
+export function checkKeyPolicy(minRsaBits: unknown, legacyKeysUntil: unknown): void {
+  // 1024 is the floor: below it a key is breakable by anyone, so no option makes it acceptable.
+  if (
+    minRsaBits !== undefined &&
+    (typeof minRsaBits !== 'number' ||
+      !Number.isSafeInteger(minRsaBits) ||
+      minRsaBits < 1024 ||
+      minRsaBits > 16384)
+  )
+    throw invalidArgument(`minRsaBits must be an integer from 1024 to 16384, got ${describe(minRsaBits)}`);
+  if (
+    legacyKeysUntil !== undefined &&
+    legacyKeysUntil !== null &&
+    (!(legacyKeysUntil instanceof Date) || Number.isNaN(legacyKeysUntil.getTime()))
+  )
+    throw invalidArgument(`legacyKeysUntil must be a valid Date or null, got ${describe(legacyKeysUntil)}`);
+}
+
+/** The policy options of {@link validateChain}, checked. */
+function resolvePolicy(options: ValidateChainOptions, limits: Limits): Policy {
+  const { atTrusted = false, minRsaBits = 2048 } = options;
+  const legacy = options.legacyKeysUntil === undefined ? LEGACY_KEYS_UNTIL : options.legacyKeysUntil;
+  if (typeof atTrusted !== 'boolean')
+    throw invalidArgument(`atTrusted must be a boolean, got ${describe(atTrusted)}`);
+  checkKeyPolicy(minRsaBits, legacy);
+  return {
+    atTrusted,
+    minRsaBits,
+    legacyKeysUntil: legacy === null ? null : legacy.getTime(),
+    maxIssuerCandidates: limits.maxIssuerCandidates,
+    maxSignatureChecks: limits.maxSignatureChecks,
+    maxRsaModulusBits: limits.maxRsaModulusBits,
+  };
+}
+
+/**
  * Validates the certification path of a PEC signer at a given instant, under the PEC trust policy:
  * a path from `signer` (through `certificates`) to one of `anchors`, every certificate valid at `at`
  * and `at` inside the anchor's validity, signer keyUsage digitalSignature, EKU emailProtection when
  * present, CA flags and pathLenConstraint, name constraints of every CA (anchor included), CRLs with
- * revocation dates honoured, RSA ≥ 2048 and the PEC policy OID as warnings, and the signer e-mail.
+ * revocation dates honoured (a key-compromise revocation whatever the date, unless `at` is trusted),
+ * RSA ≥ `minRsaBits` (2048; 1024-bit keys of certificates that expired before `legacyKeysUntil` as
+ * a warning), the PEC policy OID as a warning, and the signer e-mail. The work is bounded
+ * (`limits.maxIssuerCandidates`, `maxSignatureChecks`, `maxRsaModulusBits`: `CHAIN_WORK_LIMIT`,
+ * `CHAIN_KEY_UNSAFE`).
  *
  * Never throws for a bad chain: the verdict is in `trusted` and `issues`. Results are cached (bounded,
  * by content), so validating a batch of messages from the same providers is cheap.
@@ -744,6 +938,7 @@ export async function validateChain(options: ValidateChainOptions): Promise<Chai
   enforce(limits, 'maxCertificates', certificates.length, 'certificates given with the signer');
   const crypto = resolveCrypto(options.crypto);
   const atMs = at.getTime();
+  const policy = resolvePolicy(options, limits);
 
   let cryptoId = cryptoIds.get(crypto);
   if (cryptoId === undefined) {
@@ -759,7 +954,15 @@ export async function validateChain(options: ValidateChainOptions): Promise<Chai
     anchors,
     crls,
   );
-  const key = `${contentKey}|${timeBucket(atMs, [signer, ...certificates, ...anchors], crlList)}`;
+  const policyKey = [
+    policy.atTrusted ? 't' : 's',
+    policy.minRsaBits,
+    policy.legacyKeysUntil ?? '-',
+    policy.maxIssuerCandidates,
+    policy.maxSignatureChecks,
+    policy.maxRsaModulusBits,
+  ].join(',');
+  const key = `${contentKey}|${policyKey}|${timeBucket(atMs, [signer, ...certificates, ...anchors], crlList)}`;
 
   let corePromise = cache.get(key);
   if (corePromise) {
@@ -791,7 +994,7 @@ export async function validateChain(options: ValidateChainOptions): Promise<Chai
       for (const [c, fp] of byFp(certificates, certFps)) node(c, fp, false);
       const signerNode = node(signer, signerFp, false);
       const candidates = [...nodes.values()].filter((n) => n !== signerNode || n.anchor);
-      const ctx = new Context(crypto, atMs, candidates, crlList);
+      const ctx = new Context(crypto, cryptoId, atMs, candidates, crlList, policy);
       return computeCore(ctx, signerNode, limits.maxChainLength, new Set(anchorFps).size);
     })();
     corePromise.catch(() => cache.delete(key));

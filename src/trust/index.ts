@@ -33,6 +33,7 @@ export {
   type ChainResult,
   chainCacheStats,
   clearChainCache,
+  LEGACY_KEYS_UNTIL,
   type ValidateChainOptions,
   validateChain,
 } from './chain.js';

@@ -37,7 +37,8 @@ export const CHAIN_ISSUES = {
     'A name of a certificate (SAN e-mail, DNS name, IP address or subject DN) is outside the permitted subtrees, or inside the excluded subtrees, of a CA of the path (the anchor included).',
   CHAIN_UNKNOWN_CRITICAL_EXTENSION:
     'A certificate of the path carries a critical extension that pec-kit does not process.',
-  CHAIN_WEAK_KEY: 'A certificate of the path has an RSA key shorter than 2048 bits.',
+  CHAIN_WEAK_KEY:
+    'A certificate of the path has an RSA key shorter than 2048 bits but accepted: 1024 bits or more, in a certificate that expired before legacyKeysUntil (2018-01-01, the DigitPA CA1 era), or with minRsaBits lowered by the caller.',
   CHAIN_WEAK_SIGNATURE: 'A certificate of the path is signed with SHA-1 (still seen in old PEC chains).',
   CHAIN_POLICY_MISSING: 'The signer certificate does not carry the PEC policy OID 1.3.76.16.3.1.1.',
   CHAIN_LEAF_PROFILE:
@@ -45,6 +46,14 @@ export const CHAIN_ISSUES = {
   CHAIN_SIGNER_PINNED: 'The signer certificate itself is one of the trust anchors.',
   SIGNER_EMAIL_MISMATCH:
     'None of the e-mail addresses of the signer certificate is the expected address (the From: address).',
+  CHAIN_REVOKED_COMPROMISE:
+    'A CRL given by the caller revokes a certificate of the path for key compromise (keyCompromise, cACompromise, aACompromise, or unspecified with an earlier invalidityDate), after the check instant. The check instant is the signingTime, which whoever holds the key writes as they like, so it proves nothing: not valid unless the caller gives a trusted instant (verifyPec `at: Date`).',
+  CHAIN_KEY_TOO_WEAK:
+    'A certificate of the path has an RSA key shorter than the minimum (minRsaBits, default 2048; never below 1024). Keys of 1024 bits or more in certificates that expired before legacyKeysUntil (2018-01-01) are only a warning, CHAIN_WEAK_KEY.',
+  CHAIN_KEY_UNSAFE:
+    'A certificate of the path, or a candidate issuer, has an RSA key pec-kit does not check signatures with: a public exponent that is even, below 3 or above 2^32+1, or a modulus above limits.maxRsaModulusBits (8192). Such keys only make verification slow.',
+  CHAIN_WORK_LIMIT:
+    'Validating the chain hit a bound on its work: more same-name candidate issuers for one certificate than limits.maxIssuerCandidates, more issuer-signature checks than limits.maxSignatureChecks, or a path search too long. A real PEC chain never does; the chain is not trusted.',
 } as const;
 
 /**
@@ -98,6 +107,10 @@ export const CHAIN_ISSUE_SEVERITY: Readonly<Record<ChainIssueCode, ChainIssueSev
   CHAIN_LEAF_PROFILE: 'warning',
   CHAIN_SIGNER_PINNED: 'info',
   SIGNER_EMAIL_MISMATCH: 'error',
+  CHAIN_REVOKED_COMPROMISE: 'error',
+  CHAIN_KEY_TOO_WEAK: 'error',
+  CHAIN_KEY_UNSAFE: 'error',
+  CHAIN_WORK_LIMIT: 'error',
 });
 
 /**

@@ -43,6 +43,22 @@ export const VERIFY_ISSUES = {
     'An unexpected failure inside pec-kit while checking the message (a bug: please report it); the message is not valid.',
   ],
   NESTED_VERDICT: ['info', 'The verdict on a PEC message wrapped inside this one.'],
+  SIGNING_TIME_IN_FUTURE: [
+    'error',
+    'The signingTime is later than the verification instant plus maxClockSkew (5 minutes): no provider signs in the future, and a chain judged at a future date proves nothing.',
+  ],
+  DATICERT_DATE_IN_FUTURE: [
+    'error',
+    'The daticert date is later than the verification instant plus maxClockSkew (5 minutes): the provider certifies an event that has not happened yet.',
+  ],
+  PROVIDER_DOMAIN_MISMATCH: [
+    'error',
+    "The identificativo of an envelope or (non-)acceptance receipt, which the signing provider assigns itself, is under another domain than the signer certificate's e-mail address (compared by registrable domain: pec.aruba.it ~ aruba.it): the message was signed by another provider than the one that made it.",
+  ],
+  PROVIDER_NAME_MISMATCH: [
+    'error',
+    'The daticert gestore-emittente shares no identifying word with the signer certificate (its O, OU and CN values and e-mail domain; legal forms such as S.p.A. and PEC words ignored): the receipt names another provider than the one that signed it.',
+  ],
 } as const satisfies Record<string, readonly [Severity, string]>;
 
 export type VerifyIssueCode = keyof typeof VERIFY_ISSUES;

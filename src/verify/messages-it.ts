@@ -129,7 +129,23 @@ export const ISSUE_TEXT_IT: Readonly<Partial<Record<IssueCode | keyof typeof ERR
     'Un SignerInfo dopo il primo è verificato, ma il suo certificato non risale a un’autorità PEC attendibile.',
   SIGNATURE_ALGORITHM_MISMATCH:
     'L’algoritmo di digest del SignerInfo e l’hash del suo algoritmo di firma differiscono (es. SHA-256 con sha1WithRSA).',
+  SIGNING_TIME_IN_FUTURE:
+    "Il signingTime è successivo all'istante di verifica più la tolleranza (maxClockSkew, 5 minuti): nessun gestore firma nel futuro, e una catena giudicata a una data futura non prova nulla.",
+  DATICERT_DATE_IN_FUTURE:
+    "La data del daticert è successiva all'istante di verifica più la tolleranza (maxClockSkew, 5 minuti): il gestore certifica un evento non ancora avvenuto.",
+  PROVIDER_DOMAIN_MISMATCH:
+    "L'identificativo della busta o della ricevuta di (non) accettazione, assegnato dal gestore che firma, è sotto un dominio diverso da quello dell'indirizzo del certificato di firma: il messaggio è firmato da un gestore diverso da quello che lo ha prodotto.",
+  PROVIDER_NAME_MISMATCH:
+    'Il gestore-emittente del daticert non ha alcuna parola identificativa in comune con il certificato di firma (O, OU, CN e dominio e-mail; forme societarie e parole come PEC ignorate): la ricevuta nomina un gestore diverso da quello che l’ha firmata.',
   // Chain (src/trust/issues.ts)
+  CHAIN_REVOKED_COMPROMISE:
+    "Una CRL fornita revoca un certificato del percorso per compromissione della chiave (keyCompromise, cACompromise, aACompromise, o non specificato con un invalidityDate precedente) dopo l'istante di verifica. Quell'istante è il signingTime, scritto da chi possiede la chiave: non prova nulla. Non valido, salvo un istante attendibile fornito dal chiamante (verifyPec `at`).",
+  CHAIN_KEY_TOO_WEAK:
+    'Un certificato del percorso ha una chiave RSA più corta del minimo (minRsaBits, predefinito 2048; mai sotto 1024). Chiavi da almeno 1024 bit in certificati scaduti prima di legacyKeysUntil (2018-01-01) danno solo un avviso, CHAIN_WEAK_KEY.',
+  CHAIN_KEY_UNSAFE:
+    'Un certificato del percorso, o un possibile emittente, ha una chiave RSA con cui pec-kit non verifica firme: esponente pubblico pari, minore di 3 o maggiore di 2^32+1, o modulo oltre limits.maxRsaModulusBits (8192). Chiavi simili servono solo a rallentare la verifica.',
+  CHAIN_WORK_LIMIT:
+    'La validazione della catena ha raggiunto un limite di lavoro: troppi possibili emittenti con lo stesso nome (limits.maxIssuerCandidates), troppe verifiche di firma (limits.maxSignatureChecks) o una ricerca del percorso troppo lunga. Una vera catena PEC non lo fa mai; la catena non è attendibile.',
   CHAIN_UNTRUSTED:
     'Nessun percorso di certificazione porta dal firmatario a una delle radici attendibili configurate. I certificati contenuti nel messaggio sono usati solo come intermedi, mai come attendibili di per sé.',
   CHAIN_TOO_LONG: 'Gli unici percorsi verso una radice attendibile sono più lunghi di limits.maxChainLength.',

@@ -1,6 +1,6 @@
 // verifyPec: signature over the exact signed bytes, the provider chain against the PEC anchors at
 // the signing time, and the integrity of what was signed. A bad message gives a report, not a throw.
-import { type BytesInput, equalBytes, toBytes } from '../bytes.js';
+import { type BytesInput, describe as describeValue, equalBytes, toBytes } from '../bytes.js';
 import type { CmsVerification } from '../cms/verify.js';
 import { verifyDetached } from '../cms/verify.js';
 import { resolveCrypto } from '../crypto.js';
@@ -22,12 +22,13 @@ import {
   serialNumberHex,
   subjectToString,
 } from '../trust/certificates.js';
-import { validateChain } from '../trust/chain.js';
+import { checkKeyPolicy, validateChain } from '../trust/chain.js';
 import type { Certificate } from '../x509/certificate.js';
 import type { Crl } from '../x509/crl.js';
 import { type CertifiedFacts, finishReport, trustSourceOf } from './certified.js';
 import { VERIFY_ISSUES, type VerifyIssueCode } from './issues.js';
 import type { OutcomeStatus } from './outcome.js';
+import { providerIdentity } from './provider-identity.js';
 import { otherSignerIssues } from './signers.js';
 
 /**
@@ -47,7 +48,10 @@ export interface VerifyOptions {
   crls?: readonly PkiInput[];
   /**
    * The instant the chain is judged at: the signing time (default), now, or a given instant (a
-   * `Date` or an ISO-8601 string such as `'2024-05-01T10:00:00Z'`, as the CLI's `--at`).
+   * `Date` or an ISO-8601 string such as `'2024-05-01T10:00:00Z'`, as the CLI's `--at`). A given
+   * instant is taken as a **trusted** time for the message (a time-stamp, your mail server's
+   * arrival log): with it, a certificate revoked for key compromise after that instant still counts
+   * as valid then. The signing time is written by whoever holds the key, so it never does.
    */
   at?: 'signing-time' | 'now' | Date | string;
   /** The clock for 'now' and for `validNow` (default: the current time). */
@@ -56,7 +60,25 @@ export interface VerifyOptions {
   crypto?: Crypto;
   /** Input limits. */
   limits?: Partial<Limits>;
+  /**
+   * Smallest RSA key accepted in the chain, in bits: default 2048, at least 1024 (lower values are
+   * refused with INVALID_ARGUMENT). Smaller keys give `CHAIN_KEY_TOO_WEAK`.
+   */
+  minRsaBits?: number;
+  /**
+   * Certificates that expired before this instant may have RSA keys of 1024 bits or more (a warning):
+   * default 2018-01-01 (the DigitPA CA1 era, `LEGACY_KEYS_UNTIL` of `pec-kit/trust`), null for none.
+   */
+  legacyKeysUntil?: Date | null;
+  /**
+   * How far in the future of `now` a signingTime or daticert date may be (clocks drift), in
+   * milliseconds. Default 5 minutes; beyond it `SIGNING_TIME_IN_FUTURE` / `DATICERT_DATE_IN_FUTURE`.
+   */
+  maxClockSkew?: number;
 }
+
+/** The default of {@link VerifyOptions.maxClockSkew}: 5 minutes. */
+const DEFAULT_CLOCK_SKEW = 5 * 60 * 1000;
 
 /**
  * The signature block of a {@link VerificationReport}.
@@ -187,6 +209,9 @@ const VERIFY_KEYS = optionKeys<VerifyOptions>({
   now: true,
   crypto: true,
   limits: true,
+  minRsaBits: true,
+  legacyKeysUntil: true,
+  maxClockSkew: true,
 });
 
 function asList(v: readonly PkiInput[] | undefined, name: string): readonly PkiInput[] | undefined {
@@ -204,6 +229,9 @@ interface Prepared {
   now: Date;
   crypto: Crypto;
   limits: Limits;
+  minRsaBits: number | undefined;
+  legacyKeysUntil: Date | null | undefined;
+  maxClockSkew: number;
 }
 
 function prepare(options: VerifyOptions): Prepared {
@@ -214,6 +242,14 @@ function prepare(options: VerifyOptions): Prepared {
   const now = options.now ?? new Date();
   if (!(now instanceof Date) || Number.isNaN(now.getTime()))
     throw invalidArgument('now must be a valid Date');
+  const { minRsaBits, legacyKeysUntil, maxClockSkew = DEFAULT_CLOCK_SKEW } = options;
+  if (typeof maxClockSkew !== 'number' || !Number.isSafeInteger(maxClockSkew) || maxClockSkew < 0)
+    throw invalidArgument(
+      `maxClockSkew must be a non-negative integer (ms), got ${describeValue(maxClockSkew)}`,
+    );
+  // The key policy is checked once here too (validateChain checks it again), so that a bad option
+  // fails createVerifier rather than the first message.
+  checkKeyPolicy(minRsaBits, legacyKeysUntil);
   const anchors = loadTrustAnchors(trust);
   const defaults = loadTrustAnchors();
   return {
@@ -224,6 +260,9 @@ function prepare(options: VerifyOptions): Prepared {
     now,
     crypto: resolveCrypto(options.crypto),
     limits: resolveLimits(options.limits),
+    minRsaBits,
+    legacyKeysUntil,
+    maxClockSkew,
   };
 }
 
@@ -337,9 +376,13 @@ async function verifyParsed(pec: PecMessage, p: Prepared): Promise<VerificationR
         anchors: p.anchors,
         crls: p.crls,
         at,
+        // Only a Date from the caller is a time the signer does not control.
+        atTrusted: chain.atSource === 'given',
         now: p.now,
         crypto: p.crypto,
         limits: p.limits,
+        ...(p.minRsaBits !== undefined ? { minRsaBits: p.minRsaBits } : {}),
+        ...(p.legacyKeysUntil !== undefined ? { legacyKeysUntil: p.legacyKeysUntil } : {}),
       });
       chain.trusted = result.trusted;
       chain.at = result.at;
@@ -348,6 +391,25 @@ async function verifyParsed(pec: PecMessage, p: Prepared): Promise<VerificationR
       chain.path = result.path;
       chain.validNow = result.validNow ?? null;
       issues.push(...result.issues);
+      // The signer certificate must be the provider the signed daticert names.
+      if (pec.kind !== 'non-pec' && pec.daticert) {
+        for (const f of providerIdentity(
+          cert,
+          pec.kind,
+          pec.daticert.gestoreEmittente,
+          pec.daticert.identificativo,
+        ))
+          issues.push(vIssue(f.code, f.message));
+      }
+      // A signingTime in the future: the chain would be judged at a date that has not come.
+      if (cms.signingTime && cms.signingTime.getTime() > p.now.getTime() + p.maxClockSkew) {
+        issues.push(
+          vIssue(
+            'SIGNING_TIME_IN_FUTURE',
+            `the signature claims to have been made at ${signature.signingTime}, after ${p.now.toISOString()} (the verification instant)`,
+          ),
+        );
+      }
       // daticert time vs signing time: the provider writes both for one event.
       const dataUtc = pec.daticert?.dataUtc ? parseDate(pec.daticert.dataUtc) : null;
       if (
@@ -363,6 +425,16 @@ async function verifyParsed(pec: PecMessage, p: Prepared): Promise<VerificationR
         );
       }
     }
+  }
+  // A certified event in the future, whatever the signature says.
+  const certified = pec.kind !== 'non-pec' && pec.daticert?.dataUtc ? parseDate(pec.daticert.dataUtc) : null;
+  if (certified && certified.getTime() > p.now.getTime() + p.maxClockSkew) {
+    issues.push(
+      vIssue(
+        'DATICERT_DATE_IN_FUTURE',
+        `the daticert certifies an event at ${pec.daticert!.dataUtc}, after ${p.now.toISOString()} (the verification instant)`,
+      ),
+    );
   }
   const nested: VerificationReport[] = [];
   for (const n of pec.nested) {
@@ -396,7 +468,9 @@ async function verifyParsed(pec: PecMessage, p: Prepared): Promise<VerificationR
             ? 'pass'
             : 'fail',
       chain: chain.trusted === null ? 'skip' : chain.trusted ? worst(issues, ['CHAIN_*']) : 'fail',
-      signer: signature.signer ? worst(issues, ['SIGNER_FROM_MISMATCH', 'SIGNER_EMAIL_MISMATCH']) : 'skip',
+      signer: signature.signer
+        ? worst(issues, ['SIGNER_FROM_MISMATCH', 'SIGNER_EMAIL_MISMATCH', 'PROVIDER_*'])
+        : 'skip',
       daticert:
         pec.kind === 'non-pec' ? 'skip' : worst(issues, ['DATICERT_*', 'SIGNING_TIME_DATICERT_MISMATCH']),
       headers:

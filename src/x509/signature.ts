@@ -38,6 +38,50 @@ export const CURVES: Readonly<Record<string, { name: string; size: number }>> = 
 
 const unsupported = (what: string): PecError => new PecError('CMS_UNSUPPORTED', what);
 
+/** The largest RSA modulus pec-kit ever hands to WebCrypto, in bits. */
+export const MAX_RSA_MODULUS_BITS = 16384;
+/** The largest RSA public exponent pec-kit ever hands to WebCrypto: 2^32 + 1. */
+export const MAX_RSA_EXPONENT = 2 ** 32 + 1;
+
+/**
+ * Why an RSA public key is not worth a WebCrypto call, or null. Verification costs grow with the
+ * exponent's length and the square of the modulus: a 3072-bit exponent makes one check take
+ * milliseconds, and a hostile chain asks for hundreds of checks. Real keys use 65537 (a few old
+ * ones 3); RFC 8017 §3.1 and FIPS 186-4 bound e below 2^256, pec-kit below 2^32 + 1.
+ */
+export function rsaKeyProblem(key: PublicKeyInfo, maxModulusBits = MAX_RSA_MODULUS_BITS): string | null {
+  const der = key.key;
+  let n: Uint8Array;
+  let e: Uint8Array;
+  try {
+    const [modulus, exponent, extra] = sequence(der, readRoot(der), 'RSAPublicKey');
+    if (!modulus || !exponent || extra || modulus.tag !== TAG.INTEGER || exponent.tag !== TAG.INTEGER)
+      return 'the RSA public key is not a modulus and an exponent';
+    n = content(der, modulus);
+    e = content(der, exponent);
+  } catch {
+    return 'the RSA public key cannot be decoded';
+  }
+  const significant = (v: Uint8Array): Uint8Array => {
+    let i = 0;
+    while (i < v.length - 1 && v[i] === 0) i++;
+    return v.subarray(i);
+  };
+  const m = significant(n);
+  const bits = m.length === 0 ? 0 : (m.length - 1) * 8 + (32 - Math.clz32(m[0]!));
+  if (bits > Math.min(maxModulusBits, MAX_RSA_MODULUS_BITS))
+    return `its RSA modulus has ${bits} bits (more than ${Math.min(maxModulusBits, MAX_RSA_MODULUS_BITS)})`;
+  const x = significant(e);
+  let value = 0;
+  if (x.length > 5) value = Number.POSITIVE_INFINITY;
+  else for (const b of x) value = value * 256 + b;
+  if (value > MAX_RSA_EXPONENT || value < 3 || value % 2 === 0) {
+    const bitsOfE = x.length === 0 ? 0 : (x.length - 1) * 8 + (32 - Math.clz32(x[0]!));
+    return `its RSA public exponent (${bitsOfE} bits) is not an odd number from 3 to 2^32+1`;
+  }
+  return null;
+}
+
 /**
  * RSASSA-PSS-params (RFC 4055 §3.1): hash and salt length; MGF1 must use the same hash. Anything
  * malformed or outside what WebCrypto checks is CMS_UNSUPPORTED (never a plain error).
@@ -165,6 +209,8 @@ function plan(key: PublicKeyInfo, algorithm: AlgorithmIdentifier, hashHint?: str
   }
   if (key.algorithm.oid !== OID.rsaEncryption && key.algorithm.oid !== OID.rsaPss)
     throw unsupported('an RSA signature with a non-RSA key');
+  const problem = rsaKeyProblem(key);
+  if (problem) throw unsupported(`an RSA key refused before any check: ${problem}`);
   if (alg.scheme === 'RSA-PSS') {
     const { hash, saltLength } = pssParams(algorithm.parameters);
     // RFC 4055 §1.2: a key restricted to PSS parameters signs only with that hash and at least

@@ -31,7 +31,7 @@ export function fixtureSigner(stem: string): Promise<Signer> {
 
 /** Provider A (sender side): posta-certificata@pec.example.it. */
 export async function providerA(): Promise<PecProvider> {
-  return { domain: 'pec.example.it', name: 'ESEMPIO PEC S.p.A.', signer: await fixtureSigner('provider') };
+  return { domain: 'pec.example.it', name: 'Example PEC S.p.A.', signer: await fixtureSigner('provider') };
 }
 
 /** Provider B (recipient side): posta-certificata@postacert.example.org. */
