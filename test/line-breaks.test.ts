@@ -75,9 +75,11 @@ describe('one LF removed inside the signed part', async () => {
       at: WINTER,
       pecDomains: ['pec.example.it', 'postacert.example.org'],
     }).transaction;
-  const envelope = (await buildEnvelope({ transaction: submit(original()), provider: senderSide })).bytes;
+  const envelope = (
+    await buildEnvelope({ transaction: submit(original()), provider: senderSide, at: WINTER })
+  ).bytes;
   const hiddenEnvelope = (
-    await buildEnvelope({ transaction: submit(hiddenOriginal()), provider: senderSide })
+    await buildEnvelope({ transaction: submit(hiddenOriginal()), provider: senderSide, at: WINTER })
   ).bytes;
   const completa = (
     await buildReceipt({
@@ -85,6 +87,7 @@ describe('one LF removed inside the signed part', async () => {
       transaction: transactionFromEnvelope(hiddenEnvelope),
       recipient: 'protocollo@postacert.example.org',
       provider: recipientSide,
+      at: WINTER,
     })
   ).bytes;
 
