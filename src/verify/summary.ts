@@ -220,6 +220,20 @@ const OUTCOME: Record<ReportLanguage, Record<OutcomeStatus, string>> = {
   },
 };
 
+/**
+ * The certified event in a few words of the language (`consegnato`, `NON consegnato`, …): the
+ * phrase of {@link ReportSummary.outcomeText} without the question, for a table cell or a status line.
+ *
+ * @internal
+ * @example
+ * ```ts
+ * outcomeWords('not-delivered', 'it'); // 'NON consegnato'
+ * ```
+ */
+export function outcomeWords(status: OutcomeStatus, language: ReportLanguage): string {
+  return OUTCOME[language === 'en' ? 'en' : 'it'][status];
+}
+
 const T = {
   it: {
     validPec: 'VALIDO: messaggio PEC autentico, firmato da un gestore PEC accreditato',
