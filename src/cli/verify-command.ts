@@ -21,7 +21,8 @@ e-mail (README, JSON, PEM, PDF, Outlook .msg, empty) are reported as "not a mess
 
 Options:
   --trust FILE       trust these CA certificates (PEM/DER) instead of the embedded anchors;
-                     repeatable (a chain to them reads "trusted by your configuration")
+                     repeatable (a chain to a test or added CA reads "trusted by your
+                     configuration"; to AgID/DigitPA CA1 still "a trusted PEC provider")
   --crl FILE         honour this CRL (PEM/DER); repeatable
   --at WHEN          judge the chain at signing-time (default), now, or an ISO-8601 instant
   --include GLOB     verify only files matching GLOB (a name like '*.eml', or a path with /);
