@@ -182,7 +182,7 @@ describe.skipIf(!HAVE_CHROMIUM)('web verifier page', () => {
         'attendibile per la tua configurazione',
       );
       expect(await card.locator('.headline').textContent()).toBe(
-        'VALIDO PER LA TUA CONFIGURAZIONE: firma integra di un certificato che hai scelto come attendibile, non di un gestore PEC accreditato',
+        'Firma integra di un certificato che hai scelto come attendibile, non di un gestore PEC accreditato.',
       );
       // "gestore PEC accreditato" only in that denial, never as a claim.
       expect(await card.textContent()).not.toMatch(/(?<!non di un )gestore PEC accreditato/);
@@ -239,7 +239,7 @@ describe.skipIf(!HAVE_CHROMIUM)('web verifier page', () => {
     expect(await tampered.getAttribute('data-certified')).toBe('false');
     expect(await tampered.locator('.verdict').textContent()).toBe('NON VALIDO');
     expect(await tampered.locator('.headline').textContent()).toBe(
-      'NON VALIDO: la firma non corrisponde al contenuto: il messaggio è stato alterato dopo la firma. Nulla di ciò che mostra è certificato',
+      'La firma non corrisponde al contenuto: il messaggio è stato alterato dopo la firma. Nulla di ciò che mostra è certificato.',
     );
     expect(await tampered.locator('.q-outcome td').textContent()).toBe(
       'messaggio in transito (busta di trasporto) (lo dice il file, ma non è certificato)',
@@ -337,9 +337,7 @@ describe.skipIf(!HAVE_CHROMIUM)('web verifier page', () => {
     expect(await empty.locator('.headline').textContent()).toBe(ISSUE_TEXT_IT.INPUT_EMPTY);
     expect(await plain.getAttribute('data-kind')).toBe('non-pec');
     expect(await plain.locator('.verdict').textContent()).toBe('NON È PEC');
-    expect(await plain.locator('.headline').textContent()).toBe(
-      'NON VALIDO: non è un messaggio PEC (posta ordinaria)',
-    );
+    expect(await plain.locator('.headline').textContent()).toBe('Non è un messaggio PEC (posta ordinaria).');
     await session!.page.screenshot({ path: shot('screenshot-non-pec.png'), fullPage: true });
   });
 
@@ -384,7 +382,7 @@ describe.skipIf(!HAVE_CHROMIUM)('web verifier page', () => {
       expect(await card.getAttribute('data-trust')).toBe('pec-provider');
       expect(await card.locator('.q-trust td').textContent()).toContain('gestore PEC accreditato');
       expect(await card.locator('.headline').textContent()).toBe(
-        'VALIDO: messaggio PEC autentico, firmato da un gestore PEC accreditato',
+        'Messaggio PEC autentico, firmato da un gestore PEC accreditato.',
       );
       // (No screenshot: corpus messages carry real names and addresses.)
     },

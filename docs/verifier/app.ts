@@ -504,6 +504,12 @@ function technicalSection(r: VerificationReport, a: Assessment): HTMLElement {
   );
 }
 
+/** A clause as a sentence: capital first letter, closing full stop. */
+function sentence(clause: string): string {
+  const s = clause.charAt(0).toUpperCase() + clause.slice(1);
+  return /[.!?]$/.test(s) ? s : `${s}.`;
+}
+
 function simpleCard(e: Entry, cls: string, verdict: string, headline: string): HTMLElement {
   return h(
     'section',
@@ -549,7 +555,8 @@ async function card(e: Entry): Promise<HTMLElement> {
       {},
       h('h2', {}, e.name),
       h('p', { class: `verdict ${a.authentic ? 'valid' : 'invalid'}` }, verdict),
-      h('p', { class: 'headline' }, a.summary.headline),
+      // The verdict is the badge above; the library's headline after it says what it means.
+      h('p', { class: 'headline' }, sentence(a.summary.reason)),
       h('p', { class: 'kind' }, kindName(r.kind, lang)),
     ),
     h(

@@ -98,6 +98,8 @@ describe('assess', () => {
       claimedOutcome: 'in-transit',
     });
     expect(a.summary.certified).toBeNull();
+    expect(a.summary.headline).toBe(`NON VALIDO: ${a.summary.reason}`);
+    expect(a.summary.reason).toMatch(/^la firma non corrisponde al contenuto/);
     const t = reportText(report, 'it');
     expect(t.reason).toBe(a.summary.authentic);
     expect(t.reason).toMatch(/^È autentico\? No: la firma non corrisponde al contenuto/);
