@@ -14,7 +14,11 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AGID_CA1_2018_07_PEM, AGID_CA1_2018_PEM, AGID_CA1_PEM } from '../src/trust/anchors.js';
+import { ISSUE_TEXT_IT } from '../src/verify/messages-it.js';
+import { verifyPec } from '../src/verify/verify.js';
 import { ROOT } from './helpers/browser.js';
+import { CORPUS_DIR, corpusBytes, EXPECTED, HAVE_CORPUS } from './helpers/corpus.js';
 import { CLI, ensureDist } from './helpers/dist.js';
 import { TEST_ROOT_PEM, tamper, testTransaction } from './helpers/sample.js';
 
@@ -354,11 +358,15 @@ describe('pec-kit verify in a CI job', () => {
     const pdf = reports[4]!;
     expect(pdf).toMatchObject({ valid: false, kind: null, error: null, signature: { present: false } });
     expect(pdf.issues).toEqual([
-      { code: 'NOT_A_MESSAGE', severity: 'warning', message: expect.stringContaining('This is a PDF') },
+      {
+        code: 'NOT_A_MESSAGE',
+        severity: 'warning',
+        message: expect.stringContaining('The input is a PDF document, not an e-mail message'),
+      },
     ]);
     const text = cli(['verify', '--trust', 'root.pem', 'ci/mixed']);
     expect(text.stdout).toContain(
-      `NOT A MESSAGE ${join('ci', 'mixed', 'sub', 'msg.msg')}: This is an Outlook file (.msg), not an .eml`,
+      `NOT A MESSAGE ${join('ci', 'mixed', 'sub', 'msg.msg')}: The input is an Outlook .msg file: save the PEC message as .eml`,
     );
     expect(text.stdout.trim().split('\n').pop()).toBe('1 valid, 0 invalid, 5 not a message, 0 unreadable');
     // --strict: a file that is not a message is a failure.
@@ -468,7 +476,9 @@ describe('pec-kit verify in a CI job', () => {
     );
     expect(it.stdout).toContain('attendibile per la tua configurazione');
     expect(it.stdout).toMatch(/^NON VALIDO tampered\.eml/m);
-    expect(it.stdout).toContain('Il messaggio è stato modificato dopo la firma del gestore');
+    expect(it.stdout).toContain(
+      '\n    È autentico? No: la firma non corrisponde al contenuto: il messaggio è stato alterato dopo la firma.',
+    );
     expect(it.stdout.trim().split('\n').pop()).toBe('1 validi, 1 non validi, 0 non messaggi, 0 illeggibili');
     const byLocale = cli(['verify', '--trust', 'root.pem', 'envelope.eml'], { LANG: 'it_IT.UTF-8' });
     expect(byLocale.stdout.trim().split('\n').pop()).toBe(
@@ -482,5 +492,61 @@ describe('pec-kit verify in a CI job', () => {
       cli(['verify', '--json', '--trust', 'root.pem', 'envelope.eml'], extra).stdout;
     expect(json({ LANG: 'it_IT.UTF-8' })).toBe(json({}));
     expect(cli(['verify', '--lang', 'fr', 'envelope.eml']).status).toBe(2);
+  });
+
+  it('--lang it prints the Italian text of each finding, its technical detail below; English keeps the message', () => {
+    const it = cli(['verify', '--lang', 'it', '--trust', 'root.pem', 'tampered.eml']);
+    expect(it.status).toBe(1);
+    const lines = it.stdout.split('\n');
+    const at = lines.indexOf(
+      `    errore SIGNATURE_DIGEST_MISMATCH: ${ISSUE_TEXT_IT.SIGNATURE_DIGEST_MISMATCH}`,
+    );
+    expect(at).toBeGreaterThan(0);
+    expect(lines[at + 1]).toBe(
+      '        the signed content was altered: its digest does not match the signed messageDigest',
+    );
+    expect(it.stdout).toContain(
+      `    nota   CHAIN_REVOCATION_NOT_CHECKED: ${ISSUE_TEXT_IT.CHAIN_REVOCATION_NOT_CHECKED}`,
+    );
+    expect(it.stdout).not.toMatch(/^ {4}(error|warn|info) /m);
+    const en = cli(['verify', '--lang', 'en', '--trust', 'root.pem', 'tampered.eml']);
+    expect(en.stdout).toContain(
+      '    error SIGNATURE_DIGEST_MISMATCH: the signed content was altered: its digest does not match the signed messageDigest\n',
+    );
+    expect(en.stdout).not.toContain(ISSUE_TEXT_IT.SIGNATURE_DIGEST_MISMATCH!);
+    // A file that is not a message: the library's Italian sentence for INPUT_PDF.
+    writeFileSync(join(dir, 'stampa.pdf'), '%PDF-1.7\n%%EOF\n');
+    const pdf = cli(['verify', '--lang', 'it', 'stampa.pdf']);
+    expect(pdf.stdout).toContain(`NON È UN MESSAGGIO stampa.pdf: ${ISSUE_TEXT_IT.INPUT_PDF}\n`);
+  });
+});
+
+describe.skipIf(!HAVE_CORPUS)('pec-kit verify --trust with the real AgID CA1', () => {
+  it('a corpus message chained to AgID CA1, the anchor passed with --trust, reads "a trusted PEC provider"', async () => {
+    // A real provider message valid against the embedded anchors, and the one AgID CA1 certificate
+    // its chain ends at, written to a file as a user would pass it.
+    let found: { file: string; pem: string } | null = null;
+    for (const e of EXPECTED.filter((x) => x.signatureIntact && x.chainValidAtSigningTime)) {
+      const bytes = corpusBytes(e.file);
+      const report = await verifyPec(bytes);
+      if (!report.valid || !/AgID CA1/.test(report.chain.anchor ?? '')) continue;
+      for (const pem of [AGID_CA1_PEM, AGID_CA1_2018_PEM, AGID_CA1_2018_07_PEM])
+        if ((await verifyPec(bytes, { trust: [pem] })).valid) {
+          found = { file: join(CORPUS_DIR, e.file), pem };
+          break;
+        }
+      if (found) break;
+    }
+    expect(found).not.toBeNull();
+    writeFileSync(join(dir, 'agid-ca1.pem'), found!.pem);
+    const en = cli(['verify', '--trust', 'agid-ca1.pem', found!.file]);
+    expect(en.status, en.stdout).toBe(0);
+    expect(en.stdout).toMatch(/^VALID {3}.*; a trusted PEC provider$/m);
+    expect(en.stdout).not.toContain('trusted by your configuration');
+    const it = cli(['verify', '--lang', 'it', '--trust', 'agid-ca1.pem', found!.file]);
+    expect(it.stdout).toMatch(/^VALIDO {5}.*; gestore PEC accreditato$/m);
+    // The same message with a test CA added next to it: still the PEC anchor that vouches.
+    const both = cli(['verify', '--trust', 'agid-ca1.pem', '--trust', 'root.pem', found!.file]);
+    expect(both.stdout).toMatch(/; a trusted PEC provider$/m);
   });
 });

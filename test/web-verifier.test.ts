@@ -13,6 +13,7 @@ import type { Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSampleTransaction } from '../docs/verifier/sample.js';
 import { buildReceipt, createTestPki, transactionFromEnvelope, verifyPec } from '../src/index.js';
+import { ISSUE_TEXT_IT } from '../src/verify/messages-it.js';
 import {
   type BrowserSession,
   foreignRequests,
@@ -180,7 +181,11 @@ describe.skipIf(!HAVE_CHROMIUM)('web verifier page', () => {
       expect(await card.locator('.q-trust td').textContent()).toContain(
         'attendibile per la tua configurazione',
       );
-      expect(await card.textContent()).not.toContain('gestore PEC accreditato');
+      expect(await card.locator('.headline').textContent()).toBe(
+        'Firma integra di un certificato che hai scelto come attendibile, non di un gestore PEC accreditato.',
+      );
+      // "gestore PEC accreditato" only in that denial, never as a claim.
+      expect(await card.textContent()).not.toMatch(/(?<!non di un )gestore PEC accreditato/);
       expect(await card.locator('.uncertified').count()).toBe(0);
     }
     expect(await valid.getAttribute('data-kind')).toBe('posta-certificata');
@@ -188,7 +193,7 @@ describe.skipIf(!HAVE_CHROMIUM)('web verifier page', () => {
     // Who certified what, and when: Italian, Europe/Rome local time (10:30 UTC = 11:30 in March).
     const sentence = await valid.locator('.certified .sentence').textContent();
     expect(sentence).toBe(
-      'Example PEC S.p.A. ha accettato il messaggio e lo ha trasmesso, firmato, ai destinatari il 14/03/2025 alle 11:30:00 (ora italiana).',
+      'Example PEC S.p.A. ha accettato il messaggio «Fattura n. 42/2025» di mario.rossi@pec.example.it e lo ha trasmesso, firmato, a ufficio.protocollo@postacert.example.org il 14/03/2025 11:30:00 ora italiana (UTC+01:00), 14/03/2025 10:30:00 UTC.',
     );
     const daticert = await valid.locator('table.daticert').textContent();
     for (const text of [
@@ -196,15 +201,13 @@ describe.skipIf(!HAVE_CHROMIUM)('web verifier page', () => {
       'mario.rossi@pec.example.it',
       'ufficio.protocollo@postacert.example.org',
       'breve',
-      '14/03/2025 11:30:00 (ora italiana) = 2025-03-14 10:30:00 UTC',
+      '14/03/2025 11:30:00 ora italiana (UTC+01:00), 14/03/2025 10:30:00 UTC',
     ])
       expect(daticert).toContain(text);
     expect(await receipt.getAttribute('data-outcome')).toBe('delivered');
-    expect(await receipt.locator('.q-outcome td').textContent()).toBe(
-      'Consegnato nella casella del destinatario',
-    );
-    expect(await receipt.locator('.certified .sentence').textContent()).toContain(
-      'ha consegnato il messaggio nella casella del destinatario (destinatario: ufficio.protocollo@postacert.example.org) il 14/03/2025 alle 11:30:07',
+    expect(await receipt.locator('.q-outcome td').textContent()).toBe('consegnato');
+    expect(await receipt.locator('.certified .sentence').textContent()).toBe(
+      'Postacert Example S.r.l. ha consegnato il messaggio «Fattura n. 42/2025» di mario.rossi@pec.example.it nella casella di ufficio.protocollo@postacert.example.org il 14/03/2025 11:30:07 ora italiana (UTC+01:00), 14/03/2025 10:30:07 UTC.',
     );
     // Jargon (checks, codes, chain) only behind "Dettagli tecnici".
     expect(await valid.locator('details.technical > summary').textContent()).toBe('Dettagli tecnici');
@@ -226,8 +229,9 @@ describe.skipIf(!HAVE_CHROMIUM)('web verifier page', () => {
     // The genuine non-delivery: authentic AND a failure, both said.
     expect(await failed.getAttribute('data-kind')).toBe('errore-consegna');
     expect(await failed.getAttribute('data-outcome')).toBe('not-delivered');
-    expect(await failed.locator('.q-outcome .outcome.failure').textContent()).toBe(
-      'Non consegnato: il gestore del destinatario non ha potuto consegnare il messaggio',
+    expect(await failed.locator('.q-outcome .outcome.failure').textContent()).toBe('NON consegnato');
+    expect(await failed.locator('.certified .sentence').textContent()).toContain(
+      'NON ha potuto consegnare il messaggio',
     );
 
     // The tampered copy: plain words, content greyed and labelled, no certified sentence, no "ok" on content.
@@ -235,10 +239,10 @@ describe.skipIf(!HAVE_CHROMIUM)('web verifier page', () => {
     expect(await tampered.getAttribute('data-certified')).toBe('false');
     expect(await tampered.locator('.verdict').textContent()).toBe('NON VALIDO');
     expect(await tampered.locator('.headline').textContent()).toBe(
-      'Il messaggio è stato modificato dopo la firma del gestore: il suo contenuto non è certificato e non vale come prova.',
+      'La firma non corrisponde al contenuto: il messaggio è stato alterato dopo la firma. Nulla di ciò che mostra è certificato.',
     );
-    expect(await tampered.locator('.q-outcome td').textContent()).toContain(
-      'lo dice il file, ma non è certificato',
+    expect(await tampered.locator('.q-outcome td').textContent()).toBe(
+      'messaggio in transito (busta di trasporto) (lo dice il file, ma non è certificato)',
     );
     expect(await tampered.locator('.sentence').count()).toBe(0);
     expect(await tampered.locator('.q-trust').count()).toBe(0);
@@ -265,6 +269,12 @@ describe.skipIf(!HAVE_CHROMIUM)('web verifier page', () => {
     for (const name of ['daticert', 'headers', 'postacert', 'signer'])
       expect(outcomes[name]).not.toBe('pass');
     expect(await tampered.locator('.issues li[data-code="SIGNATURE_DIGEST_MISMATCH"]').count()).toBe(1);
+    // Check labels and finding texts are the library's Italian (summarize), the detail beside them.
+    expect(await tampered.locator('li[data-check="signature"]').textContent()).toBe('firma: NON superato');
+    const digest = await tampered.locator('.issues li[data-code="SIGNATURE_DIGEST_MISMATCH"]').textContent();
+    expect(digest).toBe(
+      `errore SIGNATURE_DIGEST_MISMATCH ${ISSUE_TEXT_IT.SIGNATURE_DIGEST_MISMATCH} (the signed content was altered: its digest does not match the signed messageDigest)`,
+    );
     expect(await tampered.locator('.original pre.body').textContent()).toContain('fattura n. 43');
     // Downloads of its parts warn first: no direct link, a confirm step, then the bytes.
     expect(await tampered.locator('.attachments a[download]').count()).toBe(0);
@@ -320,18 +330,14 @@ describe.skipIf(!HAVE_CHROMIUM)('web verifier page', () => {
       expect(await card.getAttribute('data-valid')).toBe('false');
       expect(await card.locator('.verdict').textContent()).toBe('NON È UN MESSAGGIO');
     }
-    expect(await pdf.locator('.headline').textContent()).toContain('È un PDF, non un messaggio PEC');
-    expect(await pdf.locator('.headline').textContent()).toContain('in formato .eml');
-    expect(await msg.locator('.headline').textContent()).toContain(
-      'È un file di Outlook (.msg), non un .eml',
-    );
+    // The library's sentences for the inputs it names (INPUT_PDF, INPUT_OUTLOOK_MSG, INPUT_EMPTY).
+    expect(await pdf.locator('.headline').textContent()).toBe(ISSUE_TEXT_IT.INPUT_PDF);
+    expect(await msg.locator('.headline').textContent()).toBe(ISSUE_TEXT_IT.INPUT_OUTLOOK_MSG);
     expect(await readme.locator('.headline').textContent()).toContain('non è un messaggio e-mail');
-    expect(await empty.locator('.headline').textContent()).toContain('Il file è vuoto');
+    expect(await empty.locator('.headline').textContent()).toBe(ISSUE_TEXT_IT.INPUT_EMPTY);
     expect(await plain.getAttribute('data-kind')).toBe('non-pec');
     expect(await plain.locator('.verdict').textContent()).toBe('NON È PEC');
-    expect(await plain.locator('.headline').textContent()).toContain(
-      'Non è un messaggio PEC: è una e-mail ordinaria',
-    );
+    expect(await plain.locator('.headline').textContent()).toBe('Non è un messaggio PEC (posta ordinaria).');
     await session!.page.screenshot({ path: shot('screenshot-non-pec.png'), fullPage: true });
   });
 
@@ -352,7 +358,7 @@ describe.skipIf(!HAVE_CHROMIUM)('web verifier page', () => {
       'trusted by your configuration',
     );
     expect(await cards().nth(1).locator('.sentence').textContent()).toContain(
-      'on 14/03/2025 at 11:30:07 (Italian time)',
+      'on 14/03/2025 11:30:07 Italian time (UTC+01:00), 14/03/2025 10:30:07 UTC.',
     );
     await page.click('#lang');
     await page.waitForSelector('body[data-lang="it"]');
@@ -375,7 +381,9 @@ describe.skipIf(!HAVE_CHROMIUM)('web verifier page', () => {
       const card = cards().first();
       expect(await card.getAttribute('data-trust')).toBe('pec-provider');
       expect(await card.locator('.q-trust td').textContent()).toContain('gestore PEC accreditato');
-      expect(await card.locator('.headline').textContent()).toContain('risale a un gestore PEC accreditato');
+      expect(await card.locator('.headline').textContent()).toBe(
+        'Messaggio PEC autentico, firmato da un gestore PEC accreditato.',
+      );
       // (No screenshot: corpus messages carry real names and addresses.)
     },
   );

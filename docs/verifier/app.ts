@@ -4,8 +4,9 @@
 // this page: the file is read with the File API, verified with WebCrypto, and nothing is sent
 // anywhere (the page's CSP has connect-src 'none'). Built by `npm run build:web` into pec-kit.js.
 //
-// What the page says about a report comes from one adapter, src/cli/assessment.ts, shared with the
-// CLI: authentic or not, the outcome, the trust label, whether the content is certified.
+// What the page says about a report is the library's: authentic (`valid`), the outcome, who
+// vouches (`chain.trustSource`), the headline, the "who certified what, and when" sentence, times,
+// checks and issue texts (`summarize`), read through src/cli/assessment.ts, shared with the CLI.
 import {
   attachmentContent,
   createTestPki,
@@ -13,7 +14,7 @@ import {
   DEFAULT_LIMITS,
   DEFAULT_TRUST_ANCHOR_INFO,
   DEFAULT_TRUST_ANCHORS,
-  type PecKind,
+  formatInstant,
   type PecMessage,
   parsePec,
   type VerificationReport,
@@ -24,12 +25,11 @@ import {
   assess,
   classifyInput,
   type InputKind,
+  inputText,
   kindName,
   type Lang,
-  romeTime,
-  romeTimeText,
-  type TrustLabel,
-  WORDS,
+  outcomeWords,
+  TRUST_WORDS,
 } from '../../src/cli/assessment.js';
 import { buildSampleTransaction, type SampleTransaction } from './sample.js';
 
@@ -85,10 +85,6 @@ const UI = {
     notPec: 'NON È PEC',
     notMessage: 'NON È UN MESSAGGIO',
     unreadable: 'ILLEGGIBILE',
-    validHeadline: (trust: TrustLabel, who: string) =>
-      trust === 'pec-provider'
-        ? `Messaggio PEC autentico: la firma di ${who} è integra e risale a un gestore PEC accreditato.`
-        : `Messaggio autentico secondo la tua configurazione: la firma di ${who} è integra e risale a un certificato che hai scelto di considerare attendibile (per esempio una CA di prova).`,
     qAuthentic: 'È autentico?',
     qWhat: 'Cosa è successo?',
     qTrust: 'Chi lo garantisce?',
@@ -134,21 +130,6 @@ const UI = {
     judgedAt: 'valutata al',
     notValidNow: '; non valida oggi (normale per certificati di gestori scaduti)',
     anchor: '(radice)',
-    check: {
-      pass: 'ok',
-      fail: 'fallito',
-      warn: 'avviso',
-      skip: 'non verificabile',
-    } as Record<string, string>,
-    checkName: {
-      signature: 'firma',
-      chain: 'catena',
-      signer: 'firmatario',
-      daticert: 'daticert',
-      headers: 'intestazioni',
-      postacert: 'postacert',
-    } as Record<string, string>,
-    severity: { error: 'errore', warning: 'avviso', info: 'info' } as Record<string, string>,
     rows: {
       tipo: 'tipo / errore',
       mittente: 'mittente',
@@ -170,10 +151,6 @@ const UI = {
       messageId: 'Message-ID',
       clientId: 'Message-ID del client',
     },
-    recipient: 'destinatario',
-    on: 'il',
-    at: 'alle',
-    italianTime: 'ora italiana',
   },
   en: {
     title: 'PEC verifier',
@@ -209,10 +186,6 @@ const UI = {
     notPec: 'NOT PEC',
     notMessage: 'NOT A MESSAGE',
     unreadable: 'UNREADABLE',
-    validHeadline: (trust: TrustLabel, who: string) =>
-      trust === 'pec-provider'
-        ? `Authentic PEC message: the signature of ${who} is intact and leads to a trusted PEC provider.`
-        : `Authentic by your configuration: the signature of ${who} is intact and leads to a certificate you chose to trust (a test CA, for example).`,
     qAuthentic: 'Is it authentic?',
     qWhat: 'What happened?',
     qTrust: 'Who vouches for it?',
@@ -258,16 +231,6 @@ const UI = {
     judgedAt: 'judged at',
     notValidNow: '; not valid today (expired provider certificates are normal)',
     anchor: '(anchor)',
-    check: { pass: 'pass', fail: 'fail', warn: 'warning', skip: 'not verifiable' } as Record<string, string>,
-    checkName: {
-      signature: 'signature',
-      chain: 'chain',
-      signer: 'signer',
-      daticert: 'daticert',
-      headers: 'headers',
-      postacert: 'postacert',
-    } as Record<string, string>,
-    severity: { error: 'error', warning: 'warning', info: 'info' } as Record<string, string>,
     rows: {
       tipo: 'type / error',
       mittente: 'sender',
@@ -289,38 +252,8 @@ const UI = {
       messageId: 'Message-ID',
       clientId: 'client Message-ID',
     },
-    recipient: 'recipient',
-    on: 'on',
-    at: 'at',
-    italianTime: 'Italian time',
   },
 } as const;
-
-/** "Who certified what": the provider's act for each kind, as a verb phrase. */
-const KIND_SENTENCE: Record<Lang, Record<PecKind, string>> = {
-  it: {
-    'posta-certificata': 'ha accettato il messaggio e lo ha trasmesso, firmato, ai destinatari',
-    errore: 'ha ricevuto un messaggio che non è PEC valida e lo ha consegnato in una busta di anomalia',
-    accettazione: 'ha accettato il messaggio del mittente per l’invio',
-    'non-accettazione': 'ha rifiutato il messaggio all’invio',
-    'presa-in-carico': 'ha preso in carico il messaggio dal gestore del mittente',
-    'avvenuta-consegna': 'ha consegnato il messaggio nella casella del destinatario',
-    'errore-consegna': 'non ha potuto consegnare il messaggio',
-    'preavviso-errore-consegna': 'non ha ricevuto in tempo la ricevuta di consegna',
-    'rilevazione-virus': 'ha rilevato un virus nel messaggio',
-  },
-  en: {
-    'posta-certificata': 'accepted the message and carried it, signed, to the recipients',
-    errore: 'received a message that is not valid PEC and delivered it wrapped in an anomaly envelope',
-    accettazione: 'accepted the message from the sender for delivery',
-    'non-accettazione': 'refused the message at submission',
-    'presa-in-carico': 'took charge of the message from the sender’s provider',
-    'avvenuta-consegna': 'delivered the message into the recipient’s mailbox',
-    'errore-consegna': 'could not deliver the message',
-    'preavviso-errore-consegna': 'has not received a delivery receipt in time',
-    'rilevazione-virus': 'found a virus in the message',
-  },
-};
 
 /** One dropped or built file and what the page learned about it. */
 interface Entry {
@@ -329,8 +262,6 @@ interface Entry {
   input: InputKind;
   report?: VerificationReport;
   pec?: PecMessage;
-  /** The report came from the embedded PEC anchors alone. */
-  defaultAnchorsOnly?: boolean;
   error?: string;
 }
 
@@ -386,18 +317,21 @@ function row(label: string, ...value: Child[]): HTMLTableRowElement {
   return h('tr', {}, h('th', { scope: 'row' }, label), h('td', {}, ...value));
 }
 
-/** One date format: Italian local time, UTC on hover and in a smaller note. */
-function when(iso: string): HTMLElement {
-  const r = romeTime(iso, lang);
-  return h(
-    'span',
-    { class: 'when', title: r.utc },
-    `${r.date} ${r.time} (${t().italianTime})`,
-    h('small', {}, ` = ${r.utc}`),
-  );
+/** One date format, the library's: Italian local time with its offset, and UTC. */
+function whenText(iso: string): string {
+  try {
+    return formatInstant(iso, lang).text;
+  } catch {
+    return iso; // outside the years formatInstant knows: the instant as given
+  }
 }
 
-function daticertSection(pec: PecMessage, certified: boolean): HTMLElement | null {
+function when(iso: string): HTMLElement {
+  return h('span', { class: 'when', title: iso }, whenText(iso));
+}
+
+function daticertSection(pec: PecMessage, a: Assessment): HTMLElement | null {
+  const certified = a.contentCertified;
   const d = pec.daticert;
   if (!d) return null;
   const u = t();
@@ -432,21 +366,12 @@ function daticertSection(pec: PecMessage, certified: boolean): HTMLElement | nul
       h('p', { class: 'uncertified-note' }, u.uncertifiedText),
       table,
     );
-  // The sentence is said only of certified data: "X delivered the message" is a claim of the provider.
-  const what = pec.kind === 'non-pec' ? '' : KIND_SENTENCE[lang][pec.kind];
-  const at = d.dataUtc ? romeTime(d.dataUtc, lang) : null;
+  // The sentence is the library's, said only of certified data (summarize gives none otherwise).
   return h(
     'section',
     { class: 'certified daticert-section' },
     h('h3', {}, u.certifiedTitle),
-    h(
-      'p',
-      { class: 'sentence' },
-      h('strong', {}, d.gestoreEmittente),
-      ` ${what}`,
-      d.consegna ? ` (${u.recipient}: ${d.consegna})` : '',
-      at ? ` ${u.on} ${at.date} ${u.at} ${at.time} (${u.italianTime}).` : '.',
-    ),
+    a.summary.certified !== null && h('p', { class: 'sentence' }, a.summary.certified),
     table,
   );
 }
@@ -507,7 +432,7 @@ function technicalSection(r: VerificationReport, a: Assessment): HTMLElement {
   const u = t();
   const s = r.signature;
   const c = r.chain;
-  const shown = r.issues.filter((i) => i.severity !== 'info' || !r.valid);
+  const shown = a.summary.issues;
   return h(
     'details',
     { class: 'technical' },
@@ -516,11 +441,11 @@ function technicalSection(r: VerificationReport, a: Assessment): HTMLElement {
     h(
       'ul',
       { class: 'checks' },
-      ...Object.entries(a.checks).map(([name, outcome]) =>
+      ...a.summary.checks.map((k) =>
         h(
           'li',
-          { class: `check ${outcome}`, 'data-check': name, 'data-outcome': outcome },
-          `${u.checkName[name] ?? name}: ${u.check[outcome] ?? outcome}`,
+          { class: `check ${k.outcome}`, 'data-check': k.name, 'data-outcome': k.outcome },
+          `${k.label}: ${k.outcomeText}`,
         ),
       ),
     ),
@@ -533,10 +458,11 @@ function technicalSection(r: VerificationReport, a: Assessment): HTMLElement {
           h(
             'li',
             { class: i.severity, 'data-code': i.code },
-            h('span', { class: 'sev' }, u.severity[i.severity] ?? i.severity),
+            h('span', { class: 'sev' }, i.severityText),
             ' ',
             h('code', {}, i.code),
-            ` ${i.message}`,
+            ` ${i.text}`,
+            i.detail !== i.text && h('small', { class: 'detail' }, ` (${i.detail})`),
           ),
         ),
       ),
@@ -563,8 +489,8 @@ function technicalSection(r: VerificationReport, a: Assessment): HTMLElement {
         row(
           u.rowChain,
           c.trusted === true ? u.chainTrusted : c.trusted === false ? u.chainUntrusted : u.chainNotJudged,
-          a.trust ? ` (${WORDS[lang].trust[a.trust]})` : '',
-          c.at ? ` ${u.judgedAt} ${romeTimeText(c.at, lang)}` : '',
+          a.trust ? ` (${TRUST_WORDS[lang][a.trust]})` : '',
+          c.at ? ` ${u.judgedAt} ${whenText(c.at)}` : '',
           c.validNow === false ? u.notValidNow : '',
         ),
       ),
@@ -578,6 +504,12 @@ function technicalSection(r: VerificationReport, a: Assessment): HTMLElement {
   );
 }
 
+/** A clause as a sentence: capital first letter, closing full stop. */
+function sentence(clause: string): string {
+  const s = clause.charAt(0).toUpperCase() + clause.slice(1);
+  return /[.!?]$/.test(s) ? s : `${s}.`;
+}
+
 function simpleCard(e: Entry, cls: string, verdict: string, headline: string): HTMLElement {
   return h(
     'section',
@@ -589,22 +521,20 @@ function simpleCard(e: Entry, cls: string, verdict: string, headline: string): H
 
 async function card(e: Entry): Promise<HTMLElement> {
   const u = t();
-  const w = WORDS[lang];
   if (e.error !== undefined) return simpleCard(e, 'unreadable', u.unreadable, e.error);
   if (e.input !== 'email' || !e.report || !e.pec)
-    return simpleCard(e, 'not-message', u.notMessage, w.input[e.input]);
+    return simpleCard(e, 'not-message', u.notMessage, inputText(e.input, lang));
   const r = e.report;
   const pec = e.pec;
-  const a = assess(r, e.defaultAnchorsOnly === true);
-  const who = pec.daticert?.gestoreEmittente ?? r.signature.signer?.email ?? '?';
+  const a = assess(r, lang);
   const verdict = a.authentic ? u.authentic : r.kind === 'non-pec' ? u.notPec : u.notValid;
-  const headline =
-    a.authentic && a.trust ? u.validHeadline(a.trust, who) : a.failure ? w.failure[a.failure] : '';
-  const outcome = a.outcome
+  // Certified outcome when authentic; what the file claims, labelled not certified, otherwise.
+  const shownOutcome = a.outcome ?? a.claimedOutcome;
+  const outcome = shownOutcome
     ? h(
         'span',
         { class: a.outcomeIsFailure ? 'outcome failure' : 'outcome' },
-        w.outcome[a.outcome],
+        outcomeWords(shownOutcome, lang),
         !a.contentCertified && h('em', { class: 'not-certified' }, ` (${u.notCertifiedOutcome})`),
       )
     : h('span', { class: 'outcome none' }, u.noOutcome);
@@ -625,7 +555,8 @@ async function card(e: Entry): Promise<HTMLElement> {
       {},
       h('h2', {}, e.name),
       h('p', { class: `verdict ${a.authentic ? 'valid' : 'invalid'}` }, verdict),
-      h('p', { class: 'headline' }, headline),
+      // The verdict is the badge above; the library's headline after it says what it means.
+      h('p', { class: 'headline' }, sentence(a.summary.reason)),
       h('p', { class: 'kind' }, kindName(r.kind, lang)),
     ),
     h(
@@ -648,11 +579,11 @@ async function card(e: Entry): Promise<HTMLElement> {
             'tr',
             { class: 'q-trust' },
             h('th', { scope: 'row' }, u.qTrust),
-            h('td', {}, r.signature.signer?.email ?? who, ` — ${w.trust[a.trust]}`),
+            h('td', {}, r.signature.signer?.email ?? '?', ` — ${TRUST_WORDS[lang][a.trust]}`),
           ),
       ),
     ),
-    daticertSection(pec, a.contentCertified),
+    daticertSection(pec, a),
     await originalSection(pec, a.originalCertified),
     technicalSection(r, a),
     h(
@@ -704,30 +635,20 @@ async function render(): Promise<void> {
   $('#status').textContent = status ? status() : '';
 }
 
-/** Reads one file: what it is, and for e-mail the verdict (embedded anchors first, then the added ones). */
+/**
+ * Reads one file: what it is, and for e-mail the verdict against the embedded PEC anchors plus the
+ * CAs the user added. Who vouches is the library's `chain.trustSource` (by certificate bytes): an
+ * embedded anchor reads "gestore PEC accreditato", an added CA "per la tua configurazione".
+ */
 async function examine(name: string, bytes: Uint8Array, trust?: (string | Uint8Array)[]): Promise<Entry> {
   const input = classifyInput(bytes);
   if (input !== 'email') return { name, bytes, input };
   try {
     const pec = parsePec(bytes);
-    if (trust)
-      return {
-        name,
-        bytes,
-        input,
-        pec,
-        report: await verifyPec(bytes, { trust }),
-        defaultAnchorsOnly: false,
-      };
-    // A chain to an embedded anchor is "a PEC provider"; only when that fails do the CAs the user
-    // added get a say, and then the label is "trusted by your configuration".
-    let report = await verifyPec(bytes);
-    let defaultAnchorsOnly = true;
-    if (report.chain.trusted !== true && extraTrust.length > 0) {
-      report = await verifyPec(bytes, { trust: [...DEFAULT_TRUST_ANCHORS, ...extraTrust.map((x) => x.pem)] });
-      defaultAnchorsOnly = false;
-    }
-    return { name, bytes, input, pec, report, defaultAnchorsOnly };
+    const anchors =
+      trust ??
+      (extraTrust.length > 0 ? [...DEFAULT_TRUST_ANCHORS, ...extraTrust.map((x) => x.pem)] : undefined);
+    return { name, bytes, input, pec, report: await verifyPec(bytes, anchors ? { trust: anchors } : {}) };
   } catch (e) {
     return { name, bytes, input, error: (e as Error).message };
   }
@@ -757,7 +678,7 @@ function renderTrust(): void {
         'li',
         {},
         a.subject.split(',')[0] ?? a.subject,
-        h('small', {}, ` ${u.until} ${romeTime(a.notAfter, lang).date} (${u.embedded})`),
+        h('small', {}, ` ${u.until} ${formatInstant(a.notAfter, lang).rome.slice(0, 10)} (${u.embedded})`),
       ),
     ),
     ...extraTrust.map((x) => h('li', { class: 'extra' }, x.name, h('small', {}, ` (${u.addedByYou})`))),

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { Issue, Severity } from '../issues.js';
 import { createVerifier, type VerificationReport } from '../verify/verify.js';
-import { assess, classifyInput, type InputKind, type Lang, WORDS } from './assessment.js';
+import { classifyInput, type InputKind, inputText, type Lang, reportText } from './assessment.js';
 import { expandTargets } from './files.js';
 import { type Io, readAllStdin, UsageError } from './io.js';
 import { progressBar, styleFor } from './style.js';
@@ -21,7 +21,8 @@ e-mail (README, JSON, PEM, PDF, Outlook .msg, empty) are reported as "not a mess
 
 Options:
   --trust FILE       trust these CA certificates (PEM/DER) instead of the embedded anchors;
-                     repeatable (a chain to them reads "trusted by your configuration")
+                     repeatable (a chain to a test or added CA reads "trusted by your
+                     configuration"; to AgID/DigitPA CA1 still "a trusted PEC provider")
   --crl FILE         honour this CRL (PEM/DER); repeatable
   --at WHEN          judge the chain at signing-time (default), now, or an ISO-8601 instant
   --include GLOB     verify only files matching GLOB (a name like '*.eml', or a path with /);
@@ -125,7 +126,7 @@ function notAMessage(file: string, input: InputKind): FileReport {
     valid: false,
     kind: null,
     ...emptyBlocks(),
-    issues: [{ code: 'NOT_A_MESSAGE', severity: 'warning', message: WORDS.en.input[input] }],
+    issues: [{ code: 'NOT_A_MESSAGE', severity: 'warning', message: inputText(input, 'en') }],
   };
 }
 
@@ -298,7 +299,7 @@ export async function verifyCommand(args: string[], io: Io): Promise<number> {
   } else {
     for (const r of reports) {
       if (values.quiet && !fails(r)) continue;
-      printText(r, io, style, lang, trust === undefined, strictWarnings(r).length > 0, values.quiet === true);
+      printText(r, io, style, lang, strictWarnings(r).length > 0, values.quiet === true);
     }
     const summary = w.summary(count('valid'), count('invalid'), count('not-a-message'), count('unreadable'));
     if (!values.quiet || reports.some(fails)) io.out(style.bold(summary));
@@ -326,7 +327,6 @@ function printText(
   io: Io,
   style: ReturnType<typeof styleFor>,
   lang: Lang,
-  defaultAnchorsOnly: boolean,
   strictWarned: boolean,
   quiet: boolean,
 ): void {
@@ -336,7 +336,7 @@ function printText(
     return;
   }
   if (r.status === 'not-a-message') {
-    io.out(`${style.yellow(w.status['not-a-message'])} ${r.file}: ${WORDS[lang].input[r.input!]}`);
+    io.out(`${style.yellow(w.status['not-a-message'])} ${r.file}: ${inputText(r.input!, lang)}`);
     return;
   }
   const verdict =
@@ -345,23 +345,20 @@ function printText(
         ? style.yellow(w.strictWarn)
         : style.green(w.status.valid)
       : style.red(w.status.invalid);
-  const report = { ...r, kind: r.kind! } as VerificationReport;
-  const a = assess(report, defaultAnchorsOnly);
+  const t = reportText({ ...r, kind: r.kind! } as VerificationReport, lang);
   const when = r.signature.signingTime ? ` ${w.signed} ${r.signature.signingTime}` : '';
   const by = r.signature.signer ? ` ${w.by} ${r.signature.signer.email ?? r.signature.signer.subject}` : '';
-  const trust = a.authentic && a.trust ? `; ${WORDS[lang].trust[a.trust]}` : '';
-  const outcome = a.authentic && a.outcomeIsFailure && a.outcome ? `; ${WORDS[lang].outcome[a.outcome]}` : '';
-  io.out(`${verdict} ${r.file}  ${style.dim(`${r.kind}${by}${when}${trust}${outcome}`)}`);
-  if (!a.authentic && a.failure) io.out(`    ${WORDS[lang].failure[a.failure]}`);
-  for (const i of r.issues) {
-    if (i.severity === 'info' && r.valid) continue;
+  io.out(`${verdict} ${r.file}  ${style.dim(`${r.kind}${by}${when}${t.note}`)}`);
+  if (t.reason) io.out(`    ${t.reason}`);
+  for (const i of t.issues) {
     if (quiet && i.severity !== 'error' && !(strictWarned && i.severity === 'warning')) continue;
     const tag =
       i.severity === 'error'
-        ? style.red('error')
+        ? style.red(i.tag)
         : i.severity === 'warning'
-          ? style.yellow('warn ')
-          : style.dim('info ');
-    io.out(`    ${tag} ${i.code}: ${i.message}`);
+          ? style.yellow(i.tag)
+          : style.dim(i.tag);
+    io.out(`    ${tag} ${i.code}: ${i.text}`);
+    if (i.detail) io.out(`        ${style.dim(i.detail)}`);
   }
 }

@@ -100,6 +100,8 @@ export interface ReportSummary {
   trust: 'pec-provider' | 'your-configuration' | 'none';
   /** One line: the verdict and why. */
   headline: string;
+  /** The headline without its verdict (`VALIDO`, `NON VALIDO`, …): what it means, for a page that shows the verdict apart. */
+  reason: string;
   /** "Is it authentic?" answered in a sentence. */
   authentic: string;
   /** "What happened?": the certified outcome, null when nothing is certified. */
@@ -219,6 +221,20 @@ const OUTCOME: Record<ReportLanguage, Record<OutcomeStatus, string>> = {
     anomaly: 'anomaly: a non-PEC message was received',
   },
 };
+
+/**
+ * The certified event in a few words of the language (`consegnato`, `NON consegnato`, …): the
+ * phrase of {@link ReportSummary.outcomeText} without the question, for a table cell or a status line.
+ *
+ * @internal
+ * @example
+ * ```ts
+ * outcomeWords('not-delivered', 'it'); // 'NON consegnato'
+ * ```
+ */
+export function outcomeWords(status: OutcomeStatus, language: ReportLanguage): string {
+  return OUTCOME[language === 'en' ? 'en' : 'it'][status];
+}
 
 const T = {
   it: {
@@ -432,6 +448,8 @@ export function summarize(report: VerificationReport, language: ReportLanguage =
       : trust === 'your-configuration'
         ? t.validCaller
         : `${t.invalid}: ${whyInvalid(report, lang)}`;
+  // Every headline is "VERDICT: reason" (the verdict words hold no colon).
+  const reason = headline.slice(headline.indexOf(': ') + 2);
   const authentic =
     trust === 'pec-provider'
       ? t.authYesPec(anchor)
@@ -444,6 +462,7 @@ export function summarize(report: VerificationReport, language: ReportLanguage =
     valid: report.valid,
     trust,
     headline,
+    reason,
     authentic,
     outcome: outcome?.status ?? null,
     outcomeText: outcome ? t.outcome(OUTCOME[lang][outcome.status]) : t.outcomeUnknown,
