@@ -23,6 +23,7 @@ import { validateChain } from '../trust/chain.js';
 import type { Certificate } from '../x509/certificate.js';
 import type { Crl } from '../x509/crl.js';
 import { VERIFY_ISSUES, type VerifyIssueCode } from './issues.js';
+import { preparedFor } from './prepared-cache.js';
 
 /**
  * Options of {@link verifyPec}.
@@ -401,7 +402,7 @@ export function createVerifier(
  * ```
  */
 export async function verifyPec(raw: BytesInput, options: VerifyOptions = {}): Promise<VerificationReport> {
-  return verifyPrepared(raw, prepare(options));
+  return verifyPrepared(raw, preparedFor(options, prepare));
 }
 
 async function verifyPrepared(raw: BytesInput, p: Prepared): Promise<VerificationReport> {
