@@ -152,9 +152,12 @@ async function* inWorkers(
       slot.pending.set(id, { resolve, reject });
       const bytes = item.bytes;
       if (bytes) {
-        // Transfer, not copy: a message that owns its whole buffer moves; a view is cut out first.
+        // Transfer, not copy: a message that owns its whole buffer moves; a view (a Buffer from Node's
+        // shared pool) is copied first, since transferring would detach memory others use.
         const own =
-          bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+          bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && !Buffer.isBuffer(bytes)
+            ? bytes
+            : new Uint8Array(bytes);
         slot.worker.postMessage({ id, item: { ...item, bytes: own } }, [own.buffer as ArrayBuffer]);
       } else slot.worker.postMessage({ id, item });
     });

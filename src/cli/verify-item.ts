@@ -6,8 +6,10 @@ import { createVerifier, type VerificationReport } from '../verify/verify.js';
 
 /** One message to verify: a file to read, bytes already read (a mailbox message), or a PATH error. */
 export interface WorkItem {
-  /** How the result names it: a path, `archive.mbox#42@1234`, `Maildir/cur/…`. */
+  /** How the result names it: a path, `archive.mbox#42`, `Maildir/cur/…`. */
   name: string;
+  /** For a message cut from an mbox file: the byte offset of its "From " line. */
+  offset?: number;
   path?: string;
   bytes?: Uint8Array;
   error?: string;
@@ -15,9 +17,10 @@ export interface WorkItem {
 
 /** The JSON object printed for one message. */
 export type FileReport =
-  | ({ file: string } & VerificationReport)
+  | ({ file: string; offset?: number } & VerificationReport)
   | {
       file: string;
+      offset?: number;
       valid: false;
       kind: null;
       error: string;
@@ -41,9 +44,12 @@ export function makeVerifier(setup: VerifySetup): (raw: Uint8Array) => Promise<V
   return createVerifier({ trust: setup.trust, crls: setup.crls, at });
 }
 
-function unreadable(name: string, message: string): FileReport {
+const placeOf = (item: WorkItem): { file: string; offset?: number } =>
+  item.offset === undefined ? { file: item.name } : { file: item.name, offset: item.offset };
+
+function unreadable(item: WorkItem, message: string): FileReport {
   return {
-    file: name,
+    ...placeOf(item),
     valid: false,
     kind: null,
     error: message,
@@ -56,18 +62,18 @@ export async function verifyItem(
   verify: (raw: Uint8Array) => Promise<VerificationReport>,
   item: WorkItem,
 ): Promise<FileReport> {
-  if (item.error !== undefined) return unreadable(item.name, item.error);
+  if (item.error !== undefined) return unreadable(item, item.error);
   let bytes: Uint8Array;
   try {
     // Sync on purpose: fs/promises readFile costs ~0.15 ms of CPU per file (four thread-pool round
     // trips); the run is CPU-bound, so overlapping reads gains nothing.
     bytes = item.bytes ?? new Uint8Array(readFileSync(item.path ?? item.name));
   } catch (e) {
-    return unreadable(item.name, (e as Error).message);
+    return unreadable(item, (e as Error).message);
   }
   try {
-    return { file: item.name, ...(await verify(bytes)) };
+    return { ...placeOf(item), ...(await verify(bytes)) };
   } catch (e) {
-    return unreadable(item.name, (e as Error).message);
+    return unreadable(item, (e as Error).message);
   }
 }
