@@ -398,6 +398,15 @@ md();
 target('1,000 files through the CLI', '< 2 s', fmtMs(cli), cli < 2000);
 
 // ---------------------------------------------------------------------------------------------
+log('CLI: 1,000 files on one thread and on all cores…');
+{
+  const { cliParallelSection } = await import('./cli-parallel.mjs');
+  const section = cliParallelSection({ quick: Q });
+  out.push(...section.md);
+  targets.push(...section.targets);
+}
+
+// ---------------------------------------------------------------------------------------------
 log('peak memory…');
 const memRows = [];
 for (const m of messages.filter((x) => x.size >= 1e6))
