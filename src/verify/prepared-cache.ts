@@ -81,7 +81,8 @@ function remember<P>(entry: Entry<P>): void {
  *
  * @example
  * ```ts
- * const p = preparedFor(options, prepare); // in verifyPec: verifyPrepared(raw, preparedFor(options, prepare))
+ * // verifyPec does: verifyPrepared(raw, preparedFor(options, prepare))
+ * const prepared = preparedFor({ at: 'now' }, (o) => ({ now: o.now ?? new Date(), at: o.at }));
  * ```
  */
 export function preparedFor<P extends HasNow>(options: VerifyOptions, prepare: (o: VerifyOptions) => P): P {
