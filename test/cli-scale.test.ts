@@ -6,6 +6,7 @@ import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildEnvelope, checkSubmission } from '../src/index.js';
 import { original, providerA, WINTER } from './helpers/build.js';
@@ -189,6 +190,21 @@ describe('pec-kit verify on mailboxes', () => {
       [join('Maildir', 'cur', '1741948200.M1P1.host:2,S'), 'accettazione'],
       [join('Maildir', 'new', '1741948201.M2P1.host'), 'avvenuta-consegna'],
     ]);
+  });
+
+  it('verifies each entry of a .zip export, named ARCHIVE#ENTRY, on 1 and 2 threads', () => {
+    writeFileSync(
+      join(dir, 'export.zip'),
+      zipSync({ 'inbox/busta.eml': tx.envelope, 'inbox/manomessa.eml': tamper(tx.envelope), 'ricevute/': {} }),
+    );
+    for (const j of ['1', '2']) {
+      const r = cli(['verify', '--jsonl', '-j', j, '--trust', 'root.pem', 'export.zip']);
+      expect(r.status).toBe(1);
+      expect(jsonl(r).map((x) => [x.file, x.valid])).toEqual([
+        ['export.zip#inbox/busta.eml', true],
+        ['export.zip#inbox/manomessa.eml', false],
+      ]);
+    }
   });
 
   it('mixes mailboxes and files in argument order, in the text report too', () => {

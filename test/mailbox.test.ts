@@ -4,8 +4,15 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Zip, ZipDeflate, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type MailboxItem, mailboxKind, maildirMessages, mboxMessages } from '../src/cli/mailbox.js';
+import {
+  type MailboxItem,
+  mailboxKind,
+  maildirMessages,
+  mboxMessages,
+  zipMessages,
+} from '../src/cli/mailbox.js';
 import { testTransaction } from './helpers/sample.js';
 
 let dir = '';
@@ -147,5 +154,77 @@ describe('maildirMessages and mailboxKind', () => {
     expect(await mailboxKind(eml)).toBeNull();
     expect(await mailboxKind(plain)).toBeNull(); // cur/ without new/
     expect(await mailboxKind(join(dir, 'missing'))).toBeNull();
+  });
+});
+
+describe('zipMessages', () => {
+  const enc = (t: string) => new Uint8Array(Buffer.from(t));
+  async function entries(path: string, options: Parameters<typeof zipMessages>[1] = {}) {
+    const out: MailboxItem[] = [];
+    for await (const m of zipMessages(path, options)) out.push(m);
+    return out;
+  }
+
+  it('reads stored and deflated entries in archive order, skipping folders and hidden files', async () => {
+    const tx = await testTransaction();
+    const path = join(dir, 'export.zip');
+    writeFileSync(
+      path,
+      zipSync({
+        'inbox/1.eml': [tx.envelope, { level: 6 }],
+        'inbox/2.eml': [tx.accettazione, { level: 0 }],
+        'inbox/.DS_Store': enc('x'),
+        'sent/': new Uint8Array(0),
+        'sent/3.eml': tx.consegna,
+      }),
+    );
+    const got = await entries(path, { chunkBytes: 1000 });
+    expect(got.map((m) => m.name)).toEqual([
+      `${path}#inbox/1.eml`,
+      `${path}#inbox/2.eml`,
+      `${path}#sent/3.eml`,
+    ]);
+    expect(Buffer.from(got[0]!.bytes!).equals(Buffer.from(tx.envelope))).toBe(true);
+    expect(Buffer.from(got[1]!.bytes!).equals(Buffer.from(tx.accettazione))).toBe(true);
+    expect(Buffer.from(got[2]!.bytes!).equals(Buffer.from(tx.consegna))).toBe(true);
+    expect(await mailboxKind(path)).toBe('zip');
+  });
+
+  it('reads an archive written as a stream (sizes in data descriptors)', async () => {
+    const chunks: Uint8Array[] = [];
+    const zip = new Zip((err, data) => {
+      if (err) throw err;
+      chunks.push(data);
+    });
+    for (const [name, text] of [
+      ['a.eml', 'Subject: a\r\n\r\nbody a\r\n'],
+      ['b.eml', 'Subject: b\r\n\r\nbody b\r\n'],
+    ] as const) {
+      const f = new ZipDeflate(name);
+      zip.add(f);
+      f.push(enc(text), true);
+    }
+    zip.end();
+    const path = join(dir, 'streamed.zip');
+    writeFileSync(path, Buffer.concat(chunks));
+    expect((await entries(path, { chunkBytes: 7 })).map((m) => text(m.bytes))).toEqual([
+      'Subject: a\r\n\r\nbody a\r\n',
+      'Subject: b\r\n\r\nbody b\r\n',
+    ]);
+  });
+
+  it('reports an entry over the limit and a damaged archive, without throwing', async () => {
+    const path = join(dir, 'limit.zip');
+    writeFileSync(path, zipSync({ 'big.eml': enc('x'.repeat(5000)), 'small.eml': enc('Subject: s\n\n') }));
+    const got = await entries(path, { maxMessageBytes: 1000 });
+    expect(got.map((m) => [m.name.split('#')[1], m.error ?? text(m.bytes)])).toEqual([
+      ['big.eml', 'the message is larger than the limit (1000 bytes); skipped'],
+      ['small.eml', 'Subject: s\n\n'],
+    ]);
+    const damaged = join(dir, 'damaged.zip');
+    const good = zipSync({ 'a.eml': [enc('Subject: a\n\n'.repeat(200)), { level: 6 }] });
+    writeFileSync(damaged, Buffer.concat([good.subarray(0, 60), Buffer.alloc(40, 0xff)]));
+    const bad = await entries(damaged);
+    expect(bad.some((m) => m.error !== undefined)).toBe(true);
   });
 });

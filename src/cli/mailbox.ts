@@ -9,21 +9,27 @@
 //
 // Maildir: a folder with cur/ and new/ (and tmp/, which holds deliveries in progress and is not
 // read), one message per file.
+//
+// .zip: a mailbox export (webmail and archive tools write one .eml per entry). Read as a stream
+// with fflate (pure JavaScript, no native code: docs/stack.md), entry by entry; an entry larger
+// than the limit is reported and its data dropped as it streams.
 import { createReadStream } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Unzip, UnzipInflate } from 'fflate';
 import type { WorkItem } from './verify-item.js';
 
 /** How an mbox file escapes body lines starting with "From ". */
 export type MboxVariant = 'mboxrd' | 'mboxo';
 
 /** What a PATH holds when it is a mailbox. */
-export type MailboxKind = 'mbox' | 'maildir';
+export type MailboxKind = 'mbox' | 'maildir' | 'zip';
 
 /** A message of a mailbox: bytes and the offset of its "From " line (mbox), or a file (Maildir). */
 export type MailboxItem = WorkItem;
 
 const FROM = Buffer.from('From ');
+const ZIP = Buffer.from([0x50, 0x4b, 0x03, 0x04]); // "PK\3\4": a local file header
 
 async function isDir(path: string): Promise<boolean> {
   try {
@@ -34,8 +40,8 @@ async function isDir(path: string): Promise<boolean> {
 }
 
 /**
- * Tells whether `path` is a mailbox: a folder holding cur/ and new/ (Maildir), or a file whose
- * first line is an mbox "From " separator. Anything else (a plain .eml starts with a header
+ * Tells whether `path` is a mailbox: a folder holding cur/ and new/ (Maildir), a file whose
+ * first line is an mbox "From " separator, or a .zip archive (by its first bytes). Anything else (a plain .eml starts with a header
  * field, "From:" included) is not one.
  *
  * @example
@@ -57,7 +63,8 @@ export async function mailboxKind(path: string): Promise<MailboxKind | null> {
   try {
     const head = Buffer.alloc(FROM.length);
     await handle.read(head, 0, FROM.length, 0);
-    return head.equals(FROM) ? 'mbox' : null;
+    if (head.equals(FROM)) return 'mbox';
+    return head.subarray(0, ZIP.length).equals(ZIP) ? 'zip' : null;
   } finally {
     await handle.close();
   }
@@ -212,4 +219,82 @@ export async function* maildirMessages(dir: string): AsyncGenerator<MailboxItem>
       yield { name: path, path };
     }
   }
+}
+
+/** Options of {@link zipMessages}. */
+export interface ZipOptions {
+  /** Largest entry kept; a larger one is reported as an error item. Default 64 MiB. */
+  maxMessageBytes?: number;
+  /** Stream chunk size. */
+  chunkBytes?: number;
+}
+
+/**
+ * The entries of a .zip archive, in archive order, read as a stream: each file entry (folders and
+ * hidden names skipped) is an item named `ARCHIVE#ENTRY-PATH` with its bytes. Stored and deflated
+ * entries are read; another method, or an entry over the limit, is an error item.
+ *
+ * @example
+ * ```ts
+ * for await (const m of zipMessages('export.zip')) console.log(m.name); // export.zip#inbox/1.eml
+ * ```
+ */
+export async function* zipMessages(path: string, options: ZipOptions = {}): AsyncGenerator<MailboxItem> {
+  const max = options.maxMessageBytes ?? 64 * 1024 * 1024;
+  const ready: MailboxItem[] = [];
+  let failure: Error | null = null;
+  const unzip = new Unzip((file) => {
+    const name = `${path}#${file.name}`;
+    const base = file.name.split('/').pop() ?? '';
+    if (file.name.endsWith('/') || base.startsWith('.') || base === '') return;
+    if (file.compression !== 0 && file.compression !== 8) {
+      ready.push({ name, error: `zip compression method ${file.compression} is not supported` });
+      return;
+    }
+    const parts: Uint8Array[] = [];
+    let size = 0;
+    let tooLarge = false;
+    file.ondata = (err, data, final) => {
+      if (err) {
+        ready.push({ name, error: `unreadable zip entry: ${err.message}` });
+        return;
+      }
+      size += data.length;
+      if (size > max) tooLarge = true;
+      if (!tooLarge && data.length > 0) parts.push(data.slice()); // the decoder reuses its buffer
+      if (!final) return;
+      if (tooLarge) {
+        ready.push({ name, error: `the message is larger than the limit (${max} bytes); skipped` });
+        return;
+      }
+      const bytes = new Uint8Array(size);
+      let o = 0;
+      for (const part of parts) {
+        bytes.set(part, o);
+        o += part.length;
+      }
+      ready.push({ name, bytes });
+    };
+    file.start();
+  });
+  unzip.register(UnzipInflate);
+  for await (const chunk of createReadStream(path, { highWaterMark: options.chunkBytes ?? 1 << 16 })) {
+    try {
+      unzip.push(new Uint8Array(chunk as Buffer));
+    } catch (e) {
+      failure = e as Error;
+      break;
+    }
+    // Entries finished by this chunk go out before the next chunk is read: only they are held.
+    while (ready.length > 0) yield ready.shift()!;
+  }
+  if (!failure) {
+    try {
+      unzip.push(new Uint8Array(0), true);
+    } catch (e) {
+      failure = e as Error;
+    }
+  }
+  while (ready.length > 0) yield ready.shift()!;
+  if (failure) yield { name: path, error: `unreadable zip archive: ${failure.message}` };
 }

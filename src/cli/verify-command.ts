@@ -15,7 +15,8 @@ export const VERIFY_HELP = `Usage: pec-kit verify [options] PATH...
 Verifies PEC messages: the CMS signature over the signed bytes, the provider certificate
 chain against the PEC trust anchors (AgID CA1, DigitPA CA1) and the signed daticert against
 the headers. PATH is a file, a folder (walked recursively, hidden files skipped), a glob, an
-mbox file (each message, named FILE#N with its byte offset) or a Maildir folder (cur/, new/).
+mbox file (each message, named FILE#N with its byte offset), a Maildir folder (cur/, new/)
+or a .zip export (each entry, named ARCHIVE#ENTRY).
 
 Options:
   --trust FILE        trust these CA certificates (PEM/DER) instead of the embedded anchors; repeatable
@@ -35,7 +36,7 @@ Exit status: 0 all valid, 1 some message is not valid, 2 usage or read error.
 Examples:
   pec-kit verify receipts/
   pec-kit verify --json --at now inbox/*.eml > report.json
-  pec-kit verify --jsonl archive.mbox Maildir/ | jq -c 'select(.valid | not)'
+  pec-kit verify --jsonl archive.mbox Maildir/ export.zip | jq -c 'select(.valid | not)'
   pec-kit verify --trust my-test-ca.pem out/envelope.eml`;
 
 function parseAt(value: string | undefined): string | undefined {

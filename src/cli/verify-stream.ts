@@ -2,7 +2,14 @@
 // (files, mbox messages, Maildir files), and output written as each result arrives, waiting for a
 // slow reader (a pipe) so that memory stays flat however many messages there are.
 import { expandTargets } from './files.js';
-import { type MailboxKind, type MboxVariant, mailboxKind, maildirMessages, mboxMessages } from './mailbox.js';
+import {
+  type MailboxKind,
+  type MboxVariant,
+  mailboxKind,
+  maildirMessages,
+  mboxMessages,
+  zipMessages,
+} from './mailbox.js';
 import type { WorkItem } from './verify-item.js';
 
 /** Work items of the PATH arguments, and their count when known before reading (no mailbox). */
@@ -57,10 +64,12 @@ export async function sourcesFor(paths: readonly string[], options: SourceOption
       else if (g.kind === 'maildir') yield* maildirMessages(g.path);
       else {
         try {
-          yield* mboxMessages(g.path, {
-            variant: options.mboxVariant,
-            maxMessageBytes: options.maxMessageBytes,
-          });
+          if (g.kind === 'zip') yield* zipMessages(g.path, { maxMessageBytes: options.maxMessageBytes });
+          else
+            yield* mboxMessages(g.path, {
+              variant: options.mboxVariant,
+              maxMessageBytes: options.maxMessageBytes,
+            });
         } catch (e) {
           // A read failure mid-file: the messages before it were verified; the file is reported.
           yield { name: g.path, error: (e as Error).message };
