@@ -195,7 +195,11 @@ describe('pec-kit verify on mailboxes', () => {
   it('verifies each entry of a .zip export, named ARCHIVE#ENTRY, on 1 and 2 threads', () => {
     writeFileSync(
       join(dir, 'export.zip'),
-      zipSync({ 'inbox/busta.eml': tx.envelope, 'inbox/manomessa.eml': tamper(tx.envelope), 'ricevute/': {} }),
+      zipSync({
+        'inbox/busta.eml': tx.envelope,
+        'inbox/manomessa.eml': tamper(tx.envelope),
+        'ricevute/': {},
+      }),
     );
     for (const j of ['1', '2']) {
       const r = cli(['verify', '--jsonl', '-j', j, '--trust', 'root.pem', 'export.zip']);
