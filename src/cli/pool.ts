@@ -6,6 +6,7 @@
 // (a pipe) holds the reading back instead of queueing results. Why paths go to the workers and
 // not bytes: a worker reads its own files, so the main thread only dispatches and writes output;
 // messages cut from a mailbox arrive as bytes and are transferred, not copied.
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { FileReport, VerifySetup, WorkItem } from './verify-item.js';
@@ -62,6 +63,13 @@ async function* ordered(
   }
 }
 
+// The worker as one file (scripts/bundle-worker.mjs, part of the build) starts in half the time of
+// the module graph; a build without it (tsc alone) still works.
+function workerEntry(): URL {
+  const bundle = new URL('./verify-worker.bundle.js', import.meta.url);
+  return existsSync(bundle) ? bundle : new URL('./verify-worker.js', import.meta.url);
+}
+
 /** Bad trust or CRL material, found by the verifier before any message (a usage error). */
 export class SetupError extends Error {
   override name = 'SetupError';
@@ -97,13 +105,7 @@ export async function* verifyInOrder(
     yield* ordered(items, Math.min(window, 4), (item) => verifyItem(verify, item));
     return;
   }
-  yield* inWorkers(
-    items,
-    setup,
-    jobs,
-    window,
-    options.workerUrl ?? new URL('./verify-worker.js', import.meta.url),
-  );
+  yield* inWorkers(items, setup, jobs, window, options.workerUrl ?? workerEntry());
 }
 
 interface Slot {
