@@ -39,7 +39,7 @@ export function renderIssueCodes(): string {
   }
   lines.push(
     '',
-    'Besides these, `verifyPec` reports an error code of the table above (for example `LIMIT_EXCEEDED`) as an issue when the message itself could not be read, and the CLI reports `READ_ERROR` for a file it could not read.',
+    'Besides these, `verifyPec` reports an error code of the table above (for example `LIMIT_EXCEEDED`) as an issue when the message itself could not be read, and the CLI reports `READ_ERROR` (error) for a file it could not read and `NOT_A_MESSAGE` (warning) for a file that is not e-mail at all (PDF, Outlook `.msg`, PEM, JSON, empty…).',
     '',
   );
   return lines.join('\n');

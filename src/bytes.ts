@@ -9,6 +9,7 @@ import { invalidArgument } from './errors.js';
  * const input: BytesInput = new Uint8Array(await file.arrayBuffer()); // also an ArrayBuffer, or a 7-bit string
  * const pec = parsePec(input);
  * ```
+ * @category Low-level
  */
 export type BytesInput = Uint8Array | ArrayBuffer | string;
 
@@ -19,6 +20,7 @@ export type BytesInput = Uint8Array | ArrayBuffer | string;
  * ```ts
  * const b: Bytes = new Uint8Array(16);
  * ```
+ * @category Low-level
  */
 export type Bytes = Uint8Array<ArrayBuffer>;
 

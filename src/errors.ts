@@ -10,6 +10,7 @@
  * ERROR_CODES.LIMIT_EXCEEDED; // 'An input is larger, deeper or longer than the configured limit allows.'
  * const codes = Object.keys(ERROR_CODES) as PecErrorCode[];
  * ```
+ * @category Errors and limits
  */
 export const ERROR_CODES = {
   INVALID_ARGUMENT: 'A caller passed a value of the wrong type or shape.',
@@ -43,6 +44,7 @@ export const ERROR_CODES = {
  *   if (isPecError(e, code)) console.log(e.details);
  * }
  * ```
+ * @category Errors and limits
  */
 export type PecErrorCode = keyof typeof ERROR_CODES;
 
@@ -58,6 +60,7 @@ export type PecErrorCode = keyof typeof ERROR_CODES;
  *   if (e instanceof PecError && e.code === 'LIMIT_EXCEEDED') console.error('too big');
  * }
  * ```
+ * @category Errors and limits
  */
 export class PecError extends Error {
   /** Stable machine-readable code. */
@@ -91,6 +94,7 @@ export class PecError extends Error {
  *   if (e instanceof PecTypeError) console.log(e.code); // 'INVALID_ARGUMENT'
  * }
  * ```
+ * @category Errors and limits
  */
 export class PecTypeError extends TypeError {
   readonly code = 'INVALID_ARGUMENT' as const;
@@ -129,6 +133,7 @@ export function invalidArgument(message: string, details?: Record<string, unknow
  *   else throw e;
  * }
  * ```
+ * @category Errors and limits
  */
 export function isPecError(e: unknown, code?: PecErrorCode): e is PecError {
   return e instanceof PecError && (code === undefined || (e as PecError).code === code);

@@ -75,7 +75,7 @@ export {
   type ReceiptMessage,
   type SignatureParts,
 } from './message/parse.js';
-export { type HeaderField, Headers } from './mime/headers.js';
+export { type HeaderField, Headers as MimeHeaders } from './mime/headers.js';
 export type { ContentType, ParsedValue } from './mime/params.js';
 export type { MimeDefect, MimeEntity } from './mime/read.js';
 export type { RandomSource } from './mime/write-random.js';
@@ -108,7 +108,7 @@ export {
   type VerifyOptions,
   verifyPec,
 } from './verify/verify.js';
-export type { AlgorithmIdentifier, PublicKeyInfo } from './x509/algorithm.js';
+export type { AlgorithmIdentifier as X509AlgorithmIdentifier, PublicKeyInfo } from './x509/algorithm.js';
 export type { Certificate } from './x509/certificate.js';
 export type { BasicConstraints, Extension, GeneralName, NameConstraints } from './x509/extensions.js';
 export type { Name, NameAttribute } from './x509/name.js';

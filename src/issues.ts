@@ -9,6 +9,7 @@
  * ```ts
  * const errors = report.issues.filter((i) => i.severity === ('error' satisfies Severity));
  * ```
+ * @category Verifying
  */
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -20,6 +21,7 @@ export type Severity = 'error' | 'warning' | 'info';
  * const report = await verifyPec(bytes);
  * for (const i of report.issues) console.log(i.severity, i.code, i.message); // error SIGNATURE_DIGEST_MISMATCH …
  * ```
+ * @category Verifying
  */
 export interface Issue {
   /** Stable code (see the issue-code table in docs/issue-codes.md). */

@@ -10,6 +10,7 @@ import { invalidArgument, PecError } from './errors.js';
  * const limits: Partial<Limits> = { maxMessageBytes: 10 * 1024 * 1024, maxParts: 200 };
  * const pec = parsePec(bytes, { limits });
  * ```
+ * @category Errors and limits
  */
 export interface Limits {
   /** Largest whole message accepted, in bytes. Default 64 MiB (PEC allows 30 MB per message plus encoding). */
@@ -41,6 +42,7 @@ export interface Limits {
  * const att = parsePec(bytes).original?.attachments[0];
  * if (att) attachmentContent(att, DEFAULT_LIMITS);
  * ```
+ * @category Errors and limits
  */
 export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   maxMessageBytes: 64 * 1024 * 1024,

@@ -25,26 +25,89 @@ describe('documentation', () => {
       for (const name of ['parsePec', 'verifyPec', 'createVerifier', 'buildEnvelope'])
         expect(existsSync(join(out, 'functions', `${name}.html`)), name).toBe(true);
       expect(log.split('\n').filter((l) => /Failed to resolve link|\[error\]/.test(l))).toEqual([]);
+      // Grouped by what a user does (typedoc.json categoryOrder, @category tags), in that order.
+      const modules = readFileSync(join(out, 'modules.html'), 'utf8');
+      const sections = [...new Set([...modules.matchAll(/data-key="section-([^"]+)"/g)].map((m) => m[1]))];
+      expect(sections).toEqual([
+        'Reading',
+        'Verifying',
+        'Building',
+        'Testing',
+        'Errors and limits',
+        'Low-level',
+      ]);
+      const inSection = (name: string) => {
+        const at = modules.indexOf(`data-key="section-${name}"`);
+        const next = modules.indexOf('data-key="section-', at + 1);
+        return modules.slice(at, next === -1 ? undefined : next);
+      };
+      expect(inSection('Reading')).toContain('parsePec');
+      expect(inSection('Verifying')).toContain('verifyPec');
+      expect(inSection('Building')).toContain('buildEnvelope');
+      expect(inSection('Testing')).toContain('createTestPki');
+      expect(inSection('Low-level')).toContain('MimeHeaders');
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
   });
 
-  it.each(['docs/index.md', 'docs/package.md', 'docs/bundle.md', 'README.md'])(
-    '%s: relative links resolve',
-    (doc) => {
-      const text = readFileSync(join(ROOT, doc), 'utf8');
-      const missing: string[] = [];
-      for (const m of text.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)) {
-        const target = m[1]!;
-        if (/^[a-z]+:/.test(target)) continue;
-        const path = join(dirname(join(ROOT, doc)), target);
-        const rel = path.slice(ROOT.length + 1);
-        if (existsSync(path)) continue;
-        if (PENDING.has(rel)) console.warn(`*** ${doc} links to ${rel}, which is not written yet ***`);
-        else missing.push(rel);
-      }
-      expect(missing).toEqual([]);
-    },
-  );
+  it.each(['docs/index.md', 'docs/package.md', 'docs/bundle.md'])('%s: relative links resolve', (doc) => {
+    const text = readFileSync(join(ROOT, doc), 'utf8');
+    const missing: string[] = [];
+    for (const m of text.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)) {
+      const target = m[1]!;
+      if (/^[a-z]+:/.test(target)) continue;
+      const path = join(dirname(join(ROOT, doc)), target);
+      const rel = path.slice(ROOT.length + 1);
+      if (existsSync(path)) continue;
+      if (PENDING.has(rel)) console.warn(`*** ${doc} links to ${rel}, which is not written yet ***`);
+      else missing.push(rel);
+    }
+    expect(missing).toEqual([]);
+  });
+  it('README.md links work from the npm page: absolute links to files of this repository', () => {
+    // npmjs.com resolves no relative link; each link to the repository must name a file that exists.
+    const text = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const REPO = 'https://github.com/pec-kit/pec-kit/blob/main/';
+    const relative: string[] = [];
+    const missing: string[] = [];
+    let repoLinks = 0;
+    for (const m of text.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)) {
+      const target = m[1]!;
+      if (target.startsWith(REPO)) {
+        repoLinks++;
+        if (!existsSync(join(ROOT, target.slice(REPO.length)))) missing.push(target);
+      } else if (!/^[a-z]+:/.test(target)) relative.push(target);
+    }
+    expect(relative).toEqual([]);
+    expect(missing).toEqual([]);
+    expect(repoLinks).toBeGreaterThan(5);
+  });
+  it('no public export shadows a browser global (Headers, AlgorithmIdentifier, …)', () => {
+    // Every name src/index.ts exports (the `as` name when renamed) against the names lib.dom declares.
+    const index = readFileSync(join(ROOT, 'src/index.ts'), 'utf8');
+    const names = new Set<string>();
+    for (const m of index.matchAll(/export (?:type )?\{([^}]*)\}/g))
+      for (const part of m[1]!.split(','))
+        if (part.trim())
+          names.add(
+            part
+              .trim()
+              .replace(/^type /, '')
+              .split(/\s+as\s+/)
+              .pop()!
+              .trim(),
+          );
+    expect(names.size).toBeGreaterThan(50);
+    const dom = readFileSync(join(ROOT, 'node_modules/typescript/lib/lib.dom.d.ts'), 'utf8');
+    const globals = new Set(
+      [...dom.matchAll(/^(?:declare var|declare function|interface|type) ([A-Za-z_$][\w$]*)/gm)].map(
+        (m) => m[1]!,
+      ),
+    );
+    expect(globals.has('Headers')).toBe(true);
+    expect([...names].filter((n) => globals.has(n))).toEqual([]);
+    expect(names).toContain('MimeHeaders');
+    expect(names).toContain('X509AlgorithmIdentifier');
+  });
 });

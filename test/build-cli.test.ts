@@ -245,7 +245,10 @@ describe('pec-kit simulate', () => {
     [['simulate', SAMPLE, '--out', 'x', '--cert', 'c.pem'], 'go together'],
     [['simulate', SAMPLE, '--out', 'x', '--at', 'yesterday'], '--at expects'],
     [['simulate', '/nonexistent/mail.eml', '--out', 'x'], 'cannot read'],
-    [['simulate', SAMPLE, '--out', 'x', '--bogus'], 'Unknown option'],
+    [
+      ['simulate', SAMPLE, '--out', 'x', '--bogus'],
+      'unknown option --bogus; "pec-kit simulate --help" lists the options',
+    ],
   ])('usage error %j → exit 2', async (args, message) => {
     const r = await cli(...args);
     expect(r.code).toBe(2);

@@ -88,13 +88,15 @@ describe('pec-kit verify --jobs', () => {
     );
     expect(reports.filter((x) => x.valid)).toHaveLength(135 - 1);
     expect(reports[3]!.valid).toBe(false);
+    expect(reports[149]).toMatchObject({ status: 'not-a-message', input: 'not-email', offset: null });
+    expect(reports.every((x) => 'offset' in x && x.offset === null)).toBe(true);
   });
 
   it('the default (all cores) and one thread print the same text report', () => {
     const a = cli(['verify', '--trust', 'root.pem', 'many']);
     const b = cli(['verify', '-j', '1', '--trust', 'root.pem', 'many']);
     expect(a.stdout).toBe(b.stdout);
-    expect(a.stdout).toContain('134 valid, 16 invalid, 0 unreadable');
+    expect(a.stdout).toContain('134 valid, 15 invalid, 1 not a message, 0 unreadable');
   });
 
   it('refuses a bad --jobs and bad --trust material with exit 2, on threads too', () => {
@@ -121,6 +123,23 @@ describe('pec-kit verify --jsonl', () => {
     expect(jsonl(lines)).toEqual(JSON.parse(array.stdout));
     expect(lines.stdout.split('\n')).toHaveLength(152 + 1); // one line each, a final line break
     expect(jsonl(lines)[1]).toMatchObject({ file: 'missing.eml', valid: false, kind: null });
+  });
+
+  it('reads standard input in its place among the PATHs, on threads too', () => {
+    const r = spawnSync(
+      process.execPath,
+      [CLI, 'verify', '--jsonl', '-j', '2', '--trust', 'root.pem', 'envelope.eml', '-'],
+      {
+        cwd: dir,
+        encoding: 'utf8',
+        input: Buffer.from(tx.accettazione),
+      },
+    );
+    expect(r.status).toBe(0);
+    expect(jsonl(r).map((x) => [x.file, x.kind])).toEqual([
+      ['envelope.eml', 'posta-certificata'],
+      ['-', 'accettazione'],
+    ]);
   });
 
   it('--json and --jsonl together are a usage error', () => {
@@ -224,6 +243,6 @@ describe('pec-kit verify on mailboxes', () => {
       'archive.mbox#3',
       'archive.mbox#4',
     ]);
-    expect(r.stdout).toContain('6 valid, 1 invalid, 0 unreadable');
+    expect(r.stdout).toContain('6 valid, 1 invalid, 0 not a message, 0 unreadable');
   });
 });

@@ -2,7 +2,15 @@
 // over a folder of 1,000 messages, globs, unreadable paths, the JSON shape, NO_COLOR and the
 // progress bar on a pseudo-terminal. No timing assertions.
 import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,16 +26,22 @@ if (!HAVE_SCRIPT)
 
 let dir = '';
 const env = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => {
-  const e: NodeJS.ProcessEnv = { ...process.env, ...extra };
-  if (!('NO_COLOR' in extra)) delete e.NO_COLOR;
+  const e: NodeJS.ProcessEnv = { ...process.env, LANG: 'C', ...extra };
+  // Deterministic: no colour forcing and English unless a test asks for them.
+  for (const k of ['NO_COLOR', 'FORCE_COLOR', 'LC_ALL', 'LC_MESSAGES']) if (!(k in extra)) delete e[k];
   return e;
 };
-function cli(args: string[], extra: Record<string, string> = {}): SpawnSyncReturns<string> {
+function cli(
+  args: string[],
+  extra: Record<string, string> = {},
+  input?: Uint8Array,
+): SpawnSyncReturns<string> {
   return spawnSync(process.execPath, [CLI, ...args], {
     cwd: dir,
     encoding: 'utf8',
     env: env(extra),
     maxBuffer: 256 * 1024 * 1024,
+    ...(input ? { input } : {}),
   });
 }
 /** The CLI on a pseudo-terminal (util-linux `script`): stdout and stderr together, as a person sees them. */
@@ -45,14 +59,31 @@ function tty(args: string[], extra: Record<string, string> = {}): { status: numb
 const ANSI_COLOUR = /\x1b\[(?:3[0-9]|1|2|22|39)m/;
 type FileReport = {
   file: string;
+  status: string;
+  input: string | null;
   valid: boolean;
   kind: string | null;
   signature?: { present: boolean; intact: boolean | null; signer: { email: string | null } | null };
   chain?: { trusted: boolean | null; anchor: string | null; path: string[] };
   checks?: Record<string, string>;
-  error?: string;
+  error: string | null;
   issues: { code: string; severity: string; message: string }[];
 };
+/** The keys of every object of `verify --json`, whatever became of the file. */
+const REPORT_KEYS = [
+  'chain',
+  'checks',
+  'error',
+  'file',
+  'input',
+  'issues',
+  'kind',
+  'nested',
+  'offset',
+  'signature',
+  'status',
+  'valid',
+].sort();
 
 beforeAll(async () => {
   ensureDist();
@@ -113,7 +144,10 @@ describe('pec-kit CLI: help, version, exit codes', () => {
     expect(cli([]).status).toBe(2);
     const bad = cli(['verify', '--frobnicate', 'envelope.eml']);
     expect(bad.status).toBe(2);
-    expect(bad.stderr).toContain('Usage: pec-kit verify');
+    // An unknown flag: one clear line, not the whole usage.
+    expect(bad.stderr).toBe(
+      'pec-kit verify: unknown option --frobnicate; "pec-kit verify --help" lists the options\n',
+    );
     expect(cli(['verify']).status).toBe(2);
     expect(cli(['verify', '--at', 'yesterday', 'envelope.eml']).status).toBe(2);
     expect(cli(['verify', '--trust', 'missing.pem', 'envelope.eml']).status).toBe(2);
@@ -127,14 +161,14 @@ describe('pec-kit verify', () => {
     expect(r.stdout).toMatch(
       /^VALID {3}envelope\.eml {2}posta-certificata by posta-certificata@pec\.example\.it/m,
     );
-    expect(r.stdout.trim().split('\n').pop()).toBe('1 valid, 0 invalid, 0 unreadable');
+    expect(r.stdout.trim().split('\n').pop()).toBe('1 valid, 0 invalid, 0 not a message, 0 unreadable');
   });
 
   it('without the test CA the message is not trusted: exit 1', () => {
     const r = cli(['verify', 'envelope.eml']);
     expect(r.status).toBe(1);
     expect(r.stdout).toContain('CHAIN_UNTRUSTED');
-    expect(r.stdout.trim().split('\n').pop()).toBe('0 valid, 1 invalid, 0 unreadable');
+    expect(r.stdout.trim().split('\n').pop()).toBe('0 valid, 1 invalid, 0 not a message, 0 unreadable');
   });
 
   it('a folder of 1,000 messages plus a tampered one, in one process, --json', () => {
@@ -148,10 +182,11 @@ describe('pec-kit verify', () => {
     expect(reports[0]!.file).toBe(join('many', 'batch-0', 'msg-0000.eml'));
     expect(reports[999]!.file).toBe(join('many', 'batch-3', 'msg-0999.eml'));
     for (const x of reports.slice(0, 1000)) {
-      expect(Object.keys(x).sort()).toEqual(
-        ['chain', 'checks', 'file', 'issues', 'kind', 'nested', 'signature', 'valid'].sort(),
-      );
+      expect(Object.keys(x).sort()).toEqual(REPORT_KEYS);
       expect(x).toMatchObject({
+        status: 'valid',
+        input: 'email',
+        error: null,
         valid: true,
         kind: 'posta-certificata',
         signature: { present: true, intact: true, signer: { email: 'posta-certificata@pec.example.it' } },
@@ -172,7 +207,7 @@ describe('pec-kit verify', () => {
     const lines = r.stdout.trim().split('\n');
     expect(lines.filter((l) => l.startsWith('VALID '))).toHaveLength(1000);
     expect(lines.filter((l) => l.startsWith('INVALID tampered.eml'))).toHaveLength(1);
-    expect(lines.pop()).toBe('1000 valid, 1 invalid, 0 unreadable');
+    expect(lines.pop()).toBe('1000 valid, 1 invalid, 0 not a message, 0 unreadable');
   });
 
   it('expands globs the shell left alone (*, ?, **)', () => {
@@ -200,17 +235,25 @@ describe('pec-kit verify', () => {
       ['missing.eml', false],
       ['none/*.eml', false],
     ]);
-    expect(reports[1]).toEqual({
+    // An unreadable file has the same keys as the others, with empty blocks.
+    expect(Object.keys(reports[1]!).sort()).toEqual(REPORT_KEYS);
+    expect(reports[1]).toMatchObject({
       file: 'missing.eml',
+      status: 'unreadable',
+      input: null,
       valid: false,
       kind: null,
       error: 'no such file or folder',
+      signature: { present: false, intact: null, signer: null },
+      chain: { trusted: null, path: [] },
+      checks: { signature: 'skip', chain: 'skip' },
+      nested: [],
       issues: [{ code: 'READ_ERROR', severity: 'error', message: 'no such file or folder' }],
     });
     const text = cli(['verify', '--trust', 'root.pem', 'envelope.eml', 'missing.eml']);
     expect(text.status).toBe(2);
     expect(text.stdout).toContain('UNREADABLE missing.eml: no such file or folder');
-    expect(text.stdout.trim().split('\n').pop()).toBe('1 valid, 0 invalid, 1 unreadable');
+    expect(text.stdout.trim().split('\n').pop()).toBe('1 valid, 0 invalid, 0 not a message, 1 unreadable');
   });
 
   it('prints no colour when output is not a terminal', () => {
@@ -226,7 +269,7 @@ describe.skipIf(!HAVE_SCRIPT)('pec-kit verify on a terminal', () => {
     expect(r.screen).toContain('\x1b[32mVALID  \x1b[39m');
     expect(r.screen).toContain('\x1b[31mINVALID\x1b[39m');
     expect(r.screen).toMatch(/\r\x1b\[2K\[#+\.*\] \d+\/1001 /);
-    expect(r.screen).toContain('\x1b[1m1000 valid, 1 invalid, 0 unreadable\x1b[22m');
+    expect(r.screen).toContain('\x1b[1m1000 valid, 1 invalid, 0 not a message, 0 unreadable\x1b[22m');
   });
 
   it('honours NO_COLOR (no-color.org): no colour, same text', () => {
@@ -235,7 +278,7 @@ describe.skipIf(!HAVE_SCRIPT)('pec-kit verify on a terminal', () => {
     expect(r.screen).not.toMatch(ANSI_COLOUR);
     expect(r.screen).toContain('VALID   envelope.eml');
     expect(r.screen).toContain('INVALID tampered.eml');
-    expect(r.screen).toContain('1 valid, 1 invalid, 0 unreadable');
+    expect(r.screen).toContain('1 valid, 1 invalid, 0 not a message, 0 unreadable');
   });
 
   it('--json on a terminal prints JSON only: no colour, no progress bar', () => {
@@ -243,5 +286,200 @@ describe.skipIf(!HAVE_SCRIPT)('pec-kit verify on a terminal', () => {
     expect(r.status).toBe(0);
     expect(r.screen).not.toContain('\x1b[');
     expect((JSON.parse(r.screen) as FileReport[]).length).toBe(250);
+  });
+});
+
+describe('pec-kit verify in a CI job', () => {
+  let ci = '';
+  let envelope: Uint8Array;
+  beforeAll(async () => {
+    ci = join(dir, 'ci');
+    mkdirSync(ci);
+    envelope = new Uint8Array(readFileSync(join(dir, 'envelope.eml')));
+    // A folder as archives have them: messages next to a README, a JSON index and a certificate.
+    const mixed = join(ci, 'mixed');
+    mkdirSync(join(mixed, 'sub'), { recursive: true });
+    writeFileSync(join(mixed, 'envelope.eml'), envelope);
+    writeFileSync(join(mixed, 'README.md'), '# Ricevute PEC\n\nUna ricevuta per file.\n');
+    writeFileSync(join(mixed, 'index.json'), '{"files": ["envelope.eml"]}\n');
+    writeFileSync(join(mixed, 'sub', 'root.pem'), TEST_ROOT_PEM);
+    writeFileSync(join(mixed, 'sub', 'ricevuta.pdf'), '%PDF-1.7\n%%EOF\n');
+    writeFileSync(join(mixed, 'sub', 'msg.msg'), Buffer.from('d0cf11e0a1b11ae1000000000000', 'hex'));
+    mkdirSync(join(ci, 'empty'));
+    // Only symbolic links: to files, to a folder, and one back to the folder itself (a loop).
+    const links = join(ci, 'links');
+    mkdirSync(links);
+    symlinkSync(join(dir, 'envelope.eml'), join(links, 'a.eml'));
+    symlinkSync(join(dir, 'tampered.eml'), join(links, 'b.eml'));
+    symlinkSync(join(dir, 'many', 'batch-0'), join(links, 'batch'));
+    symlinkSync('.', join(links, 'loop'));
+    // A valid message with a warning: the unsigned Subject prefix does not match the kind.
+    const text = Buffer.from(envelope).toString('latin1');
+    expect(text).toContain('\r\nSubject: POSTA CERTIFICATA: ');
+    writeFileSync(
+      join(ci, 'warned.eml'),
+      Buffer.from(text.replace('\r\nSubject: POSTA CERTIFICATA: ', '\r\nSubject: POSTA: '), 'latin1'),
+    );
+  });
+
+  it('an empty folder verifies nothing: exit 2 with a clear message', () => {
+    const r = cli(['verify', 'ci/empty']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe('pec-kit verify: nothing verified: no file was found under the PATHs given\n');
+  });
+
+  it('everything filtered out by --include/--exclude: exit 2 with a clear message', () => {
+    const r = cli(['verify', '--include', '*.nothing', 'ci/mixed']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('nothing verified: all 6 files were left out by --include/--exclude');
+    const all = cli(['verify', '--exclude', '**', 'ci/mixed']);
+    expect(all.status).toBe(2);
+    expect(all.stderr).toContain('left out by --include/--exclude');
+  });
+
+  it('files that are not e-mail are "not a message", apart from invalid PEC; only those: exit 2', () => {
+    const r = cli(['verify', '--json', '--trust', 'root.pem', 'ci/mixed']);
+    expect(r.status, r.stderr).toBe(0); // the one message is valid; the rest is not a message
+    const reports = JSON.parse(r.stdout) as FileReport[];
+    expect(reports.map((x) => [x.file, x.status, x.input])).toEqual([
+      [join('ci', 'mixed', 'README.md'), 'not-a-message', 'not-email'],
+      [join('ci', 'mixed', 'envelope.eml'), 'valid', 'email'],
+      [join('ci', 'mixed', 'index.json'), 'not-a-message', 'not-email'],
+      [join('ci', 'mixed', 'sub', 'msg.msg'), 'not-a-message', 'outlook-msg'],
+      [join('ci', 'mixed', 'sub', 'ricevuta.pdf'), 'not-a-message', 'pdf'],
+      [join('ci', 'mixed', 'sub', 'root.pem'), 'not-a-message', 'pem'],
+    ]);
+    for (const x of reports) expect(Object.keys(x).sort()).toEqual(REPORT_KEYS);
+    const pdf = reports[4]!;
+    expect(pdf).toMatchObject({ valid: false, kind: null, error: null, signature: { present: false } });
+    expect(pdf.issues).toEqual([
+      { code: 'NOT_A_MESSAGE', severity: 'warning', message: expect.stringContaining('This is a PDF') },
+    ]);
+    const text = cli(['verify', '--trust', 'root.pem', 'ci/mixed']);
+    expect(text.stdout).toContain(
+      `NOT A MESSAGE ${join('ci', 'mixed', 'sub', 'msg.msg')}: This is an Outlook file (.msg), not an .eml`,
+    );
+    expect(text.stdout.trim().split('\n').pop()).toBe('1 valid, 0 invalid, 5 not a message, 0 unreadable');
+    // --strict: a file that is not a message is a failure.
+    expect(cli(['verify', '--strict', '--trust', 'root.pem', 'ci/mixed']).status).toBe(1);
+    // Nothing but non-messages: nothing was verified.
+    const none = cli(['verify', '--exclude', '*.eml', 'ci/mixed']);
+    expect(none.status).toBe(2);
+    expect(none.stderr).toContain('nothing verified: none of the 5 files is an e-mail message');
+  });
+
+  it('--include and --exclude take globs on the name (no /) or on the path', () => {
+    const only = cli(['verify', '--json', '--trust', 'root.pem', '--include', '*.eml', 'ci/mixed']);
+    expect(only.status).toBe(0);
+    expect((JSON.parse(only.stdout) as FileReport[]).map((x) => x.file)).toEqual([
+      join('ci', 'mixed', 'envelope.eml'),
+    ]);
+    const notSub = cli([
+      'verify',
+      '--json',
+      '--trust',
+      'root.pem',
+      '--exclude',
+      'ci/mixed/sub/**',
+      'ci/mixed',
+    ]);
+    expect((JSON.parse(notSub.stdout) as FileReport[]).map((x) => x.file)).toEqual([
+      join('ci', 'mixed', 'README.md'),
+      join('ci', 'mixed', 'envelope.eml'),
+      join('ci', 'mixed', 'index.json'),
+    ]);
+  });
+
+  it('follows symbolic links to files and folders, with a guard against loops', () => {
+    const r = cli(['verify', '--json', '--trust', 'root.pem', 'ci/links']);
+    expect(r.status).toBe(1); // b.eml is the tampered copy
+    const files = (JSON.parse(r.stdout) as FileReport[]).map((x) => [x.file, x.status]);
+    expect(files.slice(0, 2)).toEqual([
+      [join('ci', 'links', 'a.eml'), 'valid'],
+      [join('ci', 'links', 'b.eml'), 'invalid'],
+    ]);
+    expect(files).toHaveLength(2 + 250); // the linked batch folder once; the loop not again
+    expect(r.stderr).toContain('1 symbolic link(s) to a folder already walked were not walked again');
+  });
+
+  it('--strict counts warnings as failures; --allow exempts a code', () => {
+    const plain = cli(['verify', '--trust', 'root.pem', 'ci/warned.eml']);
+    expect(plain.status).toBe(0);
+    expect(plain.stdout).toContain('warn  SUBJECT_PREFIX_MISMATCH');
+    const strict = cli(['verify', '--strict', '--trust', 'root.pem', 'ci/warned.eml']);
+    expect(strict.status).toBe(1);
+    expect(strict.stdout).toMatch(/^WARNING ci\/warned\.eml/m);
+    const allowed = cli([
+      'verify',
+      '--strict',
+      '--allow',
+      'SUBJECT_PREFIX_MISMATCH',
+      '--trust',
+      'root.pem',
+      'ci/warned.eml',
+    ]);
+    expect(allowed.status).toBe(0);
+  });
+
+  it('--quiet prints only what fails (and the summary then), nothing when all is well', () => {
+    const ok = cli(['verify', '--quiet', '--trust', 'root.pem', 'envelope.eml', 'ci/warned.eml']);
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toBe('');
+    const bad = cli(['verify', '-q', '--trust', 'root.pem', 'envelope.eml', 'tampered.eml', 'ci/warned.eml']);
+    expect(bad.status).toBe(1);
+    const lines = bad.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^INVALID tampered\.eml/);
+    expect(bad.stdout).not.toContain('envelope.eml ');
+    expect(bad.stdout).not.toContain('warned.eml');
+    expect(bad.stdout).toContain('error SIGNATURE_DIGEST_MISMATCH');
+    expect(bad.stdout).not.toMatch(/warn |info /);
+    expect(lines.pop()).toBe('2 valid, 1 invalid, 0 not a message, 0 unreadable');
+  });
+
+  it('- reads standard input', () => {
+    const r = cli(['verify', '--json', '--trust', 'root.pem', '-'], {}, envelope);
+    expect(r.status, r.stderr).toBe(0);
+    const [x] = JSON.parse(r.stdout) as FileReport[];
+    expect(x).toMatchObject({ file: '-', status: 'valid', kind: 'posta-certificata' });
+    const inspect = cli(['inspect', '-'], {}, envelope);
+    expect(inspect.status).toBe(0);
+    expect(inspect.stdout).toContain('-: Busta di trasporto');
+    expect(cli(['verify', '-', '-'], {}, envelope).status).toBe(2);
+  });
+
+  it('honours FORCE_COLOR (on even in a pipe; 0 turns it off) and NO_COLOR', () => {
+    const forced = cli(['verify', '--trust', 'root.pem', 'envelope.eml', 'tampered.eml'], {
+      FORCE_COLOR: '1',
+    });
+    expect(forced.stdout).toContain('\x1b[32mVALID  \x1b[39m');
+    expect(forced.stdout).toContain('\x1b[31mINVALID\x1b[39m');
+    const off = cli(['verify', '--trust', 'root.pem', 'envelope.eml'], { FORCE_COLOR: '0' });
+    expect(off.stdout).not.toMatch(ANSI_COLOUR);
+    const none = cli(['verify', '--trust', 'root.pem', 'envelope.eml'], { NO_COLOR: '1' });
+    expect(none.stdout).not.toMatch(ANSI_COLOUR);
+  });
+
+  it('speaks Italian with --lang it or LANG=it_*, English by default; JSON does not change', () => {
+    const it = cli(['verify', '--lang', 'it', '--trust', 'root.pem', 'envelope.eml', 'tampered.eml']);
+    expect(it.status).toBe(1);
+    expect(it.stdout).toMatch(
+      /^VALIDO {5}envelope\.eml {2}posta-certificata da posta-certificata@pec\.example\.it/m,
+    );
+    expect(it.stdout).toContain('attendibile per la tua configurazione');
+    expect(it.stdout).toMatch(/^NON VALIDO tampered\.eml/m);
+    expect(it.stdout).toContain('Il messaggio è stato modificato dopo la firma del gestore');
+    expect(it.stdout.trim().split('\n').pop()).toBe('1 validi, 1 non validi, 0 non messaggi, 0 illeggibili');
+    const byLocale = cli(['verify', '--trust', 'root.pem', 'envelope.eml'], { LANG: 'it_IT.UTF-8' });
+    expect(byLocale.stdout.trim().split('\n').pop()).toBe(
+      '1 validi, 0 non validi, 0 non messaggi, 0 illeggibili',
+    );
+    const en = cli(['verify', '--lang', 'en', '--trust', 'root.pem', 'envelope.eml'], {
+      LANG: 'it_IT.UTF-8',
+    });
+    expect(en.stdout).toContain('trusted by your configuration');
+    const json = (extra: Record<string, string>) =>
+      cli(['verify', '--json', '--trust', 'root.pem', 'envelope.eml'], extra).stdout;
+    expect(json({ LANG: 'it_IT.UTF-8' })).toBe(json({}));
+    expect(cli(['verify', '--lang', 'fr', 'envelope.eml']).status).toBe(2);
   });
 });

@@ -44,6 +44,7 @@ describe('npm package', () => {
   let app = '';
   let tarball = '';
   let files: string[] = [];
+  let installLog = '';
 
   beforeAll(() => {
     ensureDist();
@@ -58,13 +59,41 @@ describe('npm package', () => {
     mkdirSync(app);
     writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true }));
     // Dependencies come from the local npm cache when they are there, else from the registry.
-    ok(
-      run(npm, ['install', tarball, '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], app),
+    // Warnings on: what a consumer's install prints is checked below.
+    const install = run(
+      npm,
+      ['install', tarball, '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=warn'],
+      app,
     );
+    ok(install);
+    installLog = `${install.stdout}${install.stderr}`;
   });
 
   afterAll(() => {
     if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('installs without asking the consumer to approve a script (no prepare/install script)', () => {
+    // npm ≥ 11 lists packages with install-time scripts (prepare counts) in an install-scripts warning.
+    expect(installLog).not.toMatch(/install-scripts|prepare/);
+    const manifest = JSON.parse(
+      readFileSync(join(app, 'node_modules', pkg.name, 'package.json'), 'utf8'),
+    ) as {
+      scripts: Record<string, string>;
+    };
+    for (const hook of ['preinstall', 'install', 'postinstall', 'prepare'])
+      expect(manifest.scripts[hook]).toBeUndefined();
+    // The build runs before a pack or publish, and for a git install (npm installs devDependencies first).
+    expect(manifest.scripts.prepack).toBe('npm run build');
+  });
+
+  it('names its repository, home page and issue tracker (the npm page links them)', () => {
+    const manifest = JSON.parse(readFileSync(join(app, 'node_modules', pkg.name, 'package.json'), 'utf8'));
+    expect(manifest).toMatchObject({
+      repository: { type: 'git', url: 'git+https://github.com/pec-kit/pec-kit.git' },
+      homepage: 'https://github.com/pec-kit/pec-kit#readme',
+      bugs: { url: 'https://github.com/pec-kit/pec-kit/issues' },
+    });
   });
 
   it('ships dist/ and the README, and no tests, fixtures or sources of other tools', () => {
@@ -167,6 +196,41 @@ void report;
       }),
     );
     ok(run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', '.'], app));
+  });
+
+  it('compiles a CommonJS TypeScript consumer with module nodenext (not node16), as docs/package.md says', () => {
+    writeFileSync(
+      join(app, 'consumer-cjs.cts'),
+      `import { verifyPec, type VerificationReport } from 'pec-kit';
+export const report: Promise<VerificationReport> = verifyPec(new Uint8Array(0));
+`,
+    );
+    const tsc = (module: string, resolution: string) =>
+      run(
+        process.execPath,
+        [
+          join(ROOT, 'node_modules/typescript/bin/tsc'),
+          '--strict',
+          '--module',
+          module,
+          '--moduleResolution',
+          resolution,
+          '--target',
+          'es2022',
+          '--lib',
+          'es2022,dom',
+          '--noEmit',
+          '--ignoreConfig', // the tsconfig.json of the test above is for the ESM consumer
+          'consumer-cjs.cts',
+        ],
+        app,
+      );
+    // nodenext (TypeScript ≥ 5.8) knows that Node ≥ 20.19 can require() an ES module.
+    ok(tsc('nodenext', 'nodenext'));
+    // node16 does not: TS1479, the error docs/package.md tells CommonJS users how to avoid.
+    const old = tsc('node16', 'node16');
+    expect(old.status).not.toBe(0);
+    expect(old.stdout).toContain('TS1479');
   });
 
   it('runs the bin: npx pec-kit --help and --version', () => {

@@ -1,7 +1,11 @@
-// The pec-kit web verifier: drop or pick a .eml and see whether it is a genuine PEC message, what it
-// certifies, its chain, the original message and its attachments. Everything runs in this page:
-// the file is read with the File API, verified with WebCrypto, and nothing is sent anywhere (the
-// page's CSP has connect-src 'none'). Built by `npm run build:web` into pec-kit.js.
+// The pec-kit web verifier: drop or pick a .eml and see whether it is a genuine PEC message, what
+// happened, who vouches for it, and its content: certified only when the message is valid, greyed
+// and labelled "non certificato" otherwise. Italian first, English on request. Everything runs in
+// this page: the file is read with the File API, verified with WebCrypto, and nothing is sent
+// anywhere (the page's CSP has connect-src 'none'). Built by `npm run build:web` into pec-kit.js.
+//
+// What the page says about a report comes from one adapter, src/cli/assessment.ts, shared with the
+// CLI: authentic or not, the outcome, the trust label, whether the content is certified.
 import {
   attachmentContent,
   createTestPki,
@@ -9,14 +13,25 @@ import {
   DEFAULT_LIMITS,
   DEFAULT_TRUST_ANCHOR_INFO,
   DEFAULT_TRUST_ANCHORS,
-  KINDS,
   type PecKind,
   type PecMessage,
   parsePec,
   type VerificationReport,
   verifyPec,
 } from 'pec-kit';
-import { buildSampleTransaction } from './sample.js';
+import {
+  type Assessment,
+  assess,
+  classifyInput,
+  type InputKind,
+  kindName,
+  type Lang,
+  romeTime,
+  romeTimeText,
+  type TrustLabel,
+  WORDS,
+} from '../../src/cli/assessment.js';
+import { buildSampleTransaction, type SampleTransaction } from './sample.js';
 
 type Child = Node | string | null | undefined | false;
 
@@ -34,8 +49,299 @@ function h<K extends keyof HTMLElementTagNameMap>(
 
 const $ = <T extends HTMLElement>(sel: string): T => document.querySelector<T>(sel)!;
 
+/** The page's own words; the verdict vocabulary lives in assessment.ts. */
+const UI = {
+  it: {
+    title: 'Verifica PEC',
+    intro:
+      'È una vera PEC? Trascina qui il file .eml della tua casella PEC: la firma del gestore, la catena dei certificati fino alle radici PEC (AgID CA1, DigitPA CA1) e i dati certificati (daticert.xml) vengono controllati in questa pagina. Non viene inviato nulla: la pagina non fa alcuna richiesta di rete.',
+    drop: 'Trascina qui i file .eml',
+    pick: 'oppure fai clic per sceglierli',
+    sample: 'Crea una transazione di prova',
+    sampleHint:
+      'Genera in questa pagina una CA di prova e le chiavi di due gestori, costruisce una busta di trasporto, una ricevuta di accettazione e una ricevuta di consegna breve, e le verifica.',
+    anchors: 'Radici di fiducia',
+    trustAdd: 'Considera attendibile anche un certificato di CA (PEM o DER, per esempio una CA di prova):',
+    embedded: 'inclusa',
+    until: 'fino al',
+    addedByYou: 'aggiunta da te, solo in questa pagina',
+    footer:
+      'pec-kit: funziona interamente nel browser (WebCrypto). La firma è controllata all’ora della firma, come richiede la prova PEC.',
+    docs: 'Documentazione',
+    switchTo: 'English',
+    verifying: 'verifica in corso…',
+    checked: (n: number) => `${n} file controllati in questa pagina; non è stato inviato nulla.`,
+    notUsable: (name: string, why: string) => `${name} non è un certificato di CA utilizzabile: ${why}`,
+    trustUpdated: 'Radici di fiducia aggiornate: trascina di nuovo il messaggio per ricontrollarlo.',
+    generating: 'Genero in questa pagina una CA di prova e le chiavi di due gestori…',
+    building: 'Costruisco e firmo la busta e le ricevute…',
+    sampleDone: 'Transazione di prova creata e verificata in questa pagina.',
+    sampleFailed: (why: string) => `Impossibile creare la transazione di prova: ${why}`,
+    sampleTitle: 'Transazione di prova',
+    sampleText:
+      'Creata in questa pagina con una CA di prova appena generata (non è attendibile altrove). I messaggi qui sotto sono verificati solo rispetto a quella CA. File: ',
+    authentic: 'AUTENTICO',
+    notValid: 'NON VALIDO',
+    notPec: 'NON È PEC',
+    notMessage: 'NON È UN MESSAGGIO',
+    unreadable: 'ILLEGGIBILE',
+    validHeadline: (trust: TrustLabel, who: string) =>
+      trust === 'pec-provider'
+        ? `Messaggio PEC autentico: la firma di ${who} è integra e risale a un gestore PEC accreditato.`
+        : `Messaggio autentico secondo la tua configurazione: la firma di ${who} è integra e risale a un certificato che hai scelto di considerare attendibile (per esempio una CA di prova).`,
+    qAuthentic: 'È autentico?',
+    qWhat: 'Cosa è successo?',
+    qTrust: 'Chi lo garantisce?',
+    yes: 'Sì',
+    no: 'No',
+    notCertifiedOutcome: 'lo dice il file, ma non è certificato',
+    noOutcome: 'nessun esito: non è un messaggio PEC',
+    certifiedTitle: 'Cosa certifica il gestore',
+    uncertifiedTitle: 'Contenuto del file',
+    uncertifiedBadge: 'non certificato',
+    uncertifiedText:
+      'Questi dati sono ciò che il file dichiara: non sono certificati e potrebbero essere stati alterati. Non usarli come prova.',
+    daticertCaption: 'Dati certificati (daticert.xml, firmato dal gestore)',
+    daticertUncertified: 'daticert.xml: NON certificato',
+    originalTitle: 'Messaggio originale (postacert.eml)',
+    attachments: (n: number) => `Allegati (${n})`,
+    bytes: 'byte',
+    damaged: 'codifica danneggiata',
+    downloadOriginal: 'scarica postacert.eml',
+    downloadThis: 'scarica questo messaggio',
+    download: (name: string) => `scarica ${name}`,
+    guardWarning:
+      'Attenzione: questo file viene da un messaggio non valido. Non è certificato e potrebbe essere stato alterato.',
+    downloadAnyway: 'Scarica comunque',
+    cancel: 'Annulla',
+    technical: 'Dettagli tecnici',
+    checksTitle: 'Controlli',
+    issuesTitle: 'Segnalazioni',
+    signatureChain: 'Firma e catena',
+    rowSignature: 'firma',
+    sigNone: 'assente',
+    sigIntact: 'integra',
+    sigBroken: 'ALTERATA (non corrisponde ai dati firmati)',
+    sigNotChecked: 'non controllata',
+    rowSigner: 'firmatario',
+    rowSignedAt: 'firmato il',
+    rowDigest: 'impronta',
+    canonical: ' (dopo normalizzazione CRLF)',
+    rowChain: 'catena',
+    chainTrusted: 'attendibile',
+    chainUntrusted: 'NON attendibile',
+    chainNotJudged: 'non valutata',
+    judgedAt: 'valutata al',
+    notValidNow: '; non valida oggi (normale per certificati di gestori scaduti)',
+    anchor: '(radice)',
+    check: {
+      pass: 'ok',
+      fail: 'fallito',
+      warn: 'avviso',
+      skip: 'non verificabile',
+    } as Record<string, string>,
+    checkName: {
+      signature: 'firma',
+      chain: 'catena',
+      signer: 'firmatario',
+      daticert: 'daticert',
+      headers: 'intestazioni',
+      postacert: 'postacert',
+    } as Record<string, string>,
+    severity: { error: 'errore', warning: 'avviso', info: 'info' } as Record<string, string>,
+    rows: {
+      tipo: 'tipo / errore',
+      mittente: 'mittente',
+      destinatari: 'destinatari',
+      risposte: 'risposte a',
+      oggetto: 'oggetto',
+      gestore: 'gestore',
+      data: 'data e ora',
+      identificativo: 'identificativo',
+      msgid: 'Message-ID originale',
+      ricevuta: 'tipo di ricevuta',
+      consegna: 'consegna a',
+      ricezione: 'ricezione',
+      erroreEsteso: 'dettaglio errore',
+      subject: 'oggetto',
+      from: 'da',
+      to: 'a',
+      date: 'data',
+      messageId: 'Message-ID',
+      clientId: 'Message-ID del client',
+    },
+    recipient: 'destinatario',
+    on: 'il',
+    at: 'alle',
+    italianTime: 'ora italiana',
+  },
+  en: {
+    title: 'PEC verifier',
+    intro:
+      'Is this a genuine Italian certified e-mail (PEC)? Drop a .eml from your PEC mailbox: the provider’s signature, the certificate chain to the PEC trust anchors (AgID CA1, DigitPA CA1) and the certified data (daticert.xml) are checked in this page. Nothing is uploaded: the page makes no network request at all.',
+    drop: 'Drop .eml files here',
+    pick: 'or click to pick them',
+    sample: 'Build a sample transaction',
+    sampleHint:
+      'Generates a test CA and two provider keys in this page, builds an envelope, an acceptance and a breve delivery receipt, and verifies them.',
+    anchors: 'Trust anchors',
+    trustAdd: 'Trust an extra CA certificate (PEM or DER, e.g. a test CA):',
+    embedded: 'embedded',
+    until: 'until',
+    addedByYou: 'added by you, this page only',
+    footer:
+      'pec-kit: runs entirely in your browser (WebCrypto). The signature is checked at the signing time, as PEC evidence requires.',
+    docs: 'Documentation',
+    switchTo: 'Italiano',
+    verifying: 'verifying…',
+    checked: (n: number) => `${n} file(s) checked in this page; nothing was uploaded.`,
+    notUsable: (name: string, why: string) => `${name} is not a usable CA certificate: ${why}`,
+    trustUpdated: 'Trust list updated: drop the message again to re-check it.',
+    generating: 'Generating a test CA and two provider keys in this page…',
+    building: 'Building and signing the envelope and the receipts…',
+    sampleDone: 'Sample transaction built and verified in this page.',
+    sampleFailed: (why: string) => `Could not build the sample: ${why}`,
+    sampleTitle: 'Sample transaction',
+    sampleText:
+      'Built in this page with a freshly generated test CA (never trusted anywhere else). The messages below are verified against that CA only. Files: ',
+    authentic: 'AUTHENTIC',
+    notValid: 'NOT VALID',
+    notPec: 'NOT PEC',
+    notMessage: 'NOT A MESSAGE',
+    unreadable: 'UNREADABLE',
+    validHeadline: (trust: TrustLabel, who: string) =>
+      trust === 'pec-provider'
+        ? `Authentic PEC message: the signature of ${who} is intact and leads to a trusted PEC provider.`
+        : `Authentic by your configuration: the signature of ${who} is intact and leads to a certificate you chose to trust (a test CA, for example).`,
+    qAuthentic: 'Is it authentic?',
+    qWhat: 'What happened?',
+    qTrust: 'Who vouches for it?',
+    yes: 'Yes',
+    no: 'No',
+    notCertifiedOutcome: 'the file says so, but it is not certified',
+    noOutcome: 'no outcome: not a PEC message',
+    certifiedTitle: 'What the provider certifies',
+    uncertifiedTitle: 'What the file contains',
+    uncertifiedBadge: 'not certified',
+    uncertifiedText:
+      'This is what the file claims: it is not certified and may have been altered. Do not use it as evidence.',
+    daticertCaption: 'Certified data (daticert.xml, signed by the provider)',
+    daticertUncertified: 'daticert.xml: NOT certified',
+    originalTitle: 'Original message (postacert.eml)',
+    attachments: (n: number) => `Attachments (${n})`,
+    bytes: 'bytes',
+    damaged: 'damaged encoding',
+    downloadOriginal: 'download postacert.eml',
+    downloadThis: 'download this message',
+    download: (name: string) => `download ${name}`,
+    guardWarning:
+      'Warning: this file comes from a message that is not valid. It is not certified and may have been altered.',
+    downloadAnyway: 'Download anyway',
+    cancel: 'Cancel',
+    technical: 'Technical details',
+    checksTitle: 'Checks',
+    issuesTitle: 'Findings',
+    signatureChain: 'Signature and chain',
+    rowSignature: 'signature',
+    sigNone: 'none',
+    sigIntact: 'intact',
+    sigBroken: 'ALTERED (does not match the signed data)',
+    sigNotChecked: 'not checked',
+    rowSigner: 'signer',
+    rowSignedAt: 'signed at',
+    rowDigest: 'digest',
+    canonical: ' (after CRLF canonicalisation)',
+    rowChain: 'chain',
+    chainTrusted: 'trusted',
+    chainUntrusted: 'NOT trusted',
+    chainNotJudged: 'not judged',
+    judgedAt: 'judged at',
+    notValidNow: '; not valid today (expired provider certificates are normal)',
+    anchor: '(anchor)',
+    check: { pass: 'pass', fail: 'fail', warn: 'warning', skip: 'not verifiable' } as Record<string, string>,
+    checkName: {
+      signature: 'signature',
+      chain: 'chain',
+      signer: 'signer',
+      daticert: 'daticert',
+      headers: 'headers',
+      postacert: 'postacert',
+    } as Record<string, string>,
+    severity: { error: 'error', warning: 'warning', info: 'info' } as Record<string, string>,
+    rows: {
+      tipo: 'type / error',
+      mittente: 'sender',
+      destinatari: 'recipients',
+      risposte: 'reply to',
+      oggetto: 'subject',
+      gestore: 'provider',
+      data: 'date and time',
+      identificativo: 'identifier',
+      msgid: 'original Message-ID',
+      ricevuta: 'receipt form',
+      consegna: 'delivered to',
+      ricezione: 'taken for',
+      erroreEsteso: 'error detail',
+      subject: 'subject',
+      from: 'from',
+      to: 'to',
+      date: 'date',
+      messageId: 'Message-ID',
+      clientId: 'client Message-ID',
+    },
+    recipient: 'recipient',
+    on: 'on',
+    at: 'at',
+    italianTime: 'Italian time',
+  },
+} as const;
+
+/** "Who certified what": the provider's act for each kind, as a verb phrase. */
+const KIND_SENTENCE: Record<Lang, Record<PecKind, string>> = {
+  it: {
+    'posta-certificata': 'ha accettato il messaggio e lo ha trasmesso, firmato, ai destinatari',
+    errore: 'ha ricevuto un messaggio che non è PEC valida e lo ha consegnato in una busta di anomalia',
+    accettazione: 'ha accettato il messaggio del mittente per l’invio',
+    'non-accettazione': 'ha rifiutato il messaggio all’invio',
+    'presa-in-carico': 'ha preso in carico il messaggio dal gestore del mittente',
+    'avvenuta-consegna': 'ha consegnato il messaggio nella casella del destinatario',
+    'errore-consegna': 'non ha potuto consegnare il messaggio',
+    'preavviso-errore-consegna': 'non ha ricevuto in tempo la ricevuta di consegna',
+    'rilevazione-virus': 'ha rilevato un virus nel messaggio',
+  },
+  en: {
+    'posta-certificata': 'accepted the message and carried it, signed, to the recipients',
+    errore: 'received a message that is not valid PEC and delivered it wrapped in an anomaly envelope',
+    accettazione: 'accepted the message from the sender for delivery',
+    'non-accettazione': 'refused the message at submission',
+    'presa-in-carico': 'took charge of the message from the sender’s provider',
+    'avvenuta-consegna': 'delivered the message into the recipient’s mailbox',
+    'errore-consegna': 'could not deliver the message',
+    'preavviso-errore-consegna': 'has not received a delivery receipt in time',
+    'rilevazione-virus': 'found a virus in the message',
+  },
+};
+
+/** One dropped or built file and what the page learned about it. */
+interface Entry {
+  name: string;
+  bytes: Uint8Array;
+  input: InputKind;
+  report?: VerificationReport;
+  pec?: PecMessage;
+  /** The report came from the embedded PEC anchors alone. */
+  defaultAnchorsOnly?: boolean;
+  error?: string;
+}
+
+let lang: Lang = new URLSearchParams(location.search).get('lang') === 'en' ? 'en' : 'it';
+const t = () => UI[lang];
 /** Extra CA certificates the user chose to trust, besides the embedded PEC anchors. */
 const extraTrust: { name: string; pem: string | Uint8Array }[] = [];
+/** The current results, re-rendered when the language changes. */
+let entries: Entry[] = [];
+let sample: { rootPem: string; tx: SampleTransaction } | null = null;
+let status: (() => string) | null = null;
 /** Blob URLs of the current results, revoked when they are replaced. */
 let blobUrls: string[] = [];
 
@@ -45,145 +351,110 @@ function blobLink(bytes: Uint8Array, filename: string, type: string, label = fil
   return h('a', { href: url, download: filename, class: 'download' }, label);
 }
 
-function clearResults(): void {
-  for (const u of blobUrls) URL.revokeObjectURL(u);
-  blobUrls = [];
-  $('#results').replaceChildren();
-}
-
-const KIND_SENTENCE: Record<PecKind, string> = {
-  'posta-certificata': 'accepted the message and carried it, signed, to the recipients',
-  errore: 'received a message that is not valid PEC and delivered it wrapped in an anomaly envelope',
-  accettazione: 'accepted the message from the sender for delivery',
-  'non-accettazione': 'refused the message at submission',
-  'presa-in-carico': 'took charge of the message from the sender’s provider',
-  'avvenuta-consegna': 'delivered the message into the recipient’s mailbox',
-  'errore-consegna': 'could not deliver the message',
-  'preavviso-errore-consegna': 'has not received a delivery receipt in time',
-  'rilevazione-virus': 'found a virus in the message',
-};
-
-function kindLabel(kind: PecKind | 'non-pec'): string {
-  if (kind === 'non-pec') return 'not a PEC message (non-pec)';
-  return `${KINDS[kind].italian} — ${KINDS[kind].english} (${kind})`;
+/**
+ * A download of a part of a message: direct when the content is certified; otherwise a button that
+ * first says the file is not certified and asks again.
+ */
+function partLink(
+  bytes: Uint8Array,
+  filename: string,
+  type: string,
+  label: string,
+  certified: boolean,
+): HTMLElement {
+  if (certified) return blobLink(bytes, filename, type, label);
+  const wrap = h('span', { class: 'guarded', 'data-file': filename });
+  const ask = h('button', { type: 'button', class: 'download guarded-ask' }, label);
+  ask.addEventListener('click', () => {
+    const cancel = h('button', { type: 'button', class: 'cancel' }, t().cancel);
+    const box = h(
+      'span',
+      { class: 'guard-confirm', role: 'alert' },
+      h('span', { class: 'guard-text' }, t().guardWarning, ' '),
+      blobLink(bytes, filename, type, t().downloadAnyway),
+      ' ',
+      cancel,
+    );
+    cancel.addEventListener('click', () => wrap.replaceChildren(ask));
+    wrap.replaceChildren(box);
+  });
+  wrap.append(ask);
+  return wrap;
 }
 
 function row(label: string, ...value: Child[]): HTMLTableRowElement {
   return h('tr', {}, h('th', { scope: 'row' }, label), h('td', {}, ...value));
 }
 
-function certifiedSection(pec: PecMessage): HTMLElement | null {
+/** One date format: Italian local time, UTC on hover and in a smaller note. */
+function when(iso: string): HTMLElement {
+  const r = romeTime(iso, lang);
+  return h(
+    'span',
+    { class: 'when', title: r.utc },
+    `${r.date} ${r.time} (${t().italianTime})`,
+    h('small', {}, ` = ${r.utc}`),
+  );
+}
+
+function daticertSection(pec: PecMessage, certified: boolean): HTMLElement | null {
   const d = pec.daticert;
   if (!d) return null;
-  const who = d.gestoreEmittente;
-  const what = pec.kind === 'non-pec' ? '' : KIND_SENTENCE[pec.kind];
+  const u = t();
   const recipients = d.destinatari.map((x) => `${x.address} (${x.tipo})`).join(', ');
+  const table = h(
+    'table',
+    { class: 'daticert' },
+    h('caption', {}, certified ? u.daticertCaption : u.daticertUncertified),
+    h(
+      'tbody',
+      {},
+      row(u.rows.tipo, `${d.tipo} / ${d.errore}`),
+      row(u.rows.mittente, d.mittente),
+      row(u.rows.destinatari, recipients),
+      row(u.rows.risposte, d.risposte),
+      d.oggetto !== null && row(u.rows.oggetto, d.oggetto),
+      row(u.rows.gestore, d.gestoreEmittente),
+      row(u.rows.data, d.dataUtc ? when(d.dataUtc) : `${d.data.giorno} ${d.data.ora} ${d.data.zona}`),
+      row(u.rows.identificativo, d.identificativo),
+      d.msgid !== null && row(u.rows.msgid, d.msgid),
+      d.ricevutaTipo !== null && row(u.rows.ricevuta, d.ricevutaTipo),
+      d.consegna !== null && row(u.rows.consegna, d.consegna),
+      d.ricezione.length > 0 && row(u.rows.ricezione, d.ricezione.join(', ')),
+      d.erroreEsteso !== null && row(u.rows.erroreEsteso, d.erroreEsteso),
+    ),
+  );
+  if (!certified)
+    return h(
+      'section',
+      { class: 'uncertified daticert-section' },
+      h('h3', {}, u.uncertifiedTitle, ' ', h('span', { class: 'badge' }, u.uncertifiedBadge)),
+      h('p', { class: 'uncertified-note' }, u.uncertifiedText),
+      table,
+    );
+  // The sentence is said only of certified data: "X delivered the message" is a claim of the provider.
+  const what = pec.kind === 'non-pec' ? '' : KIND_SENTENCE[lang][pec.kind];
+  const at = d.dataUtc ? romeTime(d.dataUtc, lang) : null;
   return h(
     'section',
-    { class: 'certified' },
-    h('h3', {}, 'Who certified what, and when'),
+    { class: 'certified daticert-section' },
+    h('h3', {}, u.certifiedTitle),
     h(
       'p',
       { class: 'sentence' },
-      h('strong', {}, who),
+      h('strong', {}, d.gestoreEmittente),
       ` ${what}`,
-      d.consegna ? ` (${d.consegna})` : '',
-      ` on ${d.data.giorno} at ${d.data.ora} (${d.data.zona}) = ${d.dataUtc}.`,
+      d.consegna ? ` (${u.recipient}: ${d.consegna})` : '',
+      at ? ` ${u.on} ${at.date} ${u.at} ${at.time} (${u.italianTime}).` : '.',
     ),
-    h(
-      'table',
-      { class: 'daticert' },
-      h('caption', {}, 'daticert.xml (signed)'),
-      h(
-        'tbody',
-        {},
-        row('tipo / errore', `${d.tipo} / ${d.errore}`),
-        row('mittente', d.mittente),
-        row('destinatari', recipients),
-        row('risposte', d.risposte),
-        row('oggetto', d.oggetto),
-        row('gestore-emittente', d.gestoreEmittente),
-        row('data', `${d.data.giorno} ${d.data.ora} ${d.data.zona} (UTC ${d.dataUtc})`),
-        row('identificativo', d.identificativo),
-        d.msgid !== null && row('msgid', d.msgid),
-        d.ricevutaTipo !== null && row('ricevuta', d.ricevutaTipo),
-        d.consegna !== null && row('consegna', d.consegna),
-        d.ricezione.length > 0 && row('ricezione', d.ricezione.join(', ')),
-        d.erroreEsteso !== null && row('errore-esteso', d.erroreEsteso),
-      ),
-    ),
+    table,
   );
 }
 
-function signatureSection(r: VerificationReport): HTMLElement {
-  const s = r.signature;
-  const c = r.chain;
-  return h(
-    'section',
-    { class: 'signature' },
-    h('h3', {}, 'Signature and chain'),
-    h(
-      'table',
-      {},
-      h(
-        'tbody',
-        {},
-        row(
-          'signature',
-          !s.present ? 'none' : s.intact === true ? 'intact' : s.intact === false ? 'BROKEN' : 'not checked',
-        ),
-        s.signer && row('signer', s.signer.email ?? '(no e-mail)', h('br'), h('small', {}, s.signer.subject)),
-        s.signingTime && row('signed at', s.signingTime),
-        s.digestAlgorithm && row('digest', s.digestAlgorithm, s.canonicalized ? ' (CRLF-canonicalised)' : ''),
-        row(
-          'chain',
-          c.trusted === true ? 'trusted' : c.trusted === false ? 'NOT trusted' : 'not judged',
-          c.at ? ` at ${c.at} (${c.atSource})` : '',
-          c.validNow === false ? '; not valid today (expired provider certificates are normal)' : '',
-        ),
-      ),
-    ),
-    c.path.length > 0 &&
-      h(
-        'ol',
-        { class: 'chain' },
-        ...c.path.map((subject, i) => h('li', {}, subject, i === c.path.length - 1 ? ' (anchor)' : '')),
-      ),
-  );
-}
-
-function checksList(r: VerificationReport): HTMLElement {
-  return h(
-    'ul',
-    { class: 'checks' },
-    ...Object.entries(r.checks).map(([name, outcome]) =>
-      h('li', { class: `check ${outcome}`, 'data-check': name }, `${name}: ${outcome}`),
-    ),
-  );
-}
-
-function issuesList(r: VerificationReport): HTMLElement | null {
-  const shown = r.issues.filter((i) => i.severity !== 'info' || !r.valid);
-  if (shown.length === 0) return null;
-  return h(
-    'ul',
-    { class: 'issues' },
-    ...shown.map((i) =>
-      h(
-        'li',
-        { class: i.severity, 'data-code': i.code },
-        h('span', { class: 'sev' }, i.severity),
-        ' ',
-        h('code', {}, i.code),
-        ` ${i.message}`,
-      ),
-    ),
-  );
-}
-
-async function originalSection(pec: PecMessage): Promise<HTMLElement | null> {
+async function originalSection(pec: PecMessage, certified: boolean): Promise<HTMLElement | null> {
   const o = pec.original;
   if (!o) return null;
+  const u = t();
   let text: string | null = null;
   try {
     const email = await o.parse();
@@ -195,190 +466,351 @@ async function originalSection(pec: PecMessage): Promise<HTMLElement | null> {
     const name = a.filename ?? `attachment-${i + 1}`;
     let link: Child;
     try {
-      link = blobLink(attachmentContent(a, DEFAULT_LIMITS), name, a.contentType, name);
+      link = partLink(attachmentContent(a, DEFAULT_LIMITS), name, a.contentType, name, certified);
     } catch {
       link = h('span', {}, name);
     }
-    return h('li', {}, link, ` ${a.contentType}, ${a.size} bytes${a.damaged ? ' (damaged encoding)' : ''}`);
+    return h('li', {}, link, ` ${a.contentType}, ${a.size} ${u.bytes}${a.damaged ? ` (${u.damaged})` : ''}`);
   });
   return h(
     'section',
-    { class: 'original' },
-    h('h3', {}, 'Original message (postacert.eml)'),
+    { class: `original ${certified ? 'certified' : 'uncertified'}` },
+    h(
+      'h3',
+      {},
+      u.originalTitle,
+      !certified && ' ',
+      !certified && h('span', { class: 'badge' }, u.uncertifiedBadge),
+    ),
     h(
       'table',
       {},
       h(
         'tbody',
         {},
-        row('subject', o.subject ?? ''),
-        row('from', o.from ?? ''),
-        row('to', [...o.to, ...o.cc].join(', ')),
-        o.date && row('date', o.date),
-        o.messageId && row('message-id', o.messageId),
-        o.xRiferimentoMessageId && row('client message-id', o.xRiferimentoMessageId),
+        row(u.rows.subject, o.subject ?? ''),
+        row(u.rows.from, o.from ?? ''),
+        row(u.rows.to, [...o.to, ...o.cc].join(', ')),
+        o.date && row(u.rows.date, when(o.date)),
+        o.messageId && row(u.rows.messageId, o.messageId),
+        o.xRiferimentoMessageId && row(u.rows.clientId, o.xRiferimentoMessageId),
       ),
     ),
     text !== null && h('pre', { class: 'body' }, text.length > 4000 ? `${text.slice(0, 4000)}…` : text),
-    h('p', {}, blobLink(o.raw, 'postacert.eml', 'message/rfc822', 'download postacert.eml')),
-    attachments.length > 0 && h('h4', {}, `Attachments (${attachments.length})`),
+    h('p', {}, partLink(o.raw, 'postacert.eml', 'message/rfc822', u.downloadOriginal, certified)),
+    attachments.length > 0 && h('h4', {}, u.attachments(attachments.length)),
     attachments.length > 0 && h('ul', { class: 'attachments' }, ...attachments),
   );
 }
 
-function trustList(): (string | Uint8Array)[] {
-  return [...DEFAULT_TRUST_ANCHORS, ...extraTrust.map((t) => t.pem)];
+function technicalSection(r: VerificationReport, a: Assessment): HTMLElement {
+  const u = t();
+  const s = r.signature;
+  const c = r.chain;
+  const shown = r.issues.filter((i) => i.severity !== 'info' || !r.valid);
+  return h(
+    'details',
+    { class: 'technical' },
+    h('summary', {}, u.technical),
+    h('h4', {}, u.checksTitle),
+    h(
+      'ul',
+      { class: 'checks' },
+      ...Object.entries(a.checks).map(([name, outcome]) =>
+        h(
+          'li',
+          { class: `check ${outcome}`, 'data-check': name, 'data-outcome': outcome },
+          `${u.checkName[name] ?? name}: ${u.check[outcome] ?? outcome}`,
+        ),
+      ),
+    ),
+    shown.length > 0 && h('h4', {}, u.issuesTitle),
+    shown.length > 0 &&
+      h(
+        'ul',
+        { class: 'issues' },
+        ...shown.map((i) =>
+          h(
+            'li',
+            { class: i.severity, 'data-code': i.code },
+            h('span', { class: 'sev' }, u.severity[i.severity] ?? i.severity),
+            ' ',
+            h('code', {}, i.code),
+            ` ${i.message}`,
+          ),
+        ),
+      ),
+    h('h4', {}, u.signatureChain),
+    h(
+      'table',
+      { class: 'signature' },
+      h(
+        'tbody',
+        {},
+        row(
+          u.rowSignature,
+          !s.present
+            ? u.sigNone
+            : s.intact === true
+              ? u.sigIntact
+              : s.intact === false
+                ? u.sigBroken
+                : u.sigNotChecked,
+        ),
+        s.signer && row(u.rowSigner, s.signer.email ?? '—', h('br'), h('small', {}, s.signer.subject)),
+        s.signingTime && row(u.rowSignedAt, when(s.signingTime)),
+        s.digestAlgorithm && row(u.rowDigest, s.digestAlgorithm, s.canonicalized ? u.canonical : ''),
+        row(
+          u.rowChain,
+          c.trusted === true ? u.chainTrusted : c.trusted === false ? u.chainUntrusted : u.chainNotJudged,
+          a.trust ? ` (${WORDS[lang].trust[a.trust]})` : '',
+          c.at ? ` ${u.judgedAt} ${romeTimeText(c.at, lang)}` : '',
+          c.validNow === false ? u.notValidNow : '',
+        ),
+      ),
+    ),
+    c.path.length > 0 &&
+      h(
+        'ol',
+        { class: 'chain' },
+        ...c.path.map((subject, i) => h('li', {}, subject, i === c.path.length - 1 ? ` ${u.anchor}` : '')),
+      ),
+  );
 }
 
-/** Verifies one message and renders its card. */
-async function show(
-  name: string,
-  bytes: Uint8Array,
-  trust: (string | Uint8Array)[] = trustList(),
-): Promise<void> {
-  const card = h(
+function simpleCard(e: Entry, cls: string, verdict: string, headline: string): HTMLElement {
+  return h(
     'section',
-    { class: 'report pending', 'data-file': name },
-    h('h2', {}, name),
-    h('p', {}, 'verifying…'),
+    { class: `report ${cls}`, 'data-file': e.name, 'data-valid': 'false', 'data-input': e.input },
+    h('header', {}, h('h2', {}, e.name), h('p', { class: 'verdict invalid' }, verdict)),
+    h('p', { class: 'headline' }, headline),
   );
-  $('#results').append(card);
-  let report: VerificationReport;
-  let pec: PecMessage;
-  try {
-    report = await verifyPec(bytes, { trust });
-    pec = parsePec(bytes);
-  } catch (e) {
-    card.className = 'report unreadable';
-    card.setAttribute('data-valid', 'false');
-    card.replaceChildren(
-      h('h2', {}, name),
-      h('p', { class: 'verdict invalid' }, 'UNREADABLE'),
-      h('p', {}, (e as Error).message),
-    );
-    return;
-  }
-  const errors = report.issues.filter((i) => i.severity === 'error');
-  card.className = `report ${report.valid ? 'valid' : 'invalid'}`;
-  card.setAttribute('data-valid', String(report.valid));
-  card.setAttribute('data-kind', report.kind);
-  const parts: Child[] = [
+}
+
+async function card(e: Entry): Promise<HTMLElement> {
+  const u = t();
+  const w = WORDS[lang];
+  if (e.error !== undefined) return simpleCard(e, 'unreadable', u.unreadable, e.error);
+  if (e.input !== 'email' || !e.report || !e.pec)
+    return simpleCard(e, 'not-message', u.notMessage, w.input[e.input]);
+  const r = e.report;
+  const pec = e.pec;
+  const a = assess(r, e.defaultAnchorsOnly === true);
+  const who = pec.daticert?.gestoreEmittente ?? r.signature.signer?.email ?? '?';
+  const verdict = a.authentic ? u.authentic : r.kind === 'non-pec' ? u.notPec : u.notValid;
+  const headline =
+    a.authentic && a.trust ? u.validHeadline(a.trust, who) : a.failure ? w.failure[a.failure] : '';
+  const outcome = a.outcome
+    ? h(
+        'span',
+        { class: a.outcomeIsFailure ? 'outcome failure' : 'outcome' },
+        w.outcome[a.outcome],
+        !a.contentCertified && h('em', { class: 'not-certified' }, ` (${u.notCertifiedOutcome})`),
+      )
+    : h('span', { class: 'outcome none' }, u.noOutcome);
+  const section = h(
+    'section',
+    {
+      class: `report ${a.authentic ? 'valid' : 'invalid'}`,
+      'data-file': e.name,
+      'data-valid': String(r.valid),
+      'data-kind': r.kind,
+      'data-outcome': a.outcome ?? 'none',
+      'data-trust': a.trust ?? 'none',
+      'data-certified': String(a.contentCertified),
+      'data-input': e.input,
+    },
     h(
       'header',
       {},
-      h('h2', {}, name),
-      h(
-        'p',
-        { class: `verdict ${report.valid ? 'valid' : 'invalid'}` },
-        report.valid ? 'VALID' : 'NOT VALID',
-        h(
-          'span',
-          { class: 'why' },
-          report.valid
-            ? ' — genuine PEC message, signed by a trusted PEC provider'
-            : ` — ${errors.map((i) => i.code).join(', ') || 'see the issues below'}`,
-        ),
-      ),
-      h('p', { class: 'kind' }, kindLabel(report.kind)),
+      h('h2', {}, e.name),
+      h('p', { class: `verdict ${a.authentic ? 'valid' : 'invalid'}` }, verdict),
+      h('p', { class: 'headline' }, headline),
+      h('p', { class: 'kind' }, kindName(r.kind, lang)),
     ),
-    checksList(report),
-    issuesList(report),
-    certifiedSection(pec),
-    signatureSection(report),
-    await originalSection(pec),
+    h(
+      'table',
+      { class: 'answers' },
+      h(
+        'tbody',
+        {},
+        h(
+          'tr',
+          { class: 'q-authentic' },
+          h('th', { scope: 'row' }, u.qAuthentic),
+          h('td', {}, h('strong', {}, a.authentic ? u.yes : u.no)),
+        ),
+        h('tr', { class: 'q-outcome' }, h('th', { scope: 'row' }, u.qWhat), h('td', {}, outcome)),
+        // Nobody vouches for altered content: the row is there only for an authentic message.
+        a.authentic &&
+          a.trust &&
+          h(
+            'tr',
+            { class: 'q-trust' },
+            h('th', { scope: 'row' }, u.qTrust),
+            h('td', {}, r.signature.signer?.email ?? who, ` — ${w.trust[a.trust]}`),
+          ),
+      ),
+    ),
+    daticertSection(pec, a.contentCertified),
+    await originalSection(pec, a.originalCertified),
+    technicalSection(r, a),
     h(
       'p',
       { class: 'raw' },
-      blobLink(
-        pec.raw,
-        name.endsWith('.eml') ? name : `${name}.eml`,
-        'message/rfc822',
-        'download this message',
-      ),
+      blobLink(e.bytes, e.name.endsWith('.eml') ? e.name : `${e.name}.eml`, 'message/rfc822', u.downloadThis),
     ),
-  ];
-  card.replaceChildren(
-    ...parts.filter((p): p is Node | string => p !== null && p !== undefined && p !== false),
+  );
+  return section;
+}
+
+function sampleSection(s: { rootPem: string; tx: SampleTransaction }): HTMLElement {
+  const enc = new TextEncoder();
+  const u = t();
+  return h(
+    'section',
+    { class: 'sample-info' },
+    h('h2', {}, u.sampleTitle),
+    h(
+      'p',
+      {},
+      u.sampleText,
+      blobLink(enc.encode(s.rootPem), 'sample-ca.pem', 'application/x-pem-file'),
+      ', ',
+      blobLink(s.tx.original, 'original.eml', 'message/rfc822'),
+      ', ',
+      blobLink(s.tx.envelope, 'busta-di-trasporto.eml', 'message/rfc822'),
+      ', ',
+      blobLink(s.tx.accettazione, 'accettazione.eml', 'message/rfc822'),
+      ', ',
+      blobLink(s.tx.consegna, 'consegna-breve.eml', 'message/rfc822'),
+      '.',
+    ),
   );
 }
 
-async function showFiles(files: FileList | File[]): Promise<void> {
-  clearResults();
-  for (const f of Array.from(files)) await show(f.name, new Uint8Array(await f.arrayBuffer()));
-  setStatus(`${Array.from(files).length} file(s) checked in this page; nothing was uploaded.`);
+let renderRun = 0;
+/** Renders every entry in the current language (cards are rebuilt: they hold no other state). */
+async function render(): Promise<void> {
+  const run = ++renderRun;
+  const old = blobUrls;
+  blobUrls = [];
+  const nodes: HTMLElement[] = [];
+  if (sample) nodes.push(sampleSection(sample));
+  for (const e of entries) nodes.push(await card(e));
+  if (run !== renderRun) return;
+  $('#results').replaceChildren(...nodes);
+  for (const u of old) URL.revokeObjectURL(u);
+  $('#status').textContent = status ? status() : '';
 }
 
-function setStatus(text: string): void {
-  $('#status').textContent = text;
+/** Reads one file: what it is, and for e-mail the verdict (embedded anchors first, then the added ones). */
+async function examine(name: string, bytes: Uint8Array, trust?: (string | Uint8Array)[]): Promise<Entry> {
+  const input = classifyInput(bytes);
+  if (input !== 'email') return { name, bytes, input };
+  try {
+    const pec = parsePec(bytes);
+    if (trust)
+      return {
+        name,
+        bytes,
+        input,
+        pec,
+        report: await verifyPec(bytes, { trust }),
+        defaultAnchorsOnly: false,
+      };
+    // A chain to an embedded anchor is "a PEC provider"; only when that fails do the CAs the user
+    // added get a say, and then the label is "trusted by your configuration".
+    let report = await verifyPec(bytes);
+    let defaultAnchorsOnly = true;
+    if (report.chain.trusted !== true && extraTrust.length > 0) {
+      report = await verifyPec(bytes, { trust: [...DEFAULT_TRUST_ANCHORS, ...extraTrust.map((x) => x.pem)] });
+      defaultAnchorsOnly = false;
+    }
+    return { name, bytes, input, pec, report, defaultAnchorsOnly };
+  } catch (e) {
+    return { name, bytes, input, error: (e as Error).message };
+  }
+}
+
+async function showFiles(files: FileList | File[]): Promise<void> {
+  const list = Array.from(files);
+  sample = null;
+  entries = [];
+  status = () => t().verifying;
+  $('#results').replaceChildren(h('section', { class: 'report pending' }, h('p', {}, t().verifying)));
+  for (const f of list) entries.push(await examine(f.name, new Uint8Array(await f.arrayBuffer())));
+  status = () => t().checked(list.length);
+  await render();
+}
+
+function setStatus(text: () => string): void {
+  status = text;
+  $('#status').textContent = text();
 }
 
 function renderTrust(): void {
+  const u = t();
   const items = [
     ...DEFAULT_TRUST_ANCHOR_INFO.map((a) =>
       h(
         'li',
         {},
         a.subject.split(',')[0] ?? a.subject,
-        h('small', {}, ` until ${a.notAfter.slice(0, 10)} (embedded)`),
+        h('small', {}, ` ${u.until} ${romeTime(a.notAfter, lang).date} (${u.embedded})`),
       ),
     ),
-    ...extraTrust.map((t) =>
-      h('li', { class: 'extra' }, t.name, h('small', {}, ' (added by you, this page only)')),
-    ),
+    ...extraTrust.map((x) => h('li', { class: 'extra' }, x.name, h('small', {}, ` (${u.addedByYou})`))),
   ];
   $('#anchors').replaceChildren(...items);
+}
+
+/** The static text of index.html, by data-i18n key. */
+function applyLanguage(): void {
+  const u = t() as unknown as Record<string, unknown>;
+  document.documentElement.lang = lang;
+  for (const el of Array.from(document.querySelectorAll<HTMLElement>('[data-i18n]'))) {
+    const v = u[el.dataset.i18n!];
+    if (typeof v === 'string') el.textContent = v;
+  }
+  document.title = `${t().title} — pec-kit`;
+  renderTrust();
 }
 
 async function buildSample(): Promise<void> {
   const button = $<HTMLButtonElement>('#sample');
   button.disabled = true;
-  clearResults();
-  setStatus('Generating a test CA and two provider keys in this page…');
+  sample = null;
+  entries = [];
+  $('#results').replaceChildren();
+  setStatus(() => t().generating);
   try {
     const pki = await createTestPki();
     const [sender, recipient] = await Promise.all([
       pki.provider('pec.esempio.example'),
       pki.provider('postacert.esempio.example'),
     ]);
-    setStatus('Building and signing the envelope and the receipts…');
+    setStatus(() => t().building);
     const tx = await buildSampleTransaction({ sender, recipient });
-    const enc = new TextEncoder();
-    $('#results').append(
-      h(
-        'section',
-        { class: 'sample-info' },
-        h('h2', {}, 'Sample transaction'),
-        h(
-          'p',
-          {},
-          'Built in this page with a freshly generated test CA (never trusted anywhere else). ',
-          'The messages below are verified against that CA only. Downloads: ',
-          blobLink(enc.encode(pki.rootPem), 'sample-ca.pem', 'application/x-pem-file'),
-          ', ',
-          blobLink(tx.original, 'original.eml', 'message/rfc822'),
-          ', ',
-          blobLink(tx.envelope, 'busta-di-trasporto.eml', 'message/rfc822'),
-          ', ',
-          blobLink(tx.accettazione, 'accettazione.eml', 'message/rfc822'),
-          ', ',
-          blobLink(tx.consegna, 'consegna-breve.eml', 'message/rfc822'),
-          '.',
-        ),
-      ),
-    );
     const trust = [pki.rootPem];
-    await show('busta-di-trasporto.eml', tx.envelope, trust);
-    await show('accettazione.eml', tx.accettazione, trust);
-    await show('consegna-breve.eml', tx.consegna, trust);
-    setStatus('Sample transaction built and verified in this page.');
+    sample = { rootPem: pki.rootPem, tx };
+    entries = [
+      await examine('busta-di-trasporto.eml', tx.envelope, trust),
+      await examine('accettazione.eml', tx.accettazione, trust),
+      await examine('consegna-breve.eml', tx.consegna, trust),
+    ];
+    status = () => t().sampleDone;
+    await render();
   } catch (e) {
-    setStatus(`Could not build the sample: ${(e as Error).message}`);
+    setStatus(() => t().sampleFailed((e as Error).message));
   } finally {
     button.disabled = false;
   }
 }
 
 function init(): void {
+  // The page says it did not start until this script runs (index.html's #no-script).
+  document.getElementById('no-script')?.remove();
   const input = $<HTMLInputElement>('#eml-input');
   input.addEventListener('change', () => {
     if (input.files && input.files.length > 0) void showFiles(input.files);
@@ -404,17 +836,24 @@ function init(): void {
         createVerifier({ trust: [pem] }); // decodes the certificates now: a bad file is refused here
         extraTrust.push({ name: f.name, pem });
       } catch (e) {
-        setStatus(`${f.name} is not a usable CA certificate: ${(e as Error).message}`);
+        const why = (e as Error).message;
+        setStatus(() => t().notUsable(f.name, why));
         trustInput.value = '';
         return;
       }
     }
     trustInput.value = '';
     renderTrust();
-    setStatus('Trust list updated: drop the message again to re-check it.');
+    setStatus(() => t().trustUpdated);
   });
   $('#sample').addEventListener('click', () => void buildSample());
-  renderTrust();
+  $('#lang').addEventListener('click', () => {
+    lang = lang === 'it' ? 'en' : 'it';
+    applyLanguage();
+    void render().then(() => document.body.setAttribute('data-lang', lang));
+  });
+  applyLanguage();
+  document.body.setAttribute('data-lang', lang);
   document.body.setAttribute('data-ready', 'true');
 }
 

@@ -4,10 +4,10 @@ import { parseArgs } from 'node:util';
 import { KINDS } from '../message/kinds.js';
 import { type PecMessage, parsePec } from '../message/parse.js';
 import { expandTargets } from './files.js';
-import { type Io, UsageError } from './io.js';
+import { type Io, readAllStdin, UsageError } from './io.js';
 import { styleFor } from './style.js';
 
-export const INSPECT_HELP = `Usage: pec-kit inspect [--json] FILE...
+export const INSPECT_HELP = `Usage: pec-kit inspect [--json] FILE...  (- reads standard input)
 
 Shows what a PEC message says: its kind, the PEC headers, every daticert.xml field, the
 original message (postacert.eml) and its attachments, and any disagreement between the
@@ -103,7 +103,7 @@ export async function inspectCommand(args: string[], io: Io): Promise<number> {
     return 0;
   }
   if (positionals.length === 0) throw new UsageError('inspect needs at least one FILE');
-  const targets = await expandTargets(positionals);
+  const { targets } = await expandTargets(positionals);
   const out: Record<string, unknown>[] = [];
   let failed = false;
   for (const t of targets) {
@@ -119,7 +119,9 @@ export async function inspectCommand(args: string[], io: Io): Promise<number> {
       continue;
     }
     try {
-      const pec = parsePec(new Uint8Array(await readFile(t.file)));
+      const bytes =
+        'stdin' in t ? await (io.readStdin ?? readAllStdin)() : new Uint8Array(await readFile(t.file));
+      const pec = parsePec(bytes);
       if (values.json) out.push(inspectJson(t.file, pec));
       else human(t.file, pec, io);
     } catch (e) {

@@ -1,4 +1,4 @@
-// The CLI's only contact with the process: streams and exit codes, injectable for tests.
+// The CLI's only contact with the process: streams, standard input and exit codes, injectable for tests.
 
 /** Output streams of a CLI run. */
 export interface Io {
@@ -6,11 +6,21 @@ export interface Io {
   err(line: string): void;
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;
+  /** The whole of standard input (the PATH `-`). Default: process.stdin. */
+  readStdin?(): Promise<Uint8Array>;
+  /** The environment (LANG, NO_COLOR, FORCE_COLOR). Default: process.env. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** A wrong command line: exit code 2 with a message. */
 export class UsageError extends Error {
   override name = 'UsageError';
+}
+
+export async function readAllStdin(): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return new Uint8Array(Buffer.concat(chunks));
 }
 
 export function processIo(): Io {
@@ -19,5 +29,7 @@ export function processIo(): Io {
     err: (line) => process.stderr.write(`${line}\n`),
     stdout: process.stdout,
     stderr: process.stderr,
+    readStdin: readAllStdin,
+    env: process.env,
   };
 }

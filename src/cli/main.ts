@@ -98,7 +98,18 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
   try {
     return await command.run(rest, io);
   } catch (e) {
-    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    const code = (e as { code?: string }).code;
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      // One line: which option, and where the list is (the full usage buries it in a CI log).
+      const option = /'([^']+)'/.exec((e as Error).message)?.[1] ?? '';
+      io.err(`pec-kit ${name}: unknown option ${option}; "pec-kit ${name} --help" lists the options`);
+      return 2;
+    }
+    if (code?.startsWith('ERR_PARSE_ARGS')) {
+      io.err(`pec-kit ${name}: ${(e as Error).message}; "pec-kit ${name} --help" lists the options`);
+      return 2;
+    }
+    if (e instanceof UsageError) {
       io.err(`pec-kit ${name}: ${(e as Error).message}\n\n${command.help}`);
       return 2;
     }

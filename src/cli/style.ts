@@ -1,4 +1,6 @@
-// Terminal styling: colours only on a TTY and never when NO_COLOR is set (no-color.org).
+// Terminal styling: colours on a TTY unless NO_COLOR is set (no-color.org) or TERM is dumb;
+// FORCE_COLOR (force-color.org, as Node reads it) decides first: 0 or false turns colours off,
+// any other value turns them on even when the output is a pipe (CI logs that render ANSI).
 import type { WriteStream } from 'node:tty';
 
 export interface Style {
@@ -9,11 +11,18 @@ export interface Style {
   bold(s: string): string;
 }
 
+/** Whether to colour: FORCE_COLOR first, then NO_COLOR, TERM=dumb and whether the stream is a terminal. */
+export function colourEnabled(isTTY: boolean, env: NodeJS.ProcessEnv): boolean {
+  const force = env.FORCE_COLOR;
+  if (force !== undefined) return !['0', 'false'].includes(force.toLowerCase());
+  return isTTY && (env.NO_COLOR === undefined || env.NO_COLOR === '') && env.TERM !== 'dumb';
+}
+
 export function styleFor(
   stream: NodeJS.WriteStream | WriteStream,
   env: NodeJS.ProcessEnv = process.env,
 ): Style {
-  const on = Boolean(stream.isTTY) && env.NO_COLOR === undefined && env.TERM !== 'dumb';
+  const on = colourEnabled(Boolean(stream.isTTY), env);
   const wrap = (open: number, close: number) => (s: string) => (on ? `\x1b[${open}m${s}\x1b[${close}m` : s);
   return {
     green: wrap(32, 39),

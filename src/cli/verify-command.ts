@@ -1,43 +1,63 @@
-// `pec-kit verify`: the CI command. Exit 0 when every message is valid, 1 when any is not,
-// 2 on usage or read errors. One process for any number of files.
+// `pec-kit verify`: the CI command. Exit 0 when every message is valid, 1 when any is not (or, with
+// --strict, carries a warning or a file is not a message), 2 on usage or read errors and when
+// nothing at all was verified. One process for any number of files.
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import type { Issue } from '../issues.js';
+import type { VerificationReport } from '../verify/verify.js';
+import { assess, type Lang, WORDS } from './assessment.js';
 import { type Io, UsageError } from './io.js';
 import { defaultJobs, SetupError, verifyInOrder } from './pool.js';
 import { progressBar, styleFor } from './style.js';
-import type { FileReport } from './verify-item.js';
+import type { FileReport, FileStatus } from './verify-item.js';
 import { drained, jsonArrayWriter, sourcesFor } from './verify-stream.js';
 
-export type { FileReport } from './verify-item.js';
+export type { FileReport, FileStatus } from './verify-item.js';
 
 export const VERIFY_HELP = `Usage: pec-kit verify [options] PATH...
 
 Verifies PEC messages: the CMS signature over the signed bytes, the provider certificate
 chain against the PEC trust anchors (AgID CA1, DigitPA CA1) and the signed daticert against
-the headers. PATH is a file, a folder (walked recursively, hidden files skipped), a glob, an
-mbox file (each message, named FILE#N with its byte offset), a Maildir folder (cur/, new/)
-or a .zip export (each entry, named ARCHIVE#ENTRY).
+the headers. PATH is a file, a folder (walked recursively: hidden files skipped, symbolic
+links followed, each folder once), a glob, - for standard input, an mbox file (each message,
+named FILE#N, with the byte offset of its From line), a Maildir folder (cur/ and new/) or a
+.zip export (each entry, named ARCHIVE#ENTRY).
+Files that are not e-mail (README, JSON, PEM, PDF, Outlook .msg, empty) are reported as
+"not a message".
 
 Options:
-  --trust FILE        trust these CA certificates (PEM/DER) instead of the embedded anchors; repeatable
-  --crl FILE          honour this CRL (PEM/DER); repeatable
-  --at WHEN           judge the chain at signing-time (default), now, or an ISO-8601 instant
-  --json              print one JSON array, an object per message
-  --jsonl             print one JSON object per line, as each message is done (in input order)
-  -j, --jobs N        verify on N threads (default: one per core; one for fewer than 100 files)
-  --mbox-format FMT   how mbox files escape "From " lines: mboxrd (default) or mboxo
-  -h, --help          show this help
+  --trust FILE       trust these CA certificates (PEM/DER) instead of the embedded anchors;
+                     repeatable (a chain to them reads "trusted by your configuration")
+  --crl FILE         honour this CRL (PEM/DER); repeatable
+  --at WHEN          judge the chain at signing-time (default), now, or an ISO-8601 instant
+  --include GLOB     verify only files matching GLOB (a name like '*.eml', or a path with /);
+                     repeatable
+  --exclude GLOB     leave out files matching GLOB; repeatable
+  --strict           warnings and files that are not messages count as failures (exit 1)
+  --allow CODE       with --strict, a warning with this code does not count; repeatable
+                     (real PEC providers sign with SHA-1: --allow SIGNATURE_SHA1)
+  -q, --quiet        print only the files that fail, their errors and the summary
+  --json             print one JSON array, an object per message
+  --jsonl            print one JSON object per line, as each message is done (in input order)
+  -j, --jobs N       verify on N threads (default: one per core; one for fewer than 100 files)
+  --mbox-format FMT  how mbox files escape "From " lines: mboxrd (default) or mboxo
+  --lang it|en       language of the text output (default: LANG, else English); JSON is
+                     always the same
+  -h, --help         show this help
 
-Output keeps the order of the input whatever --jobs is; it is written as results arrive, so a
-long run can be piped and read while it runs, in flat memory.
+Output keeps the input order whatever --jobs is, and is written as results arrive: a long
+run can be piped and read while it runs, in flat memory.
 
-Exit status: 0 all valid, 1 some message is not valid, 2 usage or read error.
+Exit status: 0 every message valid; 1 some message not valid (with --strict: or a warning,
+or a file that is not a message); 2 usage or read error, or nothing verified (no file found,
+all filtered out, none a message).
 
 Examples:
   pec-kit verify receipts/
   pec-kit verify --json --at now inbox/*.eml > report.json
+  pec-kit verify --strict --allow SIGNATURE_SHA1 --exclude '*.md' archive/
   pec-kit verify --jsonl archive.mbox Maildir/ export.zip | jq -c 'select(.valid | not)'
-  pec-kit verify --trust my-test-ca.pem out/envelope.eml`;
+  cat CONSEGNA.eml | pec-kit verify --lang it -`;
 
 function parseAt(value: string | undefined): string | undefined {
   if (value === undefined || value === 'signing-time' || value === 'now') return value;
@@ -62,6 +82,16 @@ function parseMboxFormat(value: string | undefined): 'mboxrd' | 'mboxo' | undefi
 // Below this many files the default is one thread: starting a worker costs more than it saves.
 const FEW_FILES = 100;
 
+/** --lang, else LC_ALL, LC_MESSAGES, LANG (POSIX order): Italian for it_*, English otherwise. */
+export function pickLang(flag: string | undefined, env: NodeJS.ProcessEnv): Lang {
+  if (flag !== undefined) {
+    if (flag !== 'it' && flag !== 'en') throw new UsageError(`--lang expects it or en, got "${flag}"`);
+    return flag;
+  }
+  const locale = env.LC_ALL || env.LC_MESSAGES || env.LANG || '';
+  return /^it(_|$|\.)/i.test(locale) ? 'it' : 'en';
+}
+
 async function readAll(files: readonly string[], what: string): Promise<Uint8Array[]> {
   const out: Uint8Array[] = [];
   for (const f of files) {
@@ -74,6 +104,45 @@ async function readAll(files: readonly string[], what: string): Promise<Uint8Arr
   return out;
 }
 
+const TEXT = {
+  en: {
+    status: {
+      valid: 'VALID  ',
+      invalid: 'INVALID',
+      'not-a-message': 'NOT A MESSAGE',
+      unreadable: 'UNREADABLE',
+    } satisfies Record<FileStatus, string>,
+    strictWarn: 'WARNING',
+    summary: (v: number, i: number, n: number, u: number) =>
+      `${v} valid, ${i} invalid, ${n} not a message, ${u} unreadable`,
+    by: 'by',
+    signed: 'signed',
+    nothingFound: 'nothing verified: no file was found under the PATHs given',
+    nothingFiltered: (n: number) => `nothing verified: all ${n} files were left out by --include/--exclude`,
+    nothingMessage: (n: number) =>
+      `nothing verified: none of the ${n} files is an e-mail message (see the lines above)`,
+    loops: (n: number) => `${n} symbolic link(s) to a folder already walked were not walked again`,
+  },
+  it: {
+    status: {
+      valid: 'VALIDO    ',
+      invalid: 'NON VALIDO',
+      'not-a-message': 'NON È UN MESSAGGIO',
+      unreadable: 'ILLEGGIBILE',
+    } satisfies Record<FileStatus, string>,
+    strictWarn: 'AVVISO    ',
+    summary: (v: number, i: number, n: number, u: number) =>
+      `${v} validi, ${i} non validi, ${n} non messaggi, ${u} illeggibili`,
+    by: 'da',
+    signed: 'firmato',
+    nothingFound: 'nessuna verifica: nessun file trovato nei PATH indicati',
+    nothingFiltered: (n: number) => `nessuna verifica: tutti i ${n} file sono esclusi da --include/--exclude`,
+    nothingMessage: (n: number) =>
+      `nessuna verifica: nessuno dei ${n} file è un messaggio e-mail (vedi le righe sopra)`,
+    loops: (n: number) => `${n} collegamenti simbolici a cartelle già esaminate non sono stati riesaminati`,
+  },
+} as const;
+
 export async function verifyCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -82,10 +151,16 @@ export async function verifyCommand(args: string[], io: Io): Promise<number> {
       trust: { type: 'string', multiple: true },
       crl: { type: 'string', multiple: true },
       at: { type: 'string' },
+      include: { type: 'string', multiple: true },
+      exclude: { type: 'string', multiple: true },
+      strict: { type: 'boolean' },
+      allow: { type: 'string', multiple: true },
+      quiet: { type: 'boolean', short: 'q' },
       json: { type: 'boolean' },
       jsonl: { type: 'boolean' },
       jobs: { type: 'string', short: 'j' },
       'mbox-format': { type: 'string' },
+      lang: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -93,33 +168,61 @@ export async function verifyCommand(args: string[], io: Io): Promise<number> {
     io.out(VERIFY_HELP);
     return 0;
   }
+  const env = io.env ?? process.env;
+  const lang = pickLang(values.lang, env);
+  const w = TEXT[lang];
   if (positionals.length === 0) throw new UsageError('verify needs at least one PATH');
+  if (positionals.filter((p) => p === '-').length > 1)
+    throw new UsageError('standard input (-) can be read only once');
   if (values.json && values.jsonl) throw new UsageError('--json and --jsonl exclude each other');
   const at = parseAt(values.at);
   const jobsGiven = parseJobs(values.jobs);
   const mboxVariant = parseMboxFormat(values['mbox-format']);
   const trust = values.trust ? await readAll(values.trust, 'trust file') : undefined;
   const crls = values.crl ? await readAll(values.crl, 'CRL file') : undefined;
-  const { items, total } = await sourcesFor(positionals, { mboxVariant });
-  // Given --jobs is taken as it is; by default all cores, except for a handful of files.
-  const jobs = jobsGiven ?? (total !== null && total < FEW_FILES ? 1 : defaultJobs());
-  const style = styleFor(io.stdout);
-  const bar = progressBar(io.stderr, total ?? 0, !values.json && !values.jsonl);
+  const sources = await sourcesFor(positionals, {
+    include: values.include,
+    exclude: values.exclude,
+    mboxVariant,
+    readStdin: io.readStdin,
+  });
+  // A given --jobs is taken as it is; by default all cores, except for a handful of files.
+  const jobs = jobsGiven ?? (sources.total !== null && sources.total < FEW_FILES ? 1 : defaultJobs());
+  const style = styleFor(io.stdout, env);
+  const bar = progressBar(io.stderr, sources.total ?? 0, !values.json && !values.jsonl && !values.quiet);
   const array = values.json ? jsonArrayWriter(io.out) : null;
-  let count = 0;
-  let unreadable = 0;
-  let valid = 0;
+  const counts: Record<FileStatus, number> = { valid: 0, invalid: 0, 'not-a-message': 0, unreadable: 0 };
+  let total = 0;
+  let anyFails = false;
+  const allowed = new Set(values.allow ?? []);
+  const strictWarnings = (r: FileReport): Issue[] =>
+    values.strict ? r.issues.filter((i) => i.severity === 'warning' && !allowed.has(i.code)) : [];
+  const fails = (r: FileReport): boolean =>
+    r.status === 'invalid' ||
+    r.status === 'unreadable' ||
+    (values.strict === true && (r.status === 'not-a-message' || strictWarnings(r).length > 0));
   try {
-    // Results arrive in input order, as soon as the ones before them are done: each is written
-    // at once and then dropped, so memory does not grow with the number of messages.
-    for await (const r of verifyInOrder(items, { trust, crls, at }, { jobs })) {
-      count++;
-      if ('error' in r) unreadable++;
-      else if (r.valid) valid++;
+    // Results arrive in input order, as soon as the ones before them are done (on --jobs threads):
+    // each is written at once and dropped, so memory does not grow with the number of messages.
+    // Bad --trust/--crl material is found by the verifier before the first result.
+    for await (const r of verifyInOrder(sources.items, { trust, crls, at }, { jobs })) {
+      total++;
+      counts[r.status]++;
+      const failed = fails(r);
+      anyFails ||= failed;
       bar.tick(r.file);
       if (values.jsonl) io.out(JSON.stringify(r));
       else if (array) array.item(r);
-      else printReport(r, io, style);
+      else if (!values.quiet || failed)
+        printText(
+          r,
+          io,
+          style,
+          lang,
+          trust === undefined,
+          strictWarnings(r).length > 0,
+          values.quiet === true,
+        );
       await drained(io.stdout);
     }
   } catch (e) {
@@ -128,23 +231,63 @@ export async function verifyCommand(args: string[], io: Io): Promise<number> {
   }
   bar.done();
   if (array) array.end();
-  else if (!values.jsonl)
-    io.out(style.bold(`${valid} valid, ${count - valid - unreadable} invalid, ${unreadable} unreadable`));
-  if (unreadable > 0) return 2;
-  return valid === count ? 0 : 1;
+  else if (!values.jsonl) {
+    const summary = w.summary(counts.valid, counts.invalid, counts['not-a-message'], counts.unreadable);
+    if (!values.quiet || anyFails) io.out(style.bold(summary));
+  }
+  if (sources.loops > 0 && !values.quiet) io.err(`pec-kit verify: ${w.loops(sources.loops)}`);
+  const verified = counts.valid + counts.invalid;
+  if (verified === 0 && counts.unreadable === 0) {
+    io.err(
+      `pec-kit verify: ${
+        total > 0
+          ? w.nothingMessage(total)
+          : sources.filtered > 0
+            ? w.nothingFiltered(sources.filtered)
+            : w.nothingFound
+      }`,
+    );
+    return 2;
+  }
+  if (counts.unreadable > 0) return 2;
+  return anyFails ? 1 : 0;
 }
 
-function printReport(r: FileReport, io: Io, style: ReturnType<typeof styleFor>): void {
-  if ('error' in r) {
-    io.out(`${style.red('UNREADABLE')} ${r.file}: ${r.error}`);
+function printText(
+  r: FileReport,
+  io: Io,
+  style: ReturnType<typeof styleFor>,
+  lang: Lang,
+  defaultAnchorsOnly: boolean,
+  strictWarned: boolean,
+  quiet: boolean,
+): void {
+  const w = TEXT[lang];
+  if (r.status === 'unreadable') {
+    io.out(`${style.red(w.status.unreadable)} ${r.file}: ${r.error}`);
     return;
   }
-  const verdict = r.valid ? style.green('VALID  ') : style.red('INVALID');
-  const when = r.signature.signingTime ? ` signed ${r.signature.signingTime}` : '';
-  const by = r.signature.signer ? ` by ${r.signature.signer.email ?? r.signature.signer.subject}` : '';
-  io.out(`${verdict} ${r.file}  ${style.dim(`${r.kind}${by}${when}`)}`);
+  if (r.status === 'not-a-message') {
+    io.out(`${style.yellow(w.status['not-a-message'])} ${r.file}: ${WORDS[lang].input[r.input!]}`);
+    return;
+  }
+  const verdict =
+    r.status === 'valid'
+      ? strictWarned
+        ? style.yellow(w.strictWarn)
+        : style.green(w.status.valid)
+      : style.red(w.status.invalid);
+  const report = { ...r, kind: r.kind! } as VerificationReport;
+  const a = assess(report, defaultAnchorsOnly);
+  const when = r.signature.signingTime ? ` ${w.signed} ${r.signature.signingTime}` : '';
+  const by = r.signature.signer ? ` ${w.by} ${r.signature.signer.email ?? r.signature.signer.subject}` : '';
+  const trust = a.authentic && a.trust ? `; ${WORDS[lang].trust[a.trust]}` : '';
+  const outcome = a.authentic && a.outcomeIsFailure && a.outcome ? `; ${WORDS[lang].outcome[a.outcome]}` : '';
+  io.out(`${verdict} ${r.file}  ${style.dim(`${r.kind}${by}${when}${trust}${outcome}`)}`);
+  if (!a.authentic && a.failure) io.out(`    ${WORDS[lang].failure[a.failure]}`);
   for (const i of r.issues) {
     if (i.severity === 'info' && r.valid) continue;
+    if (quiet && i.severity !== 'error' && !(strictWarned && i.severity === 'warning')) continue;
     const tag =
       i.severity === 'error'
         ? style.red('error')

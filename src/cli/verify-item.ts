@@ -3,10 +3,11 @@
 // loads the verifier (~100 ms of module loading it would pay for nothing).
 import { readFileSync } from 'node:fs';
 import { createVerifier, type VerificationReport } from '../verify/verify.js';
+import { classifyInput, type InputKind, WORDS } from './assessment.js';
 
-/** One message to verify: a file to read, bytes already read (a mailbox message), or a PATH error. */
+/** One message to verify: a file to read, bytes already read (a mailbox message, stdin), or a PATH error. */
 export interface WorkItem {
-  /** How the result names it: a path, `archive.mbox#42`, `Maildir/cur/…`. */
+  /** How the result names it: a path, `-`, `archive.mbox#42`, `Maildir/cur/…`. */
   name: string;
   /** For a message cut from an mbox file: the byte offset of its "From " line. */
   offset?: number;
@@ -15,17 +16,23 @@ export interface WorkItem {
   error?: string;
 }
 
-/** The JSON object printed for one message. */
-export type FileReport =
-  | ({ file: string; offset?: number } & VerificationReport)
-  | {
-      file: string;
-      offset?: number;
-      valid: false;
-      kind: null;
-      error: string;
-      issues: { code: string; severity: 'error'; message: string }[];
-    };
+/** How one file ended up. */
+export type FileStatus = 'valid' | 'invalid' | 'not-a-message' | 'unreadable';
+
+/**
+ * The JSON object printed for one file: the same keys for every status (a file that could not be
+ * read or is not a message has empty signature and chain blocks and `kind: null`).
+ */
+export type FileReport = {
+  file: string;
+  /** Byte offset of the message's "From " line when it comes from an mbox file; null otherwise. */
+  offset: number | null;
+  status: FileStatus;
+  /** What the file is, from its first bytes; null when it could not be read. */
+  input: InputKind | null;
+  /** Why the file could not be read; null otherwise. */
+  error: string | null;
+} & Omit<VerificationReport, 'kind'> & { kind: VerificationReport['kind'] | null };
 
 /** What a worker needs to prepare its verifier: plain bytes and strings, cheap to send. */
 export interface VerifySetup {
@@ -44,20 +51,64 @@ export function makeVerifier(setup: VerifySetup): (raw: Uint8Array) => Promise<V
   return createVerifier({ trust: setup.trust, crls: setup.crls, at });
 }
 
-const placeOf = (item: WorkItem): { file: string; offset?: number } =>
-  item.offset === undefined ? { file: item.name } : { file: item.name, offset: item.offset };
-
-function unreadable(item: WorkItem, message: string): FileReport {
+function emptyBlocks(): Omit<VerificationReport, 'kind' | 'valid' | 'issues'> {
   return {
-    ...placeOf(item),
-    valid: false,
-    kind: null,
-    error: message,
-    issues: [{ code: 'READ_ERROR', severity: 'error', message }],
+    signature: {
+      present: false,
+      intact: null,
+      digestAlgorithm: null,
+      signingTime: null,
+      canonicalized: false,
+      signer: null,
+    },
+    chain: { trusted: null, at: null, atSource: null, anchor: null, path: [], validNow: null },
+    checks: {
+      signature: 'skip',
+      chain: 'skip',
+      signer: 'skip',
+      daticert: 'skip',
+      headers: 'skip',
+      postacert: 'skip',
+    },
+    nested: [],
   };
 }
 
-/** Verifies one item: reads it when it is a path; a read failure is a READ_ERROR report. */
+const placeOf = (item: WorkItem): { file: string; offset: number | null } => ({
+  file: item.name,
+  offset: item.offset ?? null,
+});
+
+function unreadable(item: WorkItem, error: string): FileReport {
+  return {
+    ...placeOf(item),
+    status: 'unreadable',
+    input: null,
+    error,
+    valid: false,
+    kind: null,
+    ...emptyBlocks(),
+    issues: [{ code: 'READ_ERROR', severity: 'error', message: error }],
+  };
+}
+
+function notAMessage(item: WorkItem, input: InputKind): FileReport {
+  return {
+    ...placeOf(item),
+    status: 'not-a-message',
+    input,
+    error: null,
+    valid: false,
+    kind: null,
+    ...emptyBlocks(),
+    issues: [{ code: 'NOT_A_MESSAGE', severity: 'warning', message: WORDS.en.input[input] }],
+  };
+}
+
+/**
+ * Verifies one item: reads it when it is a path, tells a file that is not e-mail from a message,
+ * and verifies a message. A read failure is a READ_ERROR report, never a throw.
+ */
 export async function verifyItem(
   verify: (raw: Uint8Array) => Promise<VerificationReport>,
   item: WorkItem,
@@ -71,8 +122,11 @@ export async function verifyItem(
   } catch (e) {
     return unreadable(item, (e as Error).message);
   }
+  const input = classifyInput(bytes);
+  if (input !== 'email') return notAMessage(item, input);
   try {
-    return { ...placeOf(item), ...(await verify(bytes)) };
+    const r = await verify(bytes);
+    return { ...placeOf(item), status: r.valid ? 'valid' : 'invalid', input, error: null, ...r };
   } catch (e) {
     return unreadable(item, (e as Error).message);
   }

@@ -1,7 +1,8 @@
 // The streaming side of `pec-kit verify`: PATH arguments turned into work items as they are read
 // (files, mbox messages, Maildir files), and output written as each result arrives, waiting for a
 // slow reader (a pipe) so that memory stays flat however many messages there are.
-import { expandTargets } from './files.js';
+import { type ExpandOptions, expandTargets, type Target } from './files.js';
+import { readAllStdin } from './io.js';
 import {
   type MailboxKind,
   type MboxVariant,
@@ -12,22 +13,29 @@ import {
 } from './mailbox.js';
 import type { WorkItem } from './verify-item.js';
 
-/** Work items of the PATH arguments, and their count when known before reading (no mailbox). */
+/** Work items of the PATH arguments, and what the expansion found. */
 export interface Sources {
   items: AsyncIterable<WorkItem>;
   /** Number of items, or null when a mailbox is among the PATHs (its messages are counted as read). */
   total: number | null;
+  /** Files left out by --include/--exclude. */
+  filtered: number;
+  /** Links to a folder already walked, not walked again. */
+  loops: number;
 }
 
 /** Options of {@link sourcesFor}. */
-export interface SourceOptions {
+export interface SourceOptions extends ExpandOptions {
   mboxVariant?: MboxVariant;
   maxMessageBytes?: number;
+  /** Reads standard input, for a `-` PATH (read when its turn comes). */
+  readStdin?: () => Promise<Uint8Array>;
 }
 
 /**
- * Expands PATHs in order: an mbox file or a Maildir folder yields its messages (read as the run
- * goes), anything else what `expandTargets` finds (files, folders walked, globs).
+ * Expands PATHs in order: an mbox file, a Maildir folder or a .zip export yields its messages
+ * (read as the run goes; --include/--exclude do not apply inside a mailbox), anything else what
+ * `expandTargets` finds (files, folders walked, globs, `-`).
  *
  * @example
  * ```ts
@@ -35,20 +43,22 @@ export interface SourceOptions {
  * ```
  */
 export async function sourcesFor(paths: readonly string[], options: SourceOptions = {}): Promise<Sources> {
-  const groups: ({ kind: MailboxKind; path: string } | { kind: 'files'; items: WorkItem[] })[] = [];
+  const groups: ({ kind: MailboxKind; path: string } | { kind: 'files'; targets: Target[] })[] = [];
   let total: number | null = 0;
+  let filtered = 0;
+  let loops = 0;
   let files: string[] = [];
   const flush = async (): Promise<void> => {
     if (files.length === 0) return;
-    const items: WorkItem[] = (await expandTargets(files)).map((t) =>
-      'error' in t ? { name: t.file, error: t.error } : { name: t.file, path: t.file },
-    );
-    groups.push({ kind: 'files', items });
-    if (total !== null) total += items.length;
+    const found = await expandTargets(files, { include: options.include, exclude: options.exclude });
+    groups.push({ kind: 'files', targets: found.targets });
+    if (total !== null) total += found.targets.length;
+    filtered += found.filtered;
+    loops += found.loops;
     files = [];
   };
   for (const p of paths) {
-    const kind = /[*?]/.test(p) ? null : await mailboxKind(p);
+    const kind = p === '-' || /[*?]/.test(p) ? null : await mailboxKind(p);
     if (kind === null) {
       files.push(p);
       continue;
@@ -60,8 +70,18 @@ export async function sourcesFor(paths: readonly string[], options: SourceOption
   await flush();
   async function* items(): AsyncGenerator<WorkItem> {
     for (const g of groups) {
-      if (g.kind === 'files') yield* g.items;
-      else if (g.kind === 'maildir') yield* maildirMessages(g.path);
+      if (g.kind === 'files') {
+        for (const t of g.targets) {
+          if ('error' in t) yield { name: t.file, error: t.error };
+          else if (t.stdin) {
+            try {
+              yield { name: t.file, bytes: await (options.readStdin ?? readAllStdin)() };
+            } catch (e) {
+              yield { name: t.file, error: (e as Error).message };
+            }
+          } else yield { name: t.file, path: t.file };
+        }
+      } else if (g.kind === 'maildir') yield* maildirMessages(g.path);
       else {
         try {
           if (g.kind === 'zip') yield* zipMessages(g.path, { maxMessageBytes: options.maxMessageBytes });
@@ -77,7 +97,7 @@ export async function sourcesFor(paths: readonly string[], options: SourceOption
       }
     }
   }
-  return { items: items(), total };
+  return { items: items(), total, filtered, loops };
 }
 
 /**

@@ -16,6 +16,7 @@ export const DIGESTS: Readonly<Record<string, { name: DigestName; webcrypto: str
  * const digest: DigestName = 'sha1'; // what real providers still sign with
  * const der = await signDetached(content, signer, { digest });
  * ```
+ * @category Low-level
  */
 export type DigestName = 'sha1' | 'sha256' | 'sha384' | 'sha512';
 

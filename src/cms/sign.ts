@@ -16,6 +16,7 @@ import type { Signer } from './signer.js';
  * const options: SignOptions = { digest: 'sha256', signingTime: new Date('2025-03-14T10:30:00Z') };
  * const der = await signDetached(content, signer, options);
  * ```
+ * @category Low-level
  */
 export interface SignOptions {
   /** Digest algorithm: 'sha256' (default) or 'sha1' as real providers still use. */
@@ -35,6 +36,7 @@ export interface SignOptions {
  * ```ts
  * const der = await signDetached(entityBytes, signer, { digest: 'sha1', signingTime: at });
  * ```
+ * @category Low-level
  */
 export async function signDetached(
   content: Uint8Array,

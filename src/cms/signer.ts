@@ -16,6 +16,7 @@ import { DIGEST_BY_NAME, type DigestName, OID } from './oids.js';
  * ```ts
  * const cert: KeyMaterial = '-----BEGIN CERTIFICATE-----\n…';
  * ```
+ * @category Building
  */
 export type KeyMaterial = string | Uint8Array | ArrayBuffer;
 
@@ -28,6 +29,7 @@ export type KeyMaterial = string | Uint8Array | ArrayBuffer;
  * s.email; // 'posta-certificata@pec.example.it' (the From of what it signs)
  * s.scheme; // 'RSASSA-PKCS1-v1_5'
  * ```
+ * @category Building
  */
 export interface Signer {
   /** The signer certificate. */
@@ -50,6 +52,7 @@ export interface Signer {
  * const input: SignerInput = { certificate: certPem, privateKey: keyPem, chain: caPem, rsaPadding: 'pkcs1' };
  * const signer = await importSigner(input);
  * ```
+ * @category Building
  */
 export interface SignerInput {
   /** The signer certificate (PEM or DER). */
@@ -107,6 +110,7 @@ const signParams = (scheme: Signer['scheme'], digest: DigestName) =>
  * ```ts
  * const signer = await importSigner({ certificate: certPem, privateKey: keyPem, chain: caPem });
  * ```
+ * @category Building
  */
 export async function importSigner(input: SignerInput): Promise<Signer> {
   if (typeof input !== 'object' || input === null)

@@ -16,6 +16,7 @@ import { signerView } from './view.js';
  * ```ts
  * const why: SignatureFailure | null = (await verifyDetached(signedBytes, der)).failure;
  * ```
+ * @category Low-level
  */
 export type SignatureFailure =
   | 'SIGNATURE_DIGEST_MISMATCH'
@@ -34,6 +35,7 @@ export type SignatureFailure =
  * if (!r.intact) console.log(r.failure, r.message);
  * else console.log(r.digestAlgorithm, r.signingTime?.toISOString(), r.certificates.length);
  * ```
+ * @category Low-level
  */
 export interface CmsVerification {
   /** True when the signature is cryptographically valid over the given bytes (or their CRLF form). */
@@ -69,6 +71,7 @@ export interface CmsVerification {
  * ```ts
  * const options: VerifyDetachedOptions = { crypto: globalThis.crypto };
  * ```
+ * @category Low-level
  */
 export interface VerifyDetachedOptions {
   /** WebCrypto implementation (default `globalThis.crypto`). */
@@ -89,6 +92,7 @@ export interface VerifyDetachedOptions {
  * const r = await verifyDetached(signedBytes, der);
  * if (r.intact) console.log('signed by', r.signerCertificate?.subject.toString(), 'at', r.signingTime);
  * ```
+ * @category Low-level
  */
 export async function verifyDetached(
   content: Uint8Array,

@@ -40,6 +40,7 @@ const EOL = '\r\n';
  * });
  * // new TextDecoder().decode(xml) starts with '<?xml version="1.0" encoding="UTF-8"?>\r\n<postacert tipo="accettazione"'
  * ```
+ * @category Building
  */
 export function buildDaticert(data: DaticertInput): Bytes {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {

@@ -25,6 +25,7 @@ import { parseXmlTree, type XmlElement } from './xml-tree.js';
  * ```ts
  * const options: ParseDaticertOptions = { limits: { maxDaticertBytes: 64 * 1024 } };
  * ```
+ * @category Reading
  */
 export interface ParseDaticertOptions {
   /** Overrides of the default limits; only `maxDaticertBytes` is used here. */
@@ -39,6 +40,7 @@ export interface ParseDaticertOptions {
  * const { daticert, warnings }: ParsedDaticert = parseDaticert(xml);
  * for (const w of warnings) console.warn(w.code, w.message);
  * ```
+ * @category Reading
  */
 export interface ParsedDaticert {
   daticert: Daticert;
@@ -73,6 +75,7 @@ export interface ParsedDaticert {
  * }
  * for (const w of warnings) console.warn(w.code, w.message);
  * ```
+ * @category Reading
  */
 export function parseDaticert(bytes: BytesInput, options?: ParseDaticertOptions): ParsedDaticert {
   if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {

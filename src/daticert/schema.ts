@@ -97,6 +97,7 @@ const Data = z
  * ```ts
  * const ok = DaticertSchema.safeParse(JSON.parse(text)).success;
  * ```
+ * @category Reading
  */
 export const DaticertSchema = z
   .strictObject({
@@ -141,6 +142,7 @@ export const DaticertSchema = z
  * const d: Daticert | null = parsePec(bytes).daticert;
  * if (d?.tipo === 'avvenuta-consegna') console.log(`${d.consegna} received it at ${d.dataUtc}`);
  * ```
+ * @category Reading
  */
 export type Daticert = z.infer<typeof DaticertSchema>;
 /**
@@ -150,6 +152,7 @@ export type Daticert = z.infer<typeof DaticertSchema>;
  * ```ts
  * const to: Destinatario = { address: 'ufficio@pec.example.org', tipo: 'certificato' };
  * ```
+ * @category Reading
  */
 export type Destinatario = Daticert['destinatari'][number];
 /** The `<data>` element: local day, local time and UTC offset as written. */
@@ -168,6 +171,7 @@ export type RicevutaTipo = NonNullable<Daticert['ricevutaTipo']>;
  * const input: DaticertInput = { ...daticert, dataUtc: undefined }; // dataUtc is derived from data
  * const xml = buildDaticert(input);
  * ```
+ * @category Building
  */
 export type DaticertInput = Omit<Daticert, 'dataUtc'> & { dataUtc?: string | undefined };
 

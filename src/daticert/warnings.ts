@@ -41,6 +41,7 @@ export const DATICERT_ENCODING_MISMATCH = 'DATICERT_ENCODING_MISMATCH' satisfies
  * ```ts
  * const warnings: DaticertWarning[] = parseDaticert(xml).warnings;
  * ```
+ * @category Reading
  */
 export interface DaticertWarning {
   code: DaticertWarningCode;

@@ -23,6 +23,7 @@ import { type BreveHash, sha1Hex } from './original.js';
  * const breveHashInput: BreveHashInput = 'encoded'; // hash the base64 text as sent, not the decoded bytes
  * const receipt = await buildReceipt({ kind: 'avvenuta-consegna', transaction, recipient: 'ufficio@pec.example.org', deliveryForm: 'breve', breveHashInput, provider: provider2 });
  * ```
+ * @category Building
  */
 export type BreveHashInput = 'decoded' | 'encoded';
 

@@ -21,6 +21,7 @@ import type { DeliveryForm } from './kinds.js';
  * ```ts
  * SUBMISSION_REASONS.BCC_PRESENT; // 'presenza di destinatari nascosti (Bcc)'
  * ```
+ * @category Building
  */
 export const SUBMISSION_REASONS = {
   UNPARSEABLE: 'messaggio non leggibile',
@@ -43,6 +44,7 @@ export const SUBMISSION_REASONS = {
  * const check = checkSubmission(eml, { domain: 'pec.example.it' });
  * const codes: SubmissionReasonCode[] = check.reasons.map((r) => r.code); // e.g. ['BCC_PRESENT']
  * ```
+ * @category Building
  */
 export type SubmissionReasonCode = keyof typeof SUBMISSION_REASONS;
 
@@ -54,6 +56,7 @@ export type SubmissionReasonCode = keyof typeof SUBMISSION_REASONS;
  * const { accepted, reasons } = checkSubmission(eml, { domain: 'pec.example.it' });
  * if (!accepted) for (const r of reasons satisfies SubmissionReason[]) console.log(r.code, r.descrizione);
  * ```
+ * @category Building
  */
 export interface SubmissionReason {
   code: SubmissionReasonCode;
@@ -71,6 +74,7 @@ export interface SubmissionReason {
  * const options: SubmissionOptions = { domain: 'pec.example.it', pecDomains: ['pec.example.it', 'pec.example.org'] };
  * const { transaction } = checkSubmission(eml, options);
  * ```
+ * @category Building
  */
 export interface SubmissionOptions {
   /** The access point's mail domain (identificativo `…@domain`). */
@@ -107,6 +111,7 @@ export interface SubmissionOptions {
  *   ? await buildReceipt({ kind: 'accettazione', transaction: check.transaction, provider })
  *   : await buildReceipt({ kind: 'non-accettazione', transaction: check.transaction, reasons: check.reasons, provider });
  * ```
+ * @category Building
  */
 export interface SubmissionCheck {
   /** True when every formal check passed: send the envelope and an accettazione. */
@@ -125,6 +130,7 @@ export interface SubmissionCheck {
  * DEFAULT_MAX_TRANSACTION_BYTES; // 31457280 (30 MiB): size × number of recipients
  * checkSubmission(eml, { domain: 'pec.example.it', maxTransactionBytes: 2 * DEFAULT_MAX_TRANSACTION_BYTES });
  * ```
+ * @category Building
  */
 export const DEFAULT_MAX_TRANSACTION_BYTES = 30 * 1024 * 1024;
 
@@ -187,6 +193,7 @@ function classifier(options: SubmissionOptions): (address: string) => 'certifica
  *   await buildReceipt({ kind: 'non-accettazione', transaction: check.transaction, reasons: check.reasons, provider });
  * }
  * ```
+ * @category Building
  */
 export function checkSubmission(original: BytesInput, options: SubmissionOptions): SubmissionCheck {
   if (typeof options !== 'object' || options === null)

@@ -73,6 +73,7 @@ function randomInt(random: RandomSource | undefined, below: number): number {
  * const options: IdOptions = { domain: 'pec.example.it', at: new Date('2025-03-14T10:30:00Z') };
  * makeIdentificativo(options); // 'opec….20250314113000.….@pec.example.it'
  * ```
+ * @category Building
  */
 export interface IdOptions {
   /** The provider mail domain after the `@`. */
@@ -102,6 +103,7 @@ function components(options: IdOptions, extra: number): string {
  * makeIdentificativo({ domain: 'pec.example.it', at: new Date('2021-12-14T13:36:08Z') });
  * // 'opec296.20211214143608.11149.382.1.69@pec.example.it' (random numbers vary)
  * ```
+ * @category Building
  */
 export function makeIdentificativo(options: IdOptions): string {
   return components(options, 0);
@@ -115,6 +117,7 @@ export function makeIdentificativo(options: IdOptions): string {
  * ```ts
  * makeReceiptMessageId({ domain: 'pec.example.it' }); // '<opec296.20211214143608.25737.507.2.522.74@pec.example.it>'
  * ```
+ * @category Building
  */
 export function makeReceiptMessageId(options: IdOptions): string {
   return `<${components(options, 1)}>`;

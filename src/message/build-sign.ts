@@ -28,6 +28,7 @@ import { assertDomain } from './build-ids.js';
  *   signer: await importSigner({ certificate, privateKey, chain }),
  * };
  * ```
+ * @category Building
  */
 export interface PecProvider {
   /** The provider's mail domain: messages come from `posta-certificata@<domain>`. */
@@ -46,6 +47,7 @@ export interface PecProvider {
  * const options: BuildOptions = { provider, at: new Date('2025-03-14T10:30:00Z'), providerCompat: true };
  * const envelope = await buildEnvelope({ transaction, ...options });
  * ```
+ * @category Building
  */
 export interface BuildOptions {
   /** The provider that emits the message. */

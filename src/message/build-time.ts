@@ -15,6 +15,7 @@ import { formatDate } from '../mime/write.js';
  * t.giorno; // '01/07/2025'
  * t.ora; // '12:00:00'
  * ```
+ * @category Building
  */
 export interface ItalianTime {
   /** The instant, truncated to whole seconds (daticert, Date and signingTime have second precision). */
@@ -61,6 +62,7 @@ function checkDate(at: unknown, name = 'at'): Date {
  * italianOffsetMinutes(new Date('2025-07-15T12:00:00Z')); // 120
  * italianOffsetMinutes(new Date('2025-03-30T01:00:00Z')); // 120 (02:00 CET became 03:00 CEST)
  * ```
+ * @category Building
  */
 export function italianOffsetMinutes(at: Date): 60 | 120 {
   const t = checkDate(at).getTime();
@@ -83,6 +85,7 @@ const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
  * t.zona; // '+0100'
  * t.header; // 'Tue, 14 Dec 2021 14:36:08 +0100'
  * ```
+ * @category Building
  */
 export function italianTime(at: Date): ItalianTime {
   checkDate(at);

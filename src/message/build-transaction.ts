@@ -18,6 +18,7 @@ import { parsePec } from './parse.js';
  * const r: TransactionRecipient = { address: 'ufficio@pec.example.org', tipo: 'certificato', field: 'to' };
  * deliveryFormFor(transaction, r.address); // 'completa', unless the sender asked otherwise
  * ```
+ * @category Building
  */
 export interface TransactionRecipient {
   /** The address (addr-spec). */
@@ -39,6 +40,7 @@ export interface TransactionRecipient {
  * const stored = JSON.stringify({ ...transaction, postacert: btoa(String.fromCharCode(...transaction.postacert)) });
  * transaction.identificativo; // 'opec….@pec.example.it'
  * ```
+ * @category Building
  */
 export interface PecTransaction {
   /** The PEC msgid (no angle brackets): Message-ID of the envelope and of postacert.eml. */
@@ -139,6 +141,7 @@ export function validateTransaction(t: PecTransaction): void {
  * ```ts
  * deliveryFormFor(tx, 'ufficio@pec.example.org'); // 'completa' (To), 'sintetica' (Cc)
  * ```
+ * @category Building
  */
 export function deliveryFormFor(t: PecTransaction, recipient: string): DeliveryForm {
   const asked = t.requestedForm ?? 'completa';
@@ -155,6 +158,7 @@ export function deliveryFormFor(t: PecTransaction, recipient: string): DeliveryF
  * const options: TransactionFromEnvelopeOptions = {};
  * const tx = transactionFromEnvelope(envelopeBytes, options);
  * ```
+ * @category Building
  */
 export interface TransactionFromEnvelopeOptions {
   limits?: Partial<Limits>;
@@ -173,6 +177,7 @@ export interface TransactionFromEnvelopeOptions {
  * const tx = transactionFromEnvelope(envelopeBytes);
  * const receipt = await buildReceipt({ kind: 'avvenuta-consegna', transaction: tx, recipient: tx.recipients[0]!.address, provider });
  * ```
+ * @category Building
  */
 export function transactionFromEnvelope(
   envelope: BytesInput,

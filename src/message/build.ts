@@ -40,6 +40,7 @@ import type { BreveHash } from './original.js';
  * const kind: ReceiptKind = 'avvenuta-consegna';
  * const receipt = await buildReceipt({ kind, transaction, recipient: 'ufficio@pec.example.org', provider: provider2 });
  * ```
+ * @category Building
  */
 export type ReceiptKind = Exclude<PecKind, 'posta-certificata' | 'errore'>;
 
@@ -52,6 +53,7 @@ export type ReceiptKind = Exclude<PecKind, 'posta-certificata' | 'errore'>;
  * built.messageId; // '<opec….@pec.example.it>'
  * const bytesToSend = built.bytes; // CRLF, ready for SMTP
  * ```
+ * @category Building
  */
 export interface BuiltPec {
   /** The whole message, CRLF, ready for SMTP. */
@@ -85,6 +87,7 @@ export interface BuiltPec {
  * const input: EnvelopeInput = { transaction, provider, providerCompat: true };
  * const envelope = await buildEnvelope(input);
  * ```
+ * @category Building
  */
 export interface EnvelopeInput extends BuildOptions {
   /** The transaction (from `checkSubmission`). */
@@ -101,6 +104,7 @@ export interface EnvelopeInput extends BuildOptions {
  * const input: ReceiptInput = { kind: 'errore-consegna', transaction, recipient: 'ufficio@pec.example.org', errore: 'no-dest', provider: provider2 };
  * const notice = await buildReceipt(input);
  * ```
+ * @category Building
  */
 export interface ReceiptInput extends BuildOptions {
   kind: ReceiptKind;
@@ -142,6 +146,7 @@ export interface ReceiptInput extends BuildOptions {
  * const input: AnomalyInput = { received: bytes, provider: provider2, reason: 'firma non valida' };
  * const anomaly = await buildAnomaly(input);
  * ```
+ * @category Building
  */
 export interface AnomalyInput extends BuildOptions {
   /** The received message, exactly as it arrived. */
@@ -455,6 +460,7 @@ function prepare(
  * const envelope = await buildEnvelope({ transaction, provider });
  * envelope.messageId; // '<opec…@pec.example.it>' = '<' + transaction.identificativo + '>'
  * ```
+ * @category Building
  */
 export async function buildEnvelope(input: EnvelopeInput): Promise<BuiltPec> {
   checkOptions(input, 'buildEnvelope');
@@ -476,6 +482,7 @@ export async function buildEnvelope(input: EnvelopeInput): Promise<BuiltPec> {
  * const del = await buildReceipt({ kind: 'avvenuta-consegna', transaction, recipient: 'ufficio@pec.example.org', provider: provider2 });
  * const late = await buildReceipt({ kind: 'preavviso-errore-consegna', transaction, recipient: 'ufficio@pec.example.org', timeout: '24h', provider });
  * ```
+ * @category Building
  */
 export async function buildReceipt(input: ReceiptInput): Promise<BuiltPec> {
   checkOptions(input, 'buildReceipt');
@@ -527,6 +534,7 @@ export async function buildReceipt(input: ReceiptInput): Promise<BuiltPec> {
  * ```ts
  * const anomaly = await buildAnomaly({ received: bytes, provider, reason: 'firma non valida' });
  * ```
+ * @category Building
  */
 export async function buildAnomaly(input: AnomalyInput): Promise<BuiltPec> {
   checkOptions(input, 'buildAnomaly');

@@ -9,6 +9,7 @@
  * PEC_KINDS.length; // 9
  * PEC_KINDS.includes('avvenuta-consegna'); // true
  * ```
+ * @category Reading
  */
 export const PEC_KINDS = [
   'posta-certificata',
@@ -33,6 +34,7 @@ export const PEC_KINDS = [
  *   console.log(KINDS[k].italian); // e.g. 'Ricevuta di accettazione'
  * }
  * ```
+ * @category Reading
  */
 export type PecKind = (typeof PEC_KINDS)[number];
 
@@ -43,6 +45,7 @@ export type PecKind = (typeof PEC_KINDS)[number];
  * ```ts
  * const p: Presence = KINDS['accettazione'].postacert; // 'forbidden'
  * ```
+ * @category Reading
  */
 export type Presence = 'required' | 'optional' | 'forbidden';
 
@@ -55,6 +58,7 @@ export type Presence = 'required' | 'optional' | 'forbidden';
  * spec.subjectPrefix; // 'AVVISO DI NON ACCETTAZIONE'
  * spec.header; // { name: 'X-Ricevuta', value: 'non-accettazione' }
  * ```
+ * @category Reading
  */
 export interface KindSpec {
   /** Italian name, as providers and the law call it. */
@@ -114,6 +118,7 @@ const NONE = {
  * KINDS['avvenuta-consegna'].italian; // 'Ricevuta di avvenuta consegna'
  * KINDS['posta-certificata'].english; // 'Transport envelope'
  * ```
+ * @category Reading
  */
 export const KINDS: Readonly<Record<PecKind, KindSpec>> = {
   'posta-certificata': {
@@ -263,6 +268,7 @@ export const KINDS: Readonly<Record<PecKind, KindSpec>> = {
  * ```ts
  * DELIVERY_FORMS; // ['completa', 'breve', 'sintetica']
  * ```
+ * @category Reading
  */
 export const DELIVERY_FORMS = ['completa', 'breve', 'sintetica'] as const;
 
@@ -274,6 +280,7 @@ export const DELIVERY_FORMS = ['completa', 'breve', 'sintetica'] as const;
  * const pec = parsePec(bytes);
  * const form: DeliveryForm | null = pec.kind === 'avvenuta-consegna' ? pec.deliveryForm : null;
  * ```
+ * @category Reading
  */
 export type DeliveryForm = (typeof DELIVERY_FORMS)[number];
 

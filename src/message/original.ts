@@ -16,6 +16,7 @@ import { decodeTransfer } from '../mime/transfer.js';
  *   console.log(a.filename, a.contentType, a.size, a.damaged ? '(damaged)' : '');
  * }
  * ```
+ * @category Reading
  */
 export interface Attachment {
   /** File name (RFC 2231 / 2047 decoded), or null for an unnamed attachment. */
@@ -40,6 +41,7 @@ export interface Attachment {
  * const o: OriginalMessage | null = parsePec(bytes).original;
  * console.log(o?.subject, o?.from, o?.xRiferimentoMessageId, o?.attachments.length);
  * ```
+ * @category Reading
  */
 export interface OriginalMessage {
   /** Exact bytes of the message as embedded (inside the signed content when signed). */
@@ -79,6 +81,7 @@ export interface OriginalMessage {
  * const pdf = parsePec(bytes).original?.attachments.find((a) => a.filename === 'fattura.pdf');
  * const data = pdf ? attachmentContent(pdf, DEFAULT_LIMITS) : null; // decoded bytes
  * ```
+ * @category Reading
  */
 export function attachmentContent(a: Attachment, limits: Limits): Bytes {
   return decodeTransfer(a.entity.body, a.entity.transferEncoding, limits, !a.damaged);
@@ -160,6 +163,7 @@ export function originalFrom(entity: MimeEntity, limits: Limits): OriginalMessag
  * const pec = parsePec(receiptBytes);
  * if (pec.kind === 'avvenuta-consegna') for (const h of pec.hashes) console.log(h.filename, h.sha1);
  * ```
+ * @category Reading
  */
 export interface BreveHash {
   /** The original attachment's file name (the `.hash` suffix removed). */

@@ -32,6 +32,7 @@ import { type BreveHash, breveHashes, type OriginalMessage, originalFrom } from 
  * const h: PecHeaders = parsePec(bytes).headers; // unsigned: hints only
  * console.log(h.xRicevuta ?? h.xTrasporto, h.subject, h.xRiferimentoMessageId);
  * ```
+ * @category Reading
  */
 export interface PecHeaders {
   /** The From address (addr-spec). */
@@ -61,6 +62,7 @@ export interface PecHeaders {
  * const sig: SignatureParts | null = parsePec(bytes).signature;
  * if (sig?.der) console.log((await verifyDetached(sig.signed, sig.der)).intact);
  * ```
+ * @category Reading
  */
 export interface SignatureParts {
   /** The exact bytes covered by the signature. */
@@ -105,6 +107,7 @@ interface PecMessageBase {
  *   console.log(envelope.ricevutaRichiesta, envelope.original?.subject);
  * }
  * ```
+ * @category Reading
  */
 export interface EnvelopeMessage extends PecMessageBase {
   kind: 'posta-certificata';
@@ -123,6 +126,7 @@ export interface EnvelopeMessage extends PecMessageBase {
  *   console.log(anomaly.original?.from);
  * }
  * ```
+ * @category Reading
  */
 export interface AnomalyMessage extends PecMessageBase {
   kind: 'errore';
@@ -139,6 +143,7 @@ export interface AnomalyMessage extends PecMessageBase {
  *   console.log(receipt.kind, receipt.daticert?.consegna, receipt.deliveryForm);
  * }
  * ```
+ * @category Reading
  */
 export interface ReceiptMessage extends PecMessageBase {
   kind: Exclude<PecKind, 'posta-certificata' | 'errore'>;
@@ -159,6 +164,7 @@ export interface ReceiptMessage extends PecMessageBase {
  *   console.log(mail.nested.length, 'PEC messages inside'); // a forwarded PEC message
  * }
  * ```
+ * @category Reading
  */
 export interface NonPecMessage extends PecMessageBase {
   kind: 'non-pec';
@@ -179,6 +185,7 @@ export interface NonPecMessage extends PecMessageBase {
  *     break;
  * }
  * ```
+ * @category Reading
  */
 export type PecMessage = EnvelopeMessage | AnomalyMessage | ReceiptMessage | NonPecMessage;
 
@@ -190,6 +197,7 @@ export type PecMessage = EnvelopeMessage | AnomalyMessage | ReceiptMessage | Non
  * const options: ParsePecOptions = { limits: { maxMessageBytes: 5 * 1024 * 1024 } };
  * const pec = parsePec(bytes, options);
  * ```
+ * @category Reading
  */
 export interface ParsePecOptions {
   /** Input limits (see {@link Limits}); unknown keys and negative values are refused. */
@@ -627,6 +635,7 @@ function firstText(root: MimeEntity, limits: Limits): string | null {
  * const pec = parsePec(bytes);
  * if (pec.kind === 'avvenuta-consegna') console.log(pec.daticert?.consegna, pec.deliveryForm);
  * ```
+ * @category Reading
  */
 export function parsePec(raw: BytesInput, options: ParsePecOptions = {}): PecMessage {
   const bytes = toBytes(raw, 'message');

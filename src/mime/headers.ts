@@ -11,6 +11,7 @@ import { decodeEncodedWords } from './encoded-words.js';
  * ```ts
  * const first: HeaderField | undefined = parsePec(bytes).rawHeaders.field('Received');
  * ```
+ * @category Low-level
  */
 export interface HeaderField {
   /** The name as written (case kept). */
@@ -28,6 +29,7 @@ export interface HeaderField {
  * ```ts
  * const tipo = parsePec(bytes).rawHeaders.get('X-TipoRicevuta'); // any spelling of the name
  * ```
+ * @category Low-level
  */
 export class Headers {
   readonly fields: readonly HeaderField[];

@@ -9,6 +9,7 @@ import { decodeCharset, decodeEncodedWords } from './encoded-words.js';
  * ```ts
  * const disposition: ParsedValue | undefined = parsePec(bytes).original?.attachments[0]?.entity.disposition;
  * ```
+ * @category Low-level
  */
 export interface ParsedValue {
   /** The lower-cased main value (`multipart/signed`, `attachment`). */
@@ -127,6 +128,7 @@ export function parseParams(input: string): ParsedValue {
  * ```ts
  * const ct: ContentType | undefined = parsePec(bytes).original?.entity.contentType;
  * ```
+ * @category Low-level
  */
 export interface ContentType extends ParsedValue {
   type: string;

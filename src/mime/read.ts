@@ -15,6 +15,7 @@ import { decodeTransfer } from './transfer.js';
  * ```ts
  * const entity: MimeEntity | undefined = parsePec(bytes).original?.entity;
  * ```
+ * @category Low-level
  */
 export interface MimeEntity {
   /** The whole entity: header block, empty line and body. */
@@ -48,6 +49,7 @@ export interface MimeEntity {
  * ```ts
  * const defects: readonly MimeDefect[] = parsePec(bytes).original?.entity.defects ?? [];
  * ```
+ * @category Low-level
  */
 export interface MimeDefect {
   code: 'MIME_NO_HEADER_END' | 'MIME_NO_CLOSE_DELIMITER' | 'MIME_NO_BOUNDARY' | 'MIME_NO_PARTS';

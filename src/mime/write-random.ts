@@ -13,6 +13,7 @@ import { assertNoControls } from './encode-header.js';
  * const fixed: RandomSource = (n) => new Uint8Array(n).fill(7); // reproducible fixtures only
  * randomBoundary(fixed);
  * ```
+ * @category Building
  */
 export type RandomSource = (length: number) => Uint8Array;
 

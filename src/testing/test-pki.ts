@@ -64,6 +64,7 @@ interface Entity {
  * p.signer.email; // 'posta-certificata@pec.example.it'
  * const envelope = await buildEnvelope({ transaction, provider: p });
  * ```
+ * @category Testing
  */
 export interface TestProvider {
   domain: string;
@@ -81,6 +82,7 @@ export interface TestProvider {
  * const pki: TestPki = await createTestPki({ at: new Date('2025-03-14T10:30:00Z') });
  * const report = await verifyPec(bytes, { trust: [pki.rootPem] });
  * ```
+ * @category Testing
  */
 export interface TestPki {
   /** The root certificate (PEM): what a verifier must trust (ca.pem). */
@@ -115,6 +117,7 @@ const policies = (id: string): Bytes => seq(seq(oid(id)));
  * const options: TestPkiOptions = { at: new Date('2019-01-01T00:00:00Z') }; // certificates covering an old date
  * const pki = await createTestPki(options);
  * ```
+ * @category Testing
  */
 export interface TestPkiOptions {
   /** The instant the certificates must cover (e.g. the transaction time). Default: `now`. */
@@ -136,6 +139,7 @@ export interface TestPkiOptions {
  * const provider = await pki.provider('pec.example.it');
  * const report = await verifyPec(bytes, { trust: [pki.rootPem] });
  * ```
+ * @category Testing
  */
 export async function createTestPki(options: TestPkiOptions = {}): Promise<TestPki> {
   const crypto = resolveCrypto(options.crypto);

@@ -421,6 +421,7 @@ soCh5dL6LJmY3rKj25VfCRfAkYZEiilGywlUwm6ObCqROF7KmXuungui05guhyLL
  * import { DEFAULT_TRUST_ANCHORS } from 'pec-kit';
  * const trust = [...DEFAULT_TRUST_ANCHORS, readFileSync('agid-ca2.pem', 'latin1')];
  * ```
+ * @category Verifying
  */
 export const DEFAULT_TRUST_ANCHORS: readonly string[] = Object.freeze([
   AGID_CA1_PEM,
@@ -437,6 +438,7 @@ export const DEFAULT_TRUST_ANCHORS: readonly string[] = Object.freeze([
  * const info: TrustAnchorInfo = DEFAULT_TRUST_ANCHOR_INFO[0]!;
  * info.notAfter; // '2030-09-22T11:22:02.000Z'
  * ```
+ * @category Verifying
  */
 export interface TrustAnchorInfo {
   /** Constant holding the PEM. */
@@ -463,6 +465,7 @@ const AGID =
  * ```ts
  * for (const a of DEFAULT_TRUST_ANCHOR_INFO) console.log(a.subject, a.notAfter, a.sha256);
  * ```
+ * @category Verifying
  */
 export const DEFAULT_TRUST_ANCHOR_INFO: readonly TrustAnchorInfo[] = Object.freeze(
   [

@@ -20,6 +20,7 @@ export { EXT };
  * ```ts
  * const input: PkiInput = readFileSync('ca.pem', 'latin1');
  * ```
+ * @category Verifying
  */
 export type PkiInput = BytesInput;
 

@@ -19,6 +19,7 @@ import { decodeTransfer } from '../mime/transfer.js';
  * const r = await verifyBreveHashes(receiptBytes, sentMessageBytes);
  * const readings: (HashReading | null)[] = r.entries.map((e) => e.reading); // e.g. ['decoded']
  * ```
+ * @category Verifying
  */
 export type HashReading =
   | 'decoded'
@@ -36,6 +37,7 @@ export type HashReading =
  * const { entries } = await verifyBreveHashes(receiptBytes, sentMessageBytes);
  * const differing: BreveEntry[] = entries.filter((e) => e.status === 'differ');
  * ```
+ * @category Verifying
  */
 export interface BreveEntry {
   /** The attachment's file name. */
@@ -60,6 +62,7 @@ export interface BreveEntry {
  * const report: BreveReport = await verifyBreveHashes(receiptBytes, sentMessageBytes);
  * if (!report.ok) console.log(report.entries.filter((e) => e.status !== 'match'));
  * ```
+ * @category Verifying
  */
 export interface BreveReport {
   /** True when every hash of the receipt matches and no named part of the original is left out. */
@@ -74,6 +77,7 @@ export interface BreveReport {
  * ```ts
  * const options: BreveOptions = { limits: { maxMessageBytes: 100 * 1024 * 1024 } };
  * ```
+ * @category Verifying
  */
 export interface BreveOptions {
   crypto?: Crypto;
@@ -133,6 +137,7 @@ function readings(part: MimeEntity, limits: Limits): [HashReading, Uint8Array][]
  * const report = await verifyBreveHashes(receiptBytes, sentMessageBytes);
  * for (const e of report.entries) console.log(e.filename, e.status, e.reading);
  * ```
+ * @category Verifying
  */
 export async function verifyBreveHashes(
   receipt: BytesInput | PecMessage,

@@ -12,6 +12,7 @@ import { VERIFY_ISSUES } from './issues.js';
  * ```ts
  * const info: IssueCodeInfo | undefined = ISSUE_CODES.SIGNATURE_SHA1;
  * ```
+ * @category Verifying
  */
 export interface IssueCodeInfo {
   severity: Severity;
@@ -37,6 +38,7 @@ function rows(
  * ```ts
  * ISSUE_CODES.SIGNATURE_DIGEST_MISMATCH?.severity; // 'error'
  * ```
+ * @category Verifying
  */
 export const ISSUE_CODES: Readonly<Record<string, IssueCodeInfo>> = Object.freeze(
   Object.fromEntries([

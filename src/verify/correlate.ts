@@ -17,6 +17,7 @@ import { type PecMessage, parsePec } from '../message/parse.js';
  * const e: Evidence | null = c.accepted;
  * if (e) console.log(`accepted by ${e.gestore} at ${e.at} (message #${e.index})`);
  * ```
+ * @category Verifying
  */
 export interface Evidence {
   /** Index of the message in the `messages` argument. */
@@ -36,6 +37,7 @@ export interface Evidence {
  * const c = correlate(sentBytes, messages);
  * const pending = c.recipients.filter((r) => r.status === ('sent' satisfies RecipientStatus));
  * ```
+ * @category Verifying
  */
 export type RecipientStatus =
   | 'sent'
@@ -56,6 +58,7 @@ export type RecipientStatus =
  *   else if (r.failed) console.log(r.address, 'failed:', r.failed.errore);
  * }
  * ```
+ * @category Verifying
  */
 export interface RecipientState {
   address: string;
@@ -78,6 +81,7 @@ export interface RecipientState {
  * c.acceptance; // 'accepted'
  * c.unmatched; // indexes of messages about other transactions
  * ```
+ * @category Verifying
  */
 export interface Correlation {
   /** The client Message-ID of the sent message. */
@@ -102,6 +106,7 @@ export interface Correlation {
  * ```ts
  * const options: CorrelateOptions = { limits: { maxMessageBytes: 64 * 1024 * 1024 } };
  * ```
+ * @category Verifying
  */
 export interface CorrelateOptions {
   limits?: Partial<Limits>;
@@ -137,6 +142,7 @@ function timeoutHours(d: Daticert, acceptedAt: string | null): 12 | 24 {
  * const c = correlate(sentBytes, [acceptance, delivery1, failure2]);
  * for (const r of c.recipients) console.log(r.address, r.status);
  * ```
+ * @category Verifying
  */
 export function correlate(
   sent: BytesInput | string,

@@ -10,6 +10,7 @@ import type { VerificationReport } from './verify.js';
  * const language: ReportLanguage = 'it';
  * console.log(formatReport(await verifyPec(bytes), language));
  * ```
+ * @category Verifying
  */
 export type ReportLanguage = 'it' | 'en';
 
@@ -77,6 +78,7 @@ const SEVERITY = {
  * const report = await verifyPec(bytes);
  * console.log(formatReport(report, 'it'));
  * ```
+ * @category Verifying
  */
 export function formatReport(
   report: VerificationReport,

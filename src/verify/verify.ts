@@ -33,6 +33,7 @@ import { preparedFor } from './prepared-cache.js';
  * const options: VerifyOptions = { trust: [caPem], crls: [crlPem], at: 'now' };
  * const report = await verifyPec(bytes, options);
  * ```
+ * @category Verifying
  */
 export interface VerifyOptions {
   /** Trust anchors (PEM, possibly several blocks, or DER). Default: AgID CA1 and DigitPA CA1. */
@@ -57,6 +58,7 @@ export interface VerifyOptions {
  * const s: SignatureReport = (await verifyPec(bytes)).signature;
  * if (s.intact) console.log(`signed by ${s.signer?.email} at ${s.signingTime} with ${s.digestAlgorithm}`);
  * ```
+ * @category Verifying
  */
 export interface SignatureReport {
   /** A signature part is there. */
@@ -78,6 +80,7 @@ export interface SignatureReport {
  * const c: ChainReport = (await verifyPec(bytes)).chain;
  * if (c.trusted) console.log(`chains to ${c.anchor} at ${c.at} (${c.atSource}); valid today: ${c.validNow}`);
  * ```
+ * @category Verifying
  */
 export interface ChainReport {
   /** The signer chains to a trust anchor at `at`; null when not judged. */
@@ -102,6 +105,7 @@ export interface ChainReport {
  * const { checks } = await verifyPec(bytes);
  * const failed = Object.entries(checks).filter(([, o]) => o === ('fail' satisfies CheckOutcome));
  * ```
+ * @category Verifying
  */
 export type CheckOutcome = 'pass' | 'fail' | 'warn' | 'skip';
 
@@ -114,6 +118,7 @@ export type CheckOutcome = 'pass' | 'fail' | 'warn' | 'skip';
  * console.log(report.valid, report.kind, report.checks.signature, report.issues.length);
  * JSON.stringify(report); // the CLI's --json object, without the file name
  * ```
+ * @category Verifying
  */
 export interface VerificationReport {
   /** Signature intact AND chain trusted at the check instant AND no error-severity issue. */
@@ -380,6 +385,7 @@ async function verifyParsed(pec: PecMessage, p: Prepared): Promise<VerificationR
  * const verify = createVerifier({ trust: [caPem], at: 'now' });
  * for (const bytes of messages) console.log((await verify(bytes)).valid);
  * ```
+ * @category Verifying
  */
 export function createVerifier(
   options: VerifyOptions = {},
@@ -400,6 +406,7 @@ export function createVerifier(
  * const report = await verifyPec(bytes);
  * console.log(report.valid, report.kind, report.issues.map((i) => i.code));
  * ```
+ * @category Verifying
  */
 export async function verifyPec(raw: BytesInput, options: VerifyOptions = {}): Promise<VerificationReport> {
   return verifyPrepared(raw, preparedFor(options, prepare));

@@ -9,6 +9,7 @@ import { bitString, DerError, encoded, type Node, oid, sequence } from '../der/r
  * ```ts
  * cert.signatureAlgorithm.oid; // '1.2.840.113549.1.1.11' (sha256WithRSAEncryption)
  * ```
+ * @category Low-level
  */
 export interface AlgorithmIdentifier {
   /** Dotted OID. */
@@ -25,6 +26,7 @@ export interface AlgorithmIdentifier {
  * const key = cert.publicKey;
  * await crypto.subtle.importKey('spki', key.der, { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, false, ['verify']);
  * ```
+ * @category Low-level
  */
 export interface PublicKeyInfo {
   /** The key algorithm (rsaEncryption, id-ecPublicKey with its curve, …). */

@@ -38,6 +38,7 @@ import { Name } from './name.js';
  * cert.notAfter;            // Date
  * cert.subjectAltNames;     // [{ type: 'rfc822Name', value: 'posta-certificata@pec.aruba.it' }]
  * ```
+ * @category Low-level
  */
 export class Certificate {
   /** The exact DER of the certificate. */

@@ -27,6 +27,7 @@ import { Name } from './name.js';
  * const ku: Extension | undefined = cert.extensions.find((e) => e.oid === '2.5.29.15');
  * ku?.critical; // true
  * ```
+ * @category Low-level
  */
 export interface Extension {
   /** Dotted OID (extnID). */
@@ -43,6 +44,7 @@ export interface Extension {
  * ```ts
  * const emails = cert.subjectAltNames.flatMap((n) => (n.type === 'rfc822Name' ? [n.value] : []));
  * ```
+ * @category Low-level
  */
 export type GeneralName =
   | { readonly type: 'rfc822Name' | 'dNSName' | 'uniformResourceIdentifier'; readonly value: string }
@@ -61,6 +63,7 @@ export type GeneralName =
  * ```ts
  * ca.nameConstraints?.permitted.filter((n) => n.type === 'rfc822Name').map((n) => n.value);
  * ```
+ * @category Low-level
  */
 export interface NameConstraints {
   readonly permitted: readonly GeneralName[];
@@ -74,6 +77,7 @@ export interface NameConstraints {
  * ```ts
  * ca.basicConstraints; // { cA: true, pathLen: 0 }
  * ```
+ * @category Low-level
  */
 export interface BasicConstraints {
   readonly cA: boolean;

@@ -10,6 +10,7 @@ import { children, DerError, encoded, type Node, oid, sequence, string, TAG } fr
  * ```ts
  * const cn: NameAttribute | undefined = cert.subject.rdns.flat().find((a) => a.type === '2.5.4.3');
  * ```
+ * @category Low-level
  */
 export interface NameAttribute {
   /** Attribute type OID, e.g. `2.5.4.3`. */
@@ -80,6 +81,7 @@ export function rdnEqual(a: readonly NameAttribute[], b: readonly NameAttribute[
  * cert.issuer.toString(); // "CN=AgID CA1,OU=...,O=Agenzia per l'Italia Digitale,L=Roma,C=IT"
  * cert.issuer.equals(ca.subject); // true when ca issued cert
  * ```
+ * @category Low-level
  */
 export class Name {
   /** The encoded Name (a SEQUENCE of RDNs), exactly as in the certificate or CRL. */
