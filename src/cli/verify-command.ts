@@ -21,9 +21,8 @@ chain against the PEC trust anchors (AgID CA1, DigitPA CA1) and the signed datic
 the headers. PATH is a file, a folder (walked recursively: hidden files skipped, symbolic
 links followed, each folder once), a glob, - for standard input, an mbox file (each message,
 named FILE#N, with the byte offset of its From line), a Maildir folder (cur/ and new/) or a
-.zip export (each entry, named ARCHIVE#ENTRY).
-Files that are not e-mail (README, JSON, PEM, PDF, Outlook .msg, empty) are reported as
-"not a message".
+.zip export (each entry, named ARCHIVE#ENTRY). Files that are not e-mail (README, JSON,
+PEM, PDF, Outlook .msg, empty) are reported as "not a message".
 
 Options:
   --trust FILE       trust these CA certificates (PEM/DER) instead of the embedded anchors;
