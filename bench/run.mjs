@@ -356,6 +356,15 @@ const perCore = Math.max(rate(seq, 'cpu'), rate(par, 'cpu'));
 target('receipts per second per core', '≥ 2,000', `${perCore.toFixed(0)} /s/core`, perCore >= 2000);
 
 // ---------------------------------------------------------------------------------------------
+log('the plain call: verifyPec(bytes) in a loop vs createVerifier vs the raw floor…');
+{
+  const { plainCallSection } = await import('./plain-call.mjs');
+  const section = await plainCallSection({ quick: Q });
+  out.push(...section.md);
+  targets.push(...section.targets);
+}
+
+// ---------------------------------------------------------------------------------------------
 log('CLI: pec-kit verify over 1,000 files…');
 const cliDir = join(dir, 'cli');
 mkdirSync(cliDir);
@@ -387,6 +396,15 @@ md(
 if (cliPeak) md(`| peak RSS of the verify run | ${fmtBytes(cliPeak)} |`);
 md();
 target('1,000 files through the CLI', '< 2 s', fmtMs(cli), cli < 2000);
+
+// ---------------------------------------------------------------------------------------------
+log('CLI: 1,000 files on one thread and on all cores…');
+{
+  const { cliParallelSection } = await import('./cli-parallel.mjs');
+  const section = cliParallelSection({ quick: Q });
+  out.push(...section.md);
+  targets.push(...section.targets);
+}
 
 // ---------------------------------------------------------------------------------------------
 log('peak memory…');

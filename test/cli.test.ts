@@ -83,6 +83,7 @@ const REPORT_KEYS = [
   'issues',
   'kind',
   'nested',
+  'offset',
   'outcome',
   'signature',
   'status',

@@ -1,23 +1,27 @@
 // `pec-kit verify`: the CI command. Exit 0 when every message is valid, 1 when any is not (or, with
 // --strict, carries a warning or a file is not a message), 2 on usage or read errors and when
 // nothing at all was verified. One process for any number of files.
-import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import type { Issue, Severity } from '../issues.js';
-import { createVerifier, type VerificationReport } from '../verify/verify.js';
-import { classifyInput, type InputKind, inputText, type Lang, reportText } from './assessment.js';
-import { expandTargets } from './files.js';
-import { type Io, readAllStdin, UsageError } from './io.js';
+import type { VerificationReport } from '../verify/verify.js';
+import { inputText, type Lang, reportText } from './assessment.js';
+import { type Io, UsageError } from './io.js';
+import { defaultJobs, SetupError, verifyInOrder } from './pool.js';
 import { progressBar, styleFor } from './style.js';
+import type { FileReport, FileStatus } from './verify-item.js';
+import { drained, jsonArrayWriter, sourcesFor } from './verify-stream.js';
+
+export type { FileReport, FileStatus } from './verify-item.js';
 
 export const VERIFY_HELP = `Usage: pec-kit verify [options] PATH...
 
 Verifies PEC messages: the CMS signature over the signed bytes, the provider certificate
 chain against the PEC trust anchors (AgID CA1, DigitPA CA1) and the signed daticert against
 the headers. PATH is a file, a folder (walked recursively: hidden files skipped, symbolic
-links followed, each folder once), a glob, or - for standard input. Files that are not
-e-mail (README, JSON, PEM, PDF, Outlook .msg, empty) are reported as "not a message".
+links followed, each folder once), a glob, - for standard input, an mbox file (each message,
+named FILE#N, with the byte offset of its From line), a Maildir folder (cur/ and new/) or a
+.zip export (each entry, named ARCHIVE#ENTRY). Files that are not e-mail (README, JSON,
+PEM, PDF, Outlook .msg, empty) are reported as "not a message".
 
 Options:
   --trust FILE       trust these CA certificates (PEM/DER) instead of the embedded anchors;
@@ -32,10 +36,16 @@ Options:
   --allow CODE       with --strict, a warning with this code does not count; repeatable
                      (real PEC providers sign with SHA-1: --allow SIGNATURE_SHA1)
   -q, --quiet        print only the files that fail, their errors and the summary
-  --json             print one JSON array, an object per file
+  --json             print one JSON array, an object per message
+  --jsonl            print one JSON object per line, as each message is done (in input order)
+  -j, --jobs N       verify on N threads (default: one per core; one for fewer than 100 files)
+  --mbox-format FMT  how mbox files escape "From " lines: mboxrd (default) or mboxo
   --lang it|en       language of the text output (default: LANG, else English); JSON is
                      always the same
   -h, --help         show this help
+
+Output keeps the input order whatever --jobs is, and is written as results arrive: a long
+run can be piped and read while it runs, in flat memory.
 
 Exit status: 0 every message valid; 1 some message not valid (with --strict: or a warning,
 or a file that is not a message); 2 usage or read error, or nothing verified (no file found,
@@ -45,98 +55,31 @@ Examples:
   pec-kit verify receipts/
   pec-kit verify --json --at now inbox/*.eml > report.json
   pec-kit verify --strict --allow SIGNATURE_SHA1 --exclude '*.md' archive/
+  pec-kit verify --jsonl archive.mbox Maildir/ export.zip | jq -c 'select(.valid | not)'
   cat CONSEGNA.eml | pec-kit verify --lang it -`;
 
-/** How one file ended up. */
-export type FileStatus = 'valid' | 'invalid' | 'not-a-message' | 'unreadable';
-
-/**
- * The JSON object printed for one file: the same keys for every status (a file that could not be
- * read or is not a message has empty signature and chain blocks and `kind: null`).
- */
-export type FileReport = {
-  file: string;
-  status: FileStatus;
-  /** What the file is, from its first bytes; null when it could not be read. */
-  input: InputKind | null;
-  /** Why the file could not be read; null otherwise. */
-  error: string | null;
-  /** The library's findings, plus the CLI's own READ_ERROR and NOT_A_MESSAGE (docs/issue-codes.md). */
-  issues: (Issue | CliIssue)[];
-} & Omit<VerificationReport, 'kind' | 'issues'> & { kind: VerificationReport['kind'] | null };
-
-/** A finding about a file rather than a message: it could not be read, or it is not e-mail. */
-interface CliIssue {
-  code: 'READ_ERROR' | 'NOT_A_MESSAGE';
-  severity: Severity;
-  message: string;
-}
-
-function emptyBlocks(): Omit<VerificationReport, 'kind' | 'valid' | 'issues'> {
-  return {
-    signature: {
-      present: false,
-      intact: null,
-      digestAlgorithm: null,
-      signingTime: null,
-      canonicalized: false,
-      signer: null,
-    },
-    chain: {
-      trusted: null,
-      at: null,
-      atSource: null,
-      anchor: null,
-      trustSource: null,
-      path: [],
-      validNow: null,
-    },
-    outcome: null,
-    checks: {
-      signature: 'skip',
-      chain: 'skip',
-      signer: 'skip',
-      daticert: 'skip',
-      headers: 'skip',
-      postacert: 'skip',
-    },
-    nested: [],
-  };
-}
-
-function unreadable(file: string, error: string): FileReport {
-  return {
-    file,
-    status: 'unreadable',
-    input: null,
-    error,
-    valid: false,
-    kind: null,
-    ...emptyBlocks(),
-    issues: [{ code: 'READ_ERROR', severity: 'error', message: error }],
-  };
-}
-
-function notAMessage(file: string, input: InputKind): FileReport {
-  return {
-    file,
-    status: 'not-a-message',
-    input,
-    error: null,
-    valid: false,
-    kind: null,
-    ...emptyBlocks(),
-    issues: [{ code: 'NOT_A_MESSAGE', severity: 'warning', message: inputText(input, 'en') }],
-  };
-}
-
-function parseAt(value: string | undefined): 'signing-time' | 'now' | Date | undefined {
+function parseAt(value: string | undefined): string | undefined {
   if (value === undefined || value === 'signing-time' || value === 'now') return value;
   const d = new Date(value);
   if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(d.getTime()))
     throw new UsageError(`--at expects signing-time, now or an ISO-8601 instant, got "${value}"`);
-  return d;
+  return d.toISOString();
 }
+
+function parseJobs(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^[1-9]\d{0,3}$/.test(value))
+    throw new UsageError(`--jobs expects a whole number from 1, got "${value}"`);
+  return Number(value);
+}
+
+function parseMboxFormat(value: string | undefined): 'mboxrd' | 'mboxo' | undefined {
+  if (value === undefined || value === 'mboxrd' || value === 'mboxo') return value;
+  throw new UsageError(`--mbox-format expects mboxrd or mboxo, got "${value}"`);
+}
+
+// Below this many files the default is one thread: starting a worker costs more than it saves.
+const FEW_FILES = 100;
 
 /** --lang, else LC_ALL, LC_MESSAGES, LANG (POSIX order): Italian for it_*, English otherwise. */
 export function pickLang(flag: string | undefined, env: NodeJS.ProcessEnv): Lang {
@@ -213,6 +156,9 @@ export async function verifyCommand(args: string[], io: Io): Promise<number> {
       allow: { type: 'string', multiple: true },
       quiet: { type: 'boolean', short: 'q' },
       json: { type: 'boolean' },
+      jsonl: { type: 'boolean' },
+      jobs: { type: 'string', short: 'j' },
+      'mbox-format': { type: 'string' },
       lang: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -227,99 +173,75 @@ export async function verifyCommand(args: string[], io: Io): Promise<number> {
   if (positionals.length === 0) throw new UsageError('verify needs at least one PATH');
   if (positionals.filter((p) => p === '-').length > 1)
     throw new UsageError('standard input (-) can be read only once');
+  if (values.json && values.jsonl) throw new UsageError('--json and --jsonl exclude each other');
   const at = parseAt(values.at);
+  const jobsGiven = parseJobs(values.jobs);
+  const mboxVariant = parseMboxFormat(values['mbox-format']);
   const trust = values.trust ? await readAll(values.trust, 'trust file') : undefined;
   const crls = values.crl ? await readAll(values.crl, 'CRL file') : undefined;
-  // Decode the trust and CRL material once, up front: a bad --trust is a usage error, not N failures.
-  let verify: ReturnType<typeof createVerifier>;
-  try {
-    verify = createVerifier({ trust, crls, at });
-  } catch (e) {
-    throw new UsageError(`bad --trust/--crl material: ${(e as Error).message}`);
-  }
-  const { targets, filtered, loops } = await expandTargets(positionals, {
+  const sources = await sourcesFor(positionals, {
     include: values.include,
     exclude: values.exclude,
+    mboxVariant,
+    readStdin: io.readStdin,
   });
+  // A given --jobs is taken as it is; by default all cores, except for a handful of files.
+  const jobs = jobsGiven ?? (sources.total !== null && sources.total < FEW_FILES ? 1 : defaultJobs());
   const style = styleFor(io.stdout, env);
-  const bar = progressBar(io.stderr, targets.length, !values.json && !values.quiet);
-  const reports: FileReport[] = new Array(targets.length);
-  const stdin = targets.some((t) => 'stdin' in t) ? await (io.readStdin ?? readAllStdin)() : null;
-  let next = 0;
-  // A small pool: the WebCrypto jobs of one file (thread pool) overlap with parsing the next ones;
-  // the output keeps the input order.
-  const worker = async (): Promise<void> => {
-    while (next < targets.length) {
-      const i = next++;
-      const t = targets[i]!;
-      if ('error' in t) reports[i] = unreadable(t.file, t.error);
-      else {
-        let bytes: Uint8Array;
-        try {
-          // Sync on purpose: fs/promises readFile costs ~0.15 ms of CPU per file (four thread-pool
-          // round trips); the run is CPU-bound, so overlapping reads gains nothing.
-          bytes = 'stdin' in t ? stdin! : new Uint8Array(readFileSync(t.file));
-        } catch (e) {
-          reports[i] = unreadable(t.file, (e as Error).message);
-          bar.tick(t.file);
-          continue;
-        }
-        const input = classifyInput(bytes);
-        if (input !== 'email') reports[i] = notAMessage(t.file, input);
-        else {
-          try {
-            const r = await verify(bytes);
-            reports[i] = {
-              file: t.file,
-              status: r.valid ? 'valid' : 'invalid',
-              input,
-              error: null,
-              ...r,
-            };
-          } catch (e) {
-            reports[i] = unreadable(t.file, (e as Error).message);
-          }
-        }
-      }
-      bar.tick(t.file);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(4, targets.length) }, worker));
-  bar.done();
-  const count = (s: FileStatus) => reports.filter((r) => r.status === s).length;
+  const bar = progressBar(io.stderr, sources.total ?? 0, !values.json && !values.jsonl && !values.quiet);
+  const array = values.json ? jsonArrayWriter(io.out) : null;
+  const counts: Record<FileStatus, number> = { valid: 0, invalid: 0, 'not-a-message': 0, unreadable: 0 };
+  let total = 0;
+  let anyFails = false;
   const allowed = new Set(values.allow ?? []);
-  const strictWarnings = (r: FileReport): (Issue | CliIssue)[] =>
+  const strictWarnings = (r: FileReport): FileReport['issues'] =>
     values.strict ? r.issues.filter((i) => i.severity === 'warning' && !allowed.has(i.code)) : [];
   const fails = (r: FileReport): boolean =>
     r.status === 'invalid' ||
     r.status === 'unreadable' ||
     (values.strict === true && (r.status === 'not-a-message' || strictWarnings(r).length > 0));
-  if (values.json) {
-    io.out(JSON.stringify(reports, null, 2));
-  } else {
-    for (const r of reports) {
-      if (values.quiet && !fails(r)) continue;
-      printText(r, io, style, lang, strictWarnings(r).length > 0, values.quiet === true);
+  try {
+    // Results arrive in input order, as soon as the ones before them are done (on --jobs threads):
+    // each is written at once and dropped, so memory does not grow with the number of messages.
+    // Bad --trust/--crl material is found by the verifier before the first result.
+    for await (const r of verifyInOrder(sources.items, { trust, crls, at }, { jobs })) {
+      total++;
+      counts[r.status]++;
+      const failed = fails(r);
+      anyFails ||= failed;
+      bar.tick(r.file);
+      if (values.jsonl) io.out(JSON.stringify(r));
+      else if (array) array.item(r);
+      else if (!values.quiet || failed)
+        printText(r, io, style, lang, strictWarnings(r).length > 0, values.quiet === true);
+      await drained(io.stdout);
     }
-    const summary = w.summary(count('valid'), count('invalid'), count('not-a-message'), count('unreadable'));
-    if (!values.quiet || reports.some(fails)) io.out(style.bold(summary));
+  } catch (e) {
+    if (e instanceof SetupError) throw new UsageError(`bad --trust/--crl material: ${e.message}`);
+    throw e;
   }
-  if (loops > 0 && !values.quiet) io.err(`pec-kit verify: ${w.loops(loops)}`);
-  const verified = count('valid') + count('invalid');
-  if (verified === 0 && count('unreadable') === 0) {
+  bar.done();
+  if (array) array.end();
+  else if (!values.jsonl) {
+    const summary = w.summary(counts.valid, counts.invalid, counts['not-a-message'], counts.unreadable);
+    if (!values.quiet || anyFails) io.out(style.bold(summary));
+  }
+  if (sources.loops > 0 && !values.quiet) io.err(`pec-kit verify: ${w.loops(sources.loops)}`);
+  const verified = counts.valid + counts.invalid;
+  if (verified === 0 && counts.unreadable === 0) {
     io.err(
       `pec-kit verify: ${
-        reports.length > 0
-          ? w.nothingMessage(reports.length)
-          : filtered > 0
-            ? w.nothingFiltered(filtered)
+        total > 0
+          ? w.nothingMessage(total)
+          : sources.filtered > 0
+            ? w.nothingFiltered(sources.filtered)
             : w.nothingFound
       }`,
     );
     return 2;
   }
-  if (count('unreadable') > 0) return 2;
-  return reports.some(fails) ? 1 : 0;
+  if (counts.unreadable > 0) return 2;
+  return anyFails ? 1 : 0;
 }
 
 function printText(

@@ -28,6 +28,7 @@ import type { Crl } from '../x509/crl.js';
 import { type CertifiedFacts, finishReport, trustSourceOf } from './certified.js';
 import { VERIFY_ISSUES, type VerifyIssueCode } from './issues.js';
 import type { OutcomeStatus } from './outcome.js';
+import { preparedFor } from './prepared-cache.js';
 import { providerIdentity } from './provider-identity.js';
 import { otherSignerIssues } from './signers.js';
 
@@ -509,7 +510,10 @@ export function createVerifier(
   options: VerifyOptions = {},
 ): (raw: BytesInput) => Promise<VerificationReport> {
   const p = prepare(options);
-  return (raw) => verifyPrepared(raw, p);
+  // Without `now`, the clock is read per message: a long-lived verifier must not judge 'now' (or
+  // future signing times) at the instant it was created.
+  if (options.now !== undefined) return (raw) => verifyPrepared(raw, p);
+  return (raw) => verifyPrepared(raw, { ...p, now: new Date() });
 }
 
 /**
@@ -527,7 +531,7 @@ export function createVerifier(
  * @category Verifying
  */
 export async function verifyPec(raw: BytesInput, options: VerifyOptions = {}): Promise<VerificationReport> {
-  return verifyPrepared(raw, prepare(options));
+  return verifyPrepared(raw, preparedFor(options, prepare));
 }
 
 async function verifyPrepared(raw: BytesInput, p: Prepared): Promise<VerificationReport> {

@@ -1,0 +1,173 @@
+// Spreads `pec-kit verify` over the cores: worker threads, one prepared verifier each, results
+// handed back in input order as soon as the prefix is complete.
+//
+// Why a window: at most `window` items are read and in flight at once, and a result waits only for
+// the ones before it, so memory stays flat over a million files and a slow reader of the output
+// (a pipe) holds the reading back instead of queueing results. Why paths go to the workers and
+// not bytes: a worker reads its own files, so the main thread only dispatches and writes output;
+// messages cut from a mailbox arrive as bytes and are transferred, not copied.
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { FileReport, VerifySetup, WorkItem } from './verify-item.js';
+
+export type { FileReport, VerifySetup, WorkItem } from './verify-item.js';
+
+/** How {@link verifyInOrder} runs. */
+export interface PoolOptions {
+  /** Worker threads; 1 verifies on the calling thread. Default: the available parallelism. */
+  jobs?: number;
+  /** Most items read and not yet handed back. Default: 16 per job. */
+  window?: number;
+  /** The worker entry (default: verify-worker.js beside this module). */
+  workerUrl?: URL;
+}
+
+/** The default number of jobs: one per core the process may use. */
+export function defaultJobs(): number {
+  return availableParallelism();
+}
+
+type Source = Iterable<WorkItem> | AsyncIterable<WorkItem>;
+
+// The ordered window over any runner: a FIFO of promises in input order, refilled as the head is
+// handed out. Runners never reject for a message (failures are reports), only for a dead worker.
+async function* ordered(
+  items: Source,
+  window: number,
+  run: (item: WorkItem) => Promise<FileReport>,
+): AsyncGenerator<FileReport> {
+  const iterator =
+    Symbol.asyncIterator in items
+      ? (items as AsyncIterable<WorkItem>)[Symbol.asyncIterator]()
+      : (items as Iterable<WorkItem>)[Symbol.iterator]();
+  const fifo: Promise<FileReport>[] = [];
+  let done = false;
+  try {
+    for (;;) {
+      while (!done && fifo.length < window) {
+        const next = await iterator.next();
+        if (next.done) done = true;
+        else {
+          const p = run(next.value);
+          p.catch(() => {}); // awaited in order below; this only keeps an early failure handled
+          fifo.push(p);
+        }
+      }
+      const head = fifo.shift();
+      if (!head) return;
+      yield await head;
+    }
+  } finally {
+    if (!done) await iterator.return?.();
+  }
+}
+
+// The worker as one file (scripts/bundle-worker.mjs, part of the build) starts in half the time of
+// the module graph; a build without it (tsc alone) still works.
+function workerEntry(): URL {
+  const bundle = new URL('./verify-worker.bundle.js', import.meta.url);
+  return existsSync(bundle) ? bundle : new URL('./verify-worker.js', import.meta.url);
+}
+
+/** Bad trust or CRL material, found by the verifier before any message (a usage error). */
+export class SetupError extends Error {
+  override name = 'SetupError';
+}
+
+/**
+ * Verifies `items` and yields one report per item, in input order. With `jobs` > 1, worker
+ * threads verify (each with its own verifier prepared from `setup`); with 1, this thread does.
+ * Throws {@link SetupError} (on the first result) for bad `setup` material.
+ *
+ * @example
+ * ```ts
+ * const items = files.map((f) => ({ name: f, path: f }));
+ * for await (const r of verifyInOrder(items, { at: 'now' }, { jobs: 2 })) console.log(JSON.stringify(r));
+ * ```
+ */
+export async function* verifyInOrder(
+  items: Source,
+  setup: VerifySetup,
+  options: PoolOptions = {},
+): AsyncGenerator<FileReport> {
+  const jobs = Math.max(1, Math.floor(options.jobs ?? defaultJobs()));
+  const window = Math.max(1, options.window ?? 16 * jobs);
+  if (jobs === 1) {
+    const { makeVerifier, verifyItem } = await import('./verify-item.js');
+    let verify: ReturnType<typeof makeVerifier>;
+    try {
+      verify = makeVerifier(setup);
+    } catch (e) {
+      throw new SetupError((e as Error).message);
+    }
+    // A few concurrent messages: one's WebCrypto jobs (libuv pool) overlap with parsing the next.
+    yield* ordered(items, Math.min(window, 4), (item) => verifyItem(verify, item));
+    return;
+  }
+  yield* inWorkers(items, setup, jobs, window, options.workerUrl ?? workerEntry());
+}
+
+interface Slot {
+  worker: Worker;
+  pending: Map<number, { resolve(r: FileReport): void; reject(e: Error): void }>;
+}
+
+type FromWorker = { id: number; report: FileReport } | { setupError: string };
+
+async function* inWorkers(
+  items: Source,
+  setup: VerifySetup,
+  jobs: number,
+  window: number,
+  url: URL,
+): AsyncGenerator<FileReport> {
+  const slots: Slot[] = [];
+  let failure: Error | null = null;
+  const failAll = (e: Error): void => {
+    failure ??= e;
+    for (const s of slots) {
+      for (const w of s.pending.values()) w.reject(failure);
+      s.pending.clear();
+    }
+  };
+  for (let i = 0; i < jobs; i++) {
+    const slot: Slot = { worker: new Worker(url, { workerData: { setup } }), pending: new Map() };
+    slot.worker.on('message', (m: FromWorker) => {
+      if ('setupError' in m) return failAll(new SetupError(m.setupError));
+      const waiter = slot.pending.get(m.id);
+      slot.pending.delete(m.id);
+      waiter?.resolve(m.report);
+    });
+    slot.worker.on('error', failAll);
+    slot.worker.on('exit', (code) => failAll(new Error(`a verify worker stopped (exit code ${code})`)));
+    slots.push(slot);
+  }
+  let nextId = 0;
+  const run = (item: WorkItem): Promise<FileReport> => {
+    if (failure) return Promise.reject(failure);
+    // The least busy worker: a slow message does not hold back the others' share.
+    let slot = slots[0]!;
+    for (const s of slots) if (s.pending.size < slot.pending.size) slot = s;
+    const id = nextId++;
+    return new Promise<FileReport>((resolve, reject) => {
+      slot.pending.set(id, { resolve, reject });
+      const bytes = item.bytes;
+      if (bytes) {
+        // Transfer, not copy: a message that owns its whole buffer moves; a view (a Buffer from Node's
+        // shared pool) is copied first, since transferring would detach memory others use.
+        const own =
+          bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && !Buffer.isBuffer(bytes)
+            ? bytes
+            : new Uint8Array(bytes);
+        slot.worker.postMessage({ id, item: { ...item, bytes: own } }, [own.buffer as ArrayBuffer]);
+      } else slot.worker.postMessage({ id, item });
+    });
+  };
+  try {
+    yield* ordered(items, window, run);
+  } finally {
+    failure ??= new Error('the run is over');
+    await Promise.all(slots.map((s) => s.worker.terminate()));
+  }
+}

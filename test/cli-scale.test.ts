@@ -1,0 +1,248 @@
+// The archive-scale modes of `pec-kit verify`, run as the built CLI (node dist/cli/bin.js): --jobs
+// (worker threads, output in input order, identical to one thread), --jsonl (one object per line,
+// the same objects as --json), mbox files and Maildir folders as PATHs (each message named by its
+// place), and the usage errors of the new flags. No timing assertions.
+import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { zipSync } from 'fflate';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildEnvelope, checkSubmission } from '../src/index.js';
+import { original, providerA, WINTER } from './helpers/build.js';
+import { CLI, ensureDist } from './helpers/dist.js';
+import { TEST_ROOT_PEM, tamper, testTransaction } from './helpers/sample.js';
+
+let dir = '';
+function cli(args: string[]): SpawnSyncReturns<string> {
+  return spawnSync(process.execPath, [CLI, ...args], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+    maxBuffer: 256 * 1024 * 1024,
+  });
+}
+type Line = { file: string; offset?: number; valid: boolean; kind: string | null; error?: string };
+const jsonl = (r: SpawnSyncReturns<string>): Line[] =>
+  r.stdout
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as Line);
+
+/** An mboxrd file: separator, body with "From " lines escaped, a line break at the end, blank line. */
+function mboxrd(messages: Uint8Array[]): Buffer {
+  return Buffer.concat(
+    messages.flatMap((m, i) => {
+      const body = Buffer.from(m)
+        .toString('latin1')
+        .replace(/^(>*From )/gm, '>$1');
+      return [
+        Buffer.from(`From provider${i}@pec.example.it Fri Mar 14 10:30:00 2025\n`),
+        Buffer.from(body.endsWith('\n') ? body : `${body}\n`, 'latin1'),
+        Buffer.from('\n'),
+      ];
+    }),
+  );
+}
+
+let tx: Awaited<ReturnType<typeof testTransaction>>;
+beforeAll(async () => {
+  ensureDist();
+  dir = mkdtempSync(join(tmpdir(), 'pec-kit-cli-scale-'));
+  tx = await testTransaction();
+  writeFileSync(join(dir, 'root.pem'), TEST_ROOT_PEM);
+  // 150 files (over the one-thread threshold), every 10th one tampered, one not a message.
+  mkdirSync(join(dir, 'many'));
+  writeFileSync(join(dir, 'envelope.eml'), tx.envelope);
+  writeFileSync(join(dir, 'tampered.eml'), tamper(tx.envelope));
+  for (let i = 0; i < 150; i++)
+    copyFileSync(
+      join(dir, i % 10 === 3 ? 'tampered.eml' : 'envelope.eml'),
+      join(dir, 'many', `m${String(i).padStart(3, '0')}.eml`),
+    );
+  writeFileSync(join(dir, 'many', 'm149.eml'), 'not a message at all');
+  writeFileSync(
+    join(dir, 'archive.mbox'),
+    mboxrd([tx.envelope, tx.accettazione, tamper(tx.envelope), tx.consegna]),
+  );
+  for (const sub of ['cur', 'new', 'tmp']) mkdirSync(join(dir, 'Maildir', sub), { recursive: true });
+  writeFileSync(join(dir, 'Maildir', 'cur', '1741948200.M1P1.host:2,S'), tx.accettazione);
+  writeFileSync(join(dir, 'Maildir', 'new', '1741948201.M2P1.host'), tx.consegna);
+  writeFileSync(join(dir, 'Maildir', 'tmp', '1741948202.M3P1.host'), 'being delivered');
+});
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('pec-kit verify --jobs', () => {
+  it('gives the same --json output, in input order, on 1, 2 and 3 threads', () => {
+    const runs = [1, 2, 3].map((j) =>
+      cli(['verify', '--json', '--jobs', String(j), '--trust', 'root.pem', 'many']),
+    );
+    for (const r of runs) expect(r.status).toBe(1);
+    expect(runs[1]!.stdout).toBe(runs[0]!.stdout);
+    expect(runs[2]!.stdout).toBe(runs[0]!.stdout);
+    const reports = JSON.parse(runs[0]!.stdout) as Line[];
+    expect(reports.map((x) => x.file)).toEqual(
+      Array.from({ length: 150 }, (_, i) => join('many', `m${String(i).padStart(3, '0')}.eml`)),
+    );
+    expect(reports.filter((x) => x.valid)).toHaveLength(135 - 1);
+    expect(reports[3]!.valid).toBe(false);
+    expect(reports[149]).toMatchObject({ status: 'not-a-message', input: 'not-email', offset: null });
+    expect(reports.every((x) => 'offset' in x && x.offset === null)).toBe(true);
+  });
+
+  it('the default (all cores) and one thread print the same text report', () => {
+    const a = cli(['verify', '--trust', 'root.pem', 'many']);
+    const b = cli(['verify', '-j', '1', '--trust', 'root.pem', 'many']);
+    expect(a.stdout).toBe(b.stdout);
+    expect(a.stdout).toContain('134 valid, 15 invalid, 1 not a message, 0 unreadable');
+  });
+
+  it('refuses a bad --jobs and bad --trust material with exit 2, on threads too', () => {
+    for (const bad of ['0', 'two', '1.5', '-1']) {
+      const r = cli(['verify', '--jobs', bad, 'envelope.eml']);
+      expect(r.status).toBe(2);
+      // '-1' looks like an option to the argument parser, which refuses it first.
+      expect(r.stderr).toMatch(bad === '-1' ? /--jobs/ : /--jobs expects a whole number/);
+    }
+    writeFileSync(join(dir, 'bad.pem'), '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n');
+    for (const j of ['1', '2']) {
+      const r = cli(['verify', '--jobs', j, '--trust', 'bad.pem', 'many']);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toContain('bad --trust/--crl material');
+    }
+  });
+});
+
+describe('pec-kit verify --jsonl', () => {
+  it('prints one object per line: the elements of --json, in the same order', () => {
+    const lines = cli(['verify', '--jsonl', '--trust', 'root.pem', 'envelope.eml', 'missing.eml', 'many']);
+    expect(lines.status).toBe(2); // missing.eml is unreadable
+    const array = cli(['verify', '--json', '--trust', 'root.pem', 'envelope.eml', 'missing.eml', 'many']);
+    expect(jsonl(lines)).toEqual(JSON.parse(array.stdout));
+    expect(lines.stdout.split('\n')).toHaveLength(152 + 1); // one line each, a final line break
+    expect(jsonl(lines)[1]).toMatchObject({ file: 'missing.eml', valid: false, kind: null });
+  });
+
+  it('reads standard input in its place among the PATHs, on threads too', () => {
+    const r = spawnSync(
+      process.execPath,
+      [CLI, 'verify', '--jsonl', '-j', '2', '--trust', 'root.pem', 'envelope.eml', '-'],
+      {
+        cwd: dir,
+        encoding: 'utf8',
+        input: Buffer.from(tx.accettazione),
+      },
+    );
+    expect(r.status).toBe(0);
+    expect(jsonl(r).map((x) => [x.file, x.kind])).toEqual([
+      ['envelope.eml', 'posta-certificata'],
+      ['-', 'accettazione'],
+    ]);
+  });
+
+  it('--json and --jsonl together are a usage error', () => {
+    const r = cli(['verify', '--json', '--jsonl', 'envelope.eml']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('exclude each other');
+  });
+
+  it('an empty --json array is still an array', () => {
+    mkdirSync(join(dir, 'empty'), { recursive: true });
+    const r = cli(['verify', '--json', 'empty']);
+    expect(JSON.parse(r.stdout)).toEqual([]);
+  });
+});
+
+describe('pec-kit verify on mailboxes', () => {
+  it('verifies each message of an mbox file, named FILE#N with the offset of its From line', () => {
+    for (const j of ['1', '2']) {
+      const r = cli(['verify', '--jsonl', '-j', j, '--trust', 'root.pem', 'archive.mbox']);
+      expect(r.status).toBe(1);
+      const got = jsonl(r);
+      expect(got.map((x) => [x.file, x.valid, x.kind])).toEqual([
+        ['archive.mbox#1', true, 'posta-certificata'],
+        ['archive.mbox#2', true, 'accettazione'],
+        ['archive.mbox#3', false, 'posta-certificata'],
+        ['archive.mbox#4', true, 'avvenuta-consegna'],
+      ]);
+      const file = mboxrd([tx.envelope, tx.accettazione, tamper(tx.envelope), tx.consegna]);
+      for (const x of got) expect(file.subarray(x.offset!, x.offset! + 5).toString()).toBe('From ');
+      expect(got[0]!.offset).toBe(0);
+    }
+  });
+
+  it('a message signed over lines starting with "From " and ">>From " verifies with its variant undone', async () => {
+    const eml = original().replace(
+      'testo inoltrato',
+      'testo inoltrato\n>>From a quoted line\nFrom the office',
+    );
+    const check = checkSubmission(eml, {
+      domain: 'pec.example.it',
+      at: WINTER,
+      pecDomains: ['pec.example.it', 'postacert.example.org'],
+    });
+    const env = (
+      await buildEnvelope({ transaction: check.transaction, provider: await providerA(), at: WINTER })
+    ).bytes;
+    const text = Buffer.from(env).toString('latin1');
+    expect(text).toMatch(/\n>>From a quoted line\r?\n/);
+    expect(text).toMatch(/\nFrom the office\r?\n/);
+    const sep = 'From provider@pec.example.it Tue Jan 14 10:15:00 2025\n';
+    // mboxrd escapes both lines; mboxo only the bare "From " one (">>From " stays as it is, so a
+    // reader must know the variant: mboxrd would take one ">" off it).
+    writeFileSync(join(dir, 'rd.mbox'), `${sep}${text.replace(/^(>*From )/gm, '>$1')}\n`, 'latin1');
+    writeFileSync(join(dir, 'o.mbox'), `${sep}${text.replace(/^From /gm, '>From ')}\n`, 'latin1');
+    const valid = (...args: string[]) =>
+      jsonl(cli(['verify', '--jsonl', '--trust', 'root.pem', ...args])).map((x) => x.valid);
+    expect(valid('rd.mbox')).toEqual([true]);
+    expect(valid('--mbox-format', 'mboxo', 'o.mbox')).toEqual([true]);
+    expect(valid('o.mbox')).toEqual([false]); // read as mboxrd, ">>From a quoted line" loses a ">"
+    expect(cli(['verify', '--mbox-format', 'mbox', 'o.mbox']).status).toBe(2);
+  });
+
+  it('verifies cur/ and new/ of a Maildir folder (tmp/ is skipped), each named by its file', () => {
+    const r = cli(['verify', '--jsonl', '--trust', 'root.pem', 'Maildir']);
+    expect(r.status).toBe(0);
+    expect(jsonl(r).map((x) => [x.file, x.kind])).toEqual([
+      [join('Maildir', 'cur', '1741948200.M1P1.host:2,S'), 'accettazione'],
+      [join('Maildir', 'new', '1741948201.M2P1.host'), 'avvenuta-consegna'],
+    ]);
+  });
+
+  it('verifies each entry of a .zip export, named ARCHIVE#ENTRY, on 1 and 2 threads', () => {
+    writeFileSync(
+      join(dir, 'export.zip'),
+      zipSync({
+        'inbox/busta.eml': tx.envelope,
+        'inbox/manomessa.eml': tamper(tx.envelope),
+        'ricevute/': {},
+      }),
+    );
+    for (const j of ['1', '2']) {
+      const r = cli(['verify', '--jsonl', '-j', j, '--trust', 'root.pem', 'export.zip']);
+      expect(r.status).toBe(1);
+      expect(jsonl(r).map((x) => [x.file, x.valid])).toEqual([
+        ['export.zip#inbox/busta.eml', true],
+        ['export.zip#inbox/manomessa.eml', false],
+      ]);
+    }
+  });
+
+  it('mixes mailboxes and files in argument order, in the text report too', () => {
+    const r = cli(['verify', '--trust', 'root.pem', 'Maildir', 'envelope.eml', 'archive.mbox']);
+    expect(r.status).toBe(1);
+    const names = [...r.stdout.matchAll(/^(?:VALID|INVALID)\s+(\S+)/gm)].map((m) => m[1]);
+    expect(names).toEqual([
+      join('Maildir', 'cur', '1741948200.M1P1.host:2,S'),
+      join('Maildir', 'new', '1741948201.M2P1.host'),
+      'envelope.eml',
+      'archive.mbox#1',
+      'archive.mbox#2',
+      'archive.mbox#3',
+      'archive.mbox#4',
+    ]);
+    expect(r.stdout).toContain('6 valid, 1 invalid, 0 not a message, 0 unreadable');
+  });
+});
