@@ -8,7 +8,6 @@
 // CLI: authentic or not, the outcome, the trust label, whether the content is certified.
 import {
   attachmentContent,
-  createTestPki,
   createVerifier,
   DEFAULT_LIMITS,
   DEFAULT_TRUST_ANCHOR_INFO,
@@ -19,6 +18,7 @@ import {
   type VerificationReport,
   verifyPec,
 } from 'pec-kit';
+import { createTestPki } from 'pec-kit/testing';
 import {
   type Assessment,
   assess,
