@@ -19,7 +19,7 @@ await esbuild.build({
   target: 'es2022',
   minify: true,
   legalComments: 'eof',
-  alias: { 'pec-kit': `${root}src/index.ts` },
+  alias: { 'pec-kit/testing': `${root}src/testing/index.ts`, 'pec-kit': `${root}src/index.ts` },
   logLevel: 'warning',
 });
 console.log(`web verifier built: ${outfile}`);

@@ -8,7 +8,8 @@
 // Two imports are measured: the whole public API (`export * from 'pec-kit'`) and a verify-only app
 // (`import { verifyPec } from 'pec-kit'`). "Eager" is what the page loads before any code runs;
 // lazy chunks (postal-mime, behind a dynamic import) load on first use. `pec-kit` resolves to
-// src/index.ts, the same module graph tsc compiles into dist/.
+// src/index.ts, the same module graph tsc compiles into dist/. The test entry (`pec-kit/testing`,
+// src/testing/index.ts: createTestPki) is measured on its own, and must not be in the main entry.
 //
 // The 130 KB gzip target of the stack notes is a limit on *everything*: the whole library with its
 // lazy chunks. The eager sizes have tighter limits that catch a regression early (a heavy
@@ -45,6 +46,7 @@ const FAMILIES = [
   ['zod/mini', /node_modules\/zod\//],
   ['embedded trust anchors (src/trust/anchors.ts)', /^src\/trust\/anchors\.ts$/],
   ['DER reader/writer and X.509 (src/der, src/x509)', /^src\/(der|x509)\//],
+  ['test PKI (src/testing, must be absent from the main entry)', /^src\/testing\//],
   ['pec-kit own code (rest of src/)', /^src\//],
   ['other', /./],
 ];
@@ -67,7 +69,7 @@ async function measure(source, external = []) {
       write: false,
       external,
       absWorkingDir: root,
-      alias: { 'pec-kit': join(root, 'src/index.ts') },
+      alias: { 'pec-kit/testing': join(root, 'src/testing/index.ts'), 'pec-kit': join(root, 'src/index.ts') },
       logLevel: 'silent',
     });
     const outputs = result.outputFiles.map((f) => ({
@@ -111,6 +113,7 @@ async function measure(source, external = []) {
 
 const whole = await measure(`export * from 'pec-kit';\n`);
 const verify = await measure(`export { verifyPec } from 'pec-kit';\n`);
+const testing = await measure(`export * from 'pec-kit/testing';\n`);
 const family = (i) => whole.families.get(FAMILIES[i][0]);
 // What each family adds to the eager gzip: the same bundle with it left out.
 const without = async (external) =>
@@ -132,7 +135,8 @@ const verdicts = [
 ];
 for (const v of verdicts) v.status = v.value > v.limit ? 'OVER LIMIT' : 'ok';
 const pkiBytes = family(0);
-const failed = verdicts.some((v) => v.value > v.limit) || pkiBytes > 0;
+const testPkiBytes = family(6);
+const failed = verdicts.some((v) => v.value > v.limit) || pkiBytes > 0 || testPkiBytes > 0;
 
 const row = (cells) => `| ${cells.join(' | ')} |`;
 const doc = `# Browser bundle size
@@ -148,22 +152,25 @@ lands in its own chunk, loaded on first use. Numbers are for the sources in this
 ${row(["`export * from 'pec-kit'`, all chunks (everything)", kb(whole.total.bytes), `**${kb(whole.total.gzip)}**`, kb(BUDGETS.everything), verdicts[0].status])}
 ${row(["`export * from 'pec-kit'`, eager", kb(whole.eager.bytes), `**${kb(whole.eager.gzip)}**`, kb(BUDGETS.wholeEager), verdicts[1].status])}
 ${row(["`import { verifyPec } from 'pec-kit'`, eager", kb(verify.eager.bytes), `**${kb(verify.eager.gzip)}**`, kb(BUDGETS.verifyEager), verdicts[2].status])}
+${row(["`export * from 'pec-kit/testing'` (tests only), all chunks", kb(testing.total.bytes), kb(testing.total.gzip), '–', 'not shipped to production'])}
 
 The budget is the stack notes' target, **≤ 130 KB gzip for everything** (the whole library with its
 lazy chunk); the eager limits are tighter tripwires for regressions. The check fails (exit 1) over any
-limit, and also when pkijs or asn1js reappear in the bundle.
+limit, and also when pkijs or asn1js reappear in the bundle, or when the test PKI (\`createTestPki\`,
+which apps import from \`pec-kit/testing\` in their tests) is in the main entry.
 
 ## Where the bytes go (whole library)
 
 | part | minified, all chunks | adds to eager gzip |
 | --- | ---: | ---: |
-${row(['pec-kit own code: parse, verify, chain policy, builders, MIME', kb(family(6)), `≈ ${kb(share.own)} (this row and the next)`])}
+${row(['pec-kit own code: parse, verify, chain policy, builders, MIME', kb(family(7)), `≈ ${kb(share.own)} (this row and the next)`])}
 ${row(['pec-kit own code: DER reader/writer, X.509 decoding (src/der, src/x509)', kb(family(5)), '(in the row above)'])}
 ${row(['embedded trust anchors (4 PEM certificates, src/trust/anchors.ts)', kb(family(4)), `≈ ${kb(share.anchors)}`])}
 ${row(['saxes + xmlchars (daticert XML reader)', kb(family(2)), `≈ ${kb(share.saxes)}`])}
 ${row(['zod/mini (daticert schema)', kb(family(3)), `≈ ${kb(share.zod)}`])}
 ${row(['postal-mime (lazy chunk, not eager)', kb(family(1)), '0'])}
 ${row(['pkijs + asn1js and their helpers', kb(pkiBytes), pkiBytes > 0 ? '**present: fails the check**' : '0 (not used)'])}
+${row(['test PKI (src/testing; in pec-kit/testing only)', kb(testPkiBytes), testPkiBytes > 0 ? '**present: fails the check**' : '0 (not in the main entry)'])}
 
 Chunks of the whole-library build:
 
@@ -191,6 +198,11 @@ page then starts with none of it.
 if (write) writeFileSync(join(root, 'docs/bundle.md'), doc);
 
 for (const v of verdicts) console.log(`${v.name}: ${kb(v.value)} gzip (limit ${kb(v.limit)}): ${v.status}`);
+console.log(`testing entry, all chunks: ${kb(testing.total.gzip)} gzip`);
 if (pkiBytes > 0)
   console.error(`*** bundle: pkijs/asn1js are back in the bundle (${kb(pkiBytes)} minified) ***`);
+if (testPkiBytes > 0)
+  console.error(
+    `*** bundle: the test PKI (src/testing) is in the main entry (${kb(testPkiBytes)} minified) ***`,
+  );
 process.exit(failed ? 1 : 0);

@@ -1,5 +1,16 @@
-// pec-kit: build, parse and verify Italian certified e-mail (PEC). The public surface: the
-// functions, and every type that appears in their signatures, so callers can name them.
+/**
+ * pec-kit: build, parse and verify Italian certified e-mail (PEC). The public surface of the main
+ * entry: the functions an app uses in production, and every type that appears in their
+ * signatures, so callers can name them. What tests need (`createTestPki`) is in `pec-kit/testing`.
+ *
+ * @example
+ * ```ts
+ * import { verifyPec } from 'pec-kit';
+ * const report = await verifyPec(bytes);
+ * ```
+ * @packageDocumentation
+ * @module pec-kit
+ */
 export type { Bytes, BytesInput } from './bytes.js';
 export type { DigestName } from './cms/oids.js';
 export { type SignOptions, signDetached } from './cms/sign.js';
@@ -84,7 +95,6 @@ export { type HeaderField, Headers as MimeHeaders } from './mime/headers.js';
 export type { ContentType, ParsedValue } from './mime/params.js';
 export type { MimeDefect, MimeEntity } from './mime/read.js';
 export type { RandomSource } from './mime/write-random.js';
-export { createTestPki, type TestPki, type TestPkiOptions, type TestProvider } from './testing/test-pki.js';
 export {
   DEFAULT_TRUST_ANCHOR_INFO,
   DEFAULT_TRUST_ANCHORS,

@@ -1,5 +1,6 @@
-// The API reference and the guides build and link: `npm run docs` (TypeDoc over src/index.ts, typedoc.json)
-// succeeds with no broken {@link}, and the guides' relative links resolve.
+// The API reference and the guides build and link: `npm run docs` (TypeDoc over both entry points,
+// src/index.ts and src/testing/index.ts; typedoc.json) succeeds with no broken {@link}, and the
+// guides' relative links resolve.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,30 +23,35 @@ describe('documentation', () => {
       const log = `${r.stdout}${r.stderr}`;
       expect(r.status, log).toBe(0);
       expect(existsSync(join(out, 'index.html'))).toBe(true);
+      // Two entry points, two modules: the main entry and pec-kit/testing (package.json "exports").
+      const modules = readFileSync(join(out, 'modules.html'), 'utf8');
+      expect(modules).toContain('pec-kit/testing');
       for (const name of ['parsePec', 'verifyPec', 'createVerifier', 'buildEnvelope'])
-        expect(existsSync(join(out, 'functions', `${name}.html`)), name).toBe(true);
+        expect(existsSync(join(out, 'functions', `pec-kit.${name}.html`)), name).toBe(true);
+      expect(existsSync(join(out, 'functions', 'pec-kit_testing.createTestPki.html'))).toBe(true);
+      expect(existsSync(join(out, 'functions', 'pec-kit.createTestPki.html'))).toBe(false);
       expect(log.split('\n').filter((l) => /Failed to resolve link|\[error\]/.test(l))).toEqual([]);
       // Grouped by what a user does (typedoc.json categoryOrder, @category tags), in that order.
-      const modules = readFileSync(join(out, 'modules.html'), 'utf8');
-      const sections = [...new Set([...modules.matchAll(/data-key="section-([^"]+)"/g)].map((m) => m[1]))];
-      expect(sections).toEqual([
-        'Reading',
-        'Verifying',
-        'Building',
-        'Testing',
-        'Errors and limits',
-        'Low-level',
-      ]);
-      const inSection = (name: string) => {
-        const at = modules.indexOf(`data-key="section-${name}"`);
-        const next = modules.indexOf('data-key="section-', at + 1);
-        return modules.slice(at, next === -1 ? undefined : next);
+      const sectionsOf = (page: string) => {
+        const html = readFileSync(join(out, 'modules', page), 'utf8');
+        const keys = [...new Set([...html.matchAll(/data-key="section-([^"]+)"/g)].map((m) => m[1]!))];
+        const inSection = (name: string) => {
+          const at = html.indexOf(`data-key="section-${name}"`);
+          const next = html.indexOf('data-key="section-', at + 1);
+          return html.slice(at, next === -1 ? undefined : next);
+        };
+        return { keys, inSection };
       };
-      expect(inSection('Reading')).toContain('parsePec');
-      expect(inSection('Verifying')).toContain('verifyPec');
-      expect(inSection('Building')).toContain('buildEnvelope');
-      expect(inSection('Testing')).toContain('createTestPki');
-      expect(inSection('Low-level')).toContain('MimeHeaders');
+      const main = sectionsOf('pec-kit.html');
+      expect(main.keys).toEqual(['Reading', 'Verifying', 'Building', 'Errors and limits', 'Low-level']);
+      expect(main.inSection('Reading')).toContain('parsePec');
+      expect(main.inSection('Verifying')).toContain('verifyPec');
+      expect(main.inSection('Building')).toContain('buildEnvelope');
+      expect(main.inSection('Low-level')).toContain('MimeHeaders');
+      const testing = sectionsOf('pec-kit_testing.html');
+      expect(testing.keys).toEqual(['Testing']);
+      expect(testing.inSection('Testing')).toContain('createTestPki');
+      expect(testing.inSection('Testing')).toContain('TestProvider');
     } finally {
       rmSync(out, { recursive: true, force: true });
     }

@@ -1,6 +1,6 @@
 // The browser bundle budget (scripts/bundle-size.mjs): fails when the whole library (all chunks) is
-// over 130 KB gzip, when an eager bundle is over its tripwire, or when pkijs/asn1js come back; and
-// keeps docs/bundle.md current.
+// over 130 KB gzip, when an eager bundle is over its tripwire, when pkijs/asn1js come back, or when
+// the test PKI is in the main entry; and keeps docs/bundle.md current.
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,4 +20,9 @@ it('the browser bundles are within budget (docs/bundle.md)', () => {
   expect(doc).toMatch(/\| postal-mime-….js \| [\d.]+ KB \| [\d.]+ KB \| on first use \|/);
   // pkijs and asn1js are not part of any chunk.
   expect(doc).toMatch(/\| pkijs \+ asn1js and their helpers \| 0\.0 KB \| 0 \(not used\) \|/);
+  // createTestPki is in pec-kit/testing only, not in what an app ships.
+  expect(r.stdout).toMatch(/testing entry, all chunks: [\d.]+ KB gzip/);
+  expect(doc).toMatch(
+    /\| test PKI \(src\/testing; in pec-kit\/testing only\) \| 0\.0 KB \| 0 \(not in the main entry\) \|/,
+  );
 });

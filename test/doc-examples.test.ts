@@ -241,11 +241,13 @@ describe('TSDoc examples', () => {
     expect(examples.length).toBeGreaterThan(40);
   });
 
-  it('every public export has TSDoc with an @example', () => {
+  it('every public export has TSDoc with an @example (both entries: pec-kit, pec-kit/testing)', () => {
     const checker = program.getTypeChecker();
-    const index = checker.getSymbolAtLocation(program.getSourceFile(join(ROOT, 'src/index.ts'))!)!;
+    const entries = ['src/index.ts', 'src/testing/index.ts'].map(
+      (e) => checker.getSymbolAtLocation(program.getSourceFile(join(ROOT, e))!)!,
+    );
     const missing: string[] = [];
-    for (const exported of checker.getExportsOfModule(index)) {
+    for (const exported of entries.flatMap((e) => checker.getExportsOfModule(e))) {
       const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
       const tags = (symbol.declarations ?? []).flatMap((d) => ts.getJSDocTags(d).map((t) => t.tagName.text));
       const documented = (symbol.declarations ?? []).some((d) => ts.getJSDocCommentsAndTags(d).length > 0);

@@ -1,6 +1,6 @@
 // The npm package as users get it: `npm pack`, installed from the tarball into an empty folder,
-// imported from ESM and from CommonJS (require(esm), Node ≥ 20.19), its types compiled by a
-// TypeScript consumer, the `pec-kit` bin run through npx, and the package bundled for the browser
+// imported from ESM and from CommonJS (require(esm), Node ≥ 20.19), both entries (`pec-kit` and
+// the test entry `pec-kit/testing`), its types compiled by a TypeScript consumer, the `pec-kit` bin run through npx, and the package bundled for the browser
 // with esbuild. publint and @arethetypeswrong/cli must be clean. The suite builds dist first
 // (`npm test` runs `npm run build`); this file builds it only when dist/ is missing.
 import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
@@ -102,6 +102,8 @@ describe('npm package', () => {
     expect(files).toContain('dist/index.js');
     expect(files).toContain('dist/index.d.ts');
     expect(files).toContain('dist/cli/bin.js');
+    expect(files).toContain('dist/testing/index.js');
+    expect(files).toContain('dist/testing/index.d.ts');
     expect(files.filter((f) => /\.test\.|^test\/|^fixtures\/|^bench\/|^scripts\/|^docs\//.test(f))).toEqual(
       [],
     );
@@ -159,19 +161,48 @@ describe('npm package', () => {
     expect(out).toEqual({ kind: 'posta-certificata', valid: true, kinds: 9, error: 'function' });
   });
 
+  it('imports pec-kit/testing from ESM: createTestPki signs what the main entry verifies', async () => {
+    const tx = await testTransaction();
+    writeFileSync(join(app, 'original.eml'), tx.original);
+    const script = `
+      import { readFileSync } from 'node:fs';
+      import * as main from 'pec-kit';
+      import { createTestPki } from 'pec-kit/testing';
+      const original = new Uint8Array(readFileSync('original.eml'));
+      const pki = await createTestPki();
+      const provider = await pki.provider('pec.example.it');
+      const { transaction } = main.checkSubmission(original, { domain: 'pec.example.it' });
+      const { bytes } = await main.buildEnvelope({ transaction, provider });
+      const report = await main.verifyPec(bytes, { trust: [pki.rootPem] });
+      console.log(JSON.stringify({ valid: report.valid, inMain: 'createTestPki' in main }));`;
+    const out = JSON.parse(ok(run(process.execPath, ['--input-type=module', '-e', script], app)));
+    expect(out).toEqual({ valid: true, inMain: false });
+  });
+
   it('requires from CommonJS (require(esm))', () => {
     const script = `const p = require('pec-kit');
       console.log(JSON.stringify({ parsePec: typeof p.parsePec, verifyPec: typeof p.verifyPec,
-        anchors: p.DEFAULT_TRUST_ANCHORS.length, pkg: require('pec-kit/package.json').name }));`;
+        anchors: p.DEFAULT_TRUST_ANCHORS.length, pkg: require('pec-kit/package.json').name,
+        testing: typeof require('pec-kit/testing').createTestPki, inMain: typeof p.createTestPki }));`;
     const out = JSON.parse(ok(run(process.execPath, ['-e', script], app)));
-    expect(out).toEqual({ parsePec: 'function', verifyPec: 'function', anchors: 4, pkg: 'pec-kit' });
+    expect(out).toEqual({
+      parsePec: 'function',
+      verifyPec: 'function',
+      anchors: 4,
+      pkg: 'pec-kit',
+      testing: 'function',
+      inMain: 'undefined',
+    });
   });
 
   it('compiles a TypeScript consumer against the shipped types (NodeNext, strict, no skipLibCheck)', () => {
     writeFileSync(
       join(app, 'consumer.ts'),
       `import { parsePec, verifyPec, type PecMessage, type VerificationReport } from 'pec-kit';
+import { createTestPki, type TestPki, type TestProvider } from 'pec-kit/testing';
 const bytes = new Uint8Array(0);
+const pki: Promise<TestPki> = createTestPki({ at: new Date() });
+export const provider: Promise<TestProvider> = pki.then((p) => p.provider('pec.example.it'));
 const report: Promise<VerificationReport> = verifyPec(bytes, { at: 'signing-time' });
 const pec: PecMessage = parsePec(bytes);
 export const form = pec.kind === 'avvenuta-consegna' ? pec.deliveryForm : null;
@@ -280,15 +311,22 @@ export const report: Promise<VerificationReport> = verifyPec(new Uint8Array(0));
     // attw cannot model; every ESM and bundler resolution must be clean.
     const r = run(bin('attw'), [tarball, '--profile', 'esm-only', '--format', 'json'], ROOT);
     expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
-    const { problems } = JSON.parse(r.stdout) as {
+    const { problems, analysis } = JSON.parse(r.stdout) as {
       problems: Record<string, { kind: string; entrypoint: string; resolutionKind?: string }[]>;
+      analysis: { entrypoints: Record<string, unknown> };
     };
+    // Both entries of "exports" are analysed.
+    expect(Object.keys(analysis.entrypoints).sort()).toEqual(['.', './package.json', './testing']);
     const ignored = new Set(['node10', 'node16-cjs']);
     const real = Object.values(problems)
       .flat()
       .filter((p) => !ignored.has(p.resolutionKind ?? ''));
     expect(real).toEqual([]);
-    // The one ignored finding is the expected one: require() of an ESM-only package.
-    expect(Object.keys(problems).filter((k) => k !== 'CJSResolvesToESM')).toEqual([]);
+    // The ignored findings are the expected ones: require() of an ESM-only package, and node10
+    // (which ignores "exports") not seeing the subpath pec-kit/testing (docs/package.md).
+    expect(Object.keys(problems).filter((k) => k !== 'CJSResolvesToESM' && k !== 'NoResolution')).toEqual([]);
+    expect(problems.NoResolution ?? []).toEqual([
+      { kind: 'NoResolution', entrypoint: './testing', resolutionKind: 'node10' },
+    ]);
   });
 });

@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import type { Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSampleTransaction } from '../docs/verifier/sample.js';
-import { buildReceipt, createTestPki, transactionFromEnvelope, verifyPec } from '../src/index.js';
+import { buildReceipt, transactionFromEnvelope, verifyPec } from '../src/index.js';
+import { createTestPki } from '../src/testing/index.js';
 import { ISSUE_TEXT_IT } from '../src/verify/messages-it.js';
 import {
   type BrowserSession,

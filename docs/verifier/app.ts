@@ -9,7 +9,6 @@
 // checks and issue texts (`summarize`), read through src/cli/assessment.ts, shared with the CLI.
 import {
   attachmentContent,
-  createTestPki,
   createVerifier,
   DEFAULT_LIMITS,
   DEFAULT_TRUST_ANCHOR_INFO,
@@ -20,6 +19,7 @@ import {
   type VerificationReport,
   verifyPec,
 } from 'pec-kit';
+import { createTestPki } from 'pec-kit/testing';
 import {
   type Assessment,
   assess,

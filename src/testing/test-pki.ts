@@ -136,8 +136,12 @@ export interface TestPkiOptions {
  * certificates following the PEC profile, valid from a year before `at` (or `now`, whichever is
  * earlier) to five years after the later of the two. Trust `rootPem` to verify what its providers sign.
  *
+ * Exported by the test entry `pec-kit/testing`, not by the main entry.
+ *
  * @example
  * ```ts
+ * import { verifyPec } from 'pec-kit';
+ * import { createTestPki } from 'pec-kit/testing';
  * const pki = await createTestPki();
  * const provider = await pki.provider('pec.example.it');
  * const report = await verifyPec(bytes, { trust: [pki.rootPem] });
