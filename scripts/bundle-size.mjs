@@ -24,10 +24,16 @@ import * as esbuild from 'esbuild';
 
 const KB = 1024;
 /** Gzip limits in bytes: over any of them, the check fails. */
+// The eager tripwires were 100 and 70 KB when the library did less. Issues 11 to 15 added, on
+// purpose and measured: the strict DER mode, every SignerInfo judged, revocation and key policy,
+// provider identity, named bad inputs, the verified result, the reading of any mail (attached PEC,
+// bounces, UTF-7) — about 3 KB gzip on the verify-only path — plus, in the whole library, the
+// Italian text of every code and the summaries (about 5 KB). The limits now sit about 5 KB above
+// those sizes, still tight enough to catch a heavy dependency; the 130 KB target is unchanged.
 const BUDGETS = {
   everything: 130 * KB,
-  wholeEager: 100 * KB,
-  verifyEager: 70 * KB,
+  wholeEager: 108 * KB,
+  verifyEager: 75 * KB,
 };
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -155,7 +161,9 @@ ${row(["`import { verifyPec } from 'pec-kit'`, eager", kb(verify.eager.bytes), `
 ${row(["`export * from 'pec-kit/testing'` (tests only), all chunks", kb(testing.total.bytes), kb(testing.total.gzip), '–', 'not shipped to production'])}
 
 The budget is the stack notes' target, **≤ 130 KB gzip for everything** (the whole library with its
-lazy chunk); the eager limits are tighter tripwires for regressions. The check fails (exit 1) over any
+lazy chunk); the eager limits are tighter tripwires for regressions (raised from 100 and 70 KB when
+the strict reading, the trust policy, the verified result, the Italian texts and the mail reading
+landed: see the comment in \`scripts/bundle-size.mjs\`). The check fails (exit 1) over any
 limit, and also when pkijs or asn1js reappear in the bundle, or when the test PKI (\`createTestPki\`,
 which apps import from \`pec-kit/testing\` in their tests) is in the main entry.
 
