@@ -29,8 +29,22 @@ export type {
 export { buildDaticert, DaticertSchema, parseDaticert } from './daticert/index.js';
 export { ERROR_CODES, isPecError, PecError, type PecErrorCode, PecTypeError } from './errors.js';
 export type { Issue, IssueCode, Severity } from './issues.js';
+export type { Presence } from './kinds.js';
+export {
+  DELIVERY_FORMS,
+  type DeliveryForm,
+  KINDS,
+  type KindSpec,
+  PEC_KINDS,
+  type PecKind,
+} from './kinds.js';
 export { DEFAULT_LIMITS, type Limits } from './limits.js';
-export type { NestedLocation } from './message/attached-pec.js';
+export type { Mailbox } from './mime/address.js';
+export { type HeaderField, Headers as MimeHeaders } from './mime/headers.js';
+export type { ContentType, ParsedValue } from './mime/params.js';
+export type { MimeDefect, MimeEntity } from './mime/read.js';
+export type { RandomSource } from './mime/write-random.js';
+export type { BreveHashInput } from './provider/breve.js';
 export {
   type AnomalyInput,
   type BuiltPec,
@@ -40,8 +54,7 @@ export {
   type EnvelopeInput,
   type ReceiptInput,
   type ReceiptKind,
-} from './message/build.js';
-export type { BreveHashInput } from './message/build-breve.js';
+} from './provider/build.js';
 export {
   checkSubmission,
   DEFAULT_MAX_TRANSACTION_BYTES,
@@ -50,33 +63,25 @@ export {
   type SubmissionOptions,
   type SubmissionReason,
   type SubmissionReasonCode,
-} from './message/build-checks.js';
-export { type IdOptions, makeIdentificativo, makeReceiptMessageId } from './message/build-ids.js';
-export type { BuildOptions, PecProvider } from './message/build-sign.js';
-export { type ItalianTime, italianOffsetMinutes, italianTime } from './message/build-time.js';
+} from './provider/checks.js';
+export { type IdOptions, makeIdentificativo, makeReceiptMessageId } from './provider/ids.js';
+export type { BuildOptions, PecProvider } from './provider/sign.js';
+export { type ItalianTime, italianOffsetMinutes, italianTime } from './provider/time.js';
 export {
   deliveryFormFor,
   type PecTransaction,
   type TransactionFromEnvelopeOptions,
   type TransactionRecipient,
   transactionFromEnvelope,
-} from './message/build-transaction.js';
-export type { DeliveryStatusNotification, DsnOriginal, DsnRecipient } from './message/dsn.js';
-export type { Presence } from './message/kinds.js';
-export {
-  DELIVERY_FORMS,
-  type DeliveryForm,
-  KINDS,
-  type KindSpec,
-  PEC_KINDS,
-  type PecKind,
-} from './message/kinds.js';
+} from './provider/transaction.js';
+export type { NestedLocation } from './reading/attached-pec.js';
+export type { DeliveryStatusNotification, DsnOriginal, DsnRecipient } from './reading/dsn.js';
 export {
   type Attachment,
   attachmentContent,
   type BreveHash,
   type OriginalMessage,
-} from './message/original.js';
+} from './reading/original.js';
 export {
   type AnomalyMessage,
   type EnvelopeMessage,
@@ -87,14 +92,9 @@ export {
   parsePec,
   type ReceiptMessage,
   type SignatureParts,
-} from './message/parse.js';
-export type { MessageMailboxes, MessageReading } from './message/reading.js';
-export { stripPecSubject } from './message/subject.js';
-export type { Mailbox } from './mime/address.js';
-export { type HeaderField, Headers as MimeHeaders } from './mime/headers.js';
-export type { ContentType, ParsedValue } from './mime/params.js';
-export type { MimeDefect, MimeEntity } from './mime/read.js';
-export type { RandomSource } from './mime/write-random.js';
+} from './reading/parse.js';
+export type { MessageMailboxes, MessageReading } from './reading/reading.js';
+export { stripPecSubject } from './reading/subject.js';
 export {
   DEFAULT_TRUST_ANCHOR_INFO,
   DEFAULT_TRUST_ANCHORS,

@@ -2,8 +2,8 @@
 // differing, missing and unhashed attachments, and wrong inputs.
 import { describe, expect, it } from 'vitest';
 import { ascii, toCRLF } from '../src/bytes.js';
-import { buildEnvelope, buildReceipt } from '../src/message/build.js';
-import { transactionFromEnvelope } from '../src/message/build-transaction.js';
+import { buildEnvelope, buildReceipt } from '../src/provider/build.js';
+import { transactionFromEnvelope } from '../src/provider/transaction.js';
 import { verifyBreveHashes } from '../src/verify/breve.js';
 import { original, providerA, providerB, transaction } from './helpers/build.js';
 

@@ -7,7 +7,7 @@ import { DEMO_ORIGINAL } from '../src/cli/demo-sample.js';
 import type { Io } from '../src/cli/io.js';
 import { run } from '../src/cli/main.js';
 import type { TransactionRecord } from '../src/cli/simulation.js';
-import { parsePec } from '../src/message/parse.js';
+import { parsePec } from '../src/reading/parse.js';
 import { verifyPec } from '../src/verify/verify.js';
 import { original, PKI_DIR } from './helpers/build.js';
 

@@ -4,10 +4,10 @@
 // dispositions), the same multipart/signed parameters and the same daticert shape as the real one.
 import { describe, expect, it } from 'vitest';
 import type { Daticert } from '../src/daticert/schema.js';
-import { type BuiltPec, buildEnvelope, buildReceipt } from '../src/message/build.js';
-import { checkSubmission } from '../src/message/build-checks.js';
-import { parsePec } from '../src/message/parse.js';
 import { type MimeEntity, readMime } from '../src/mime/read.js';
+import { type BuiltPec, buildEnvelope, buildReceipt } from '../src/provider/build.js';
+import { checkSubmission } from '../src/provider/checks.js';
+import { parsePec } from '../src/reading/parse.js';
 import { original, providerA, providerB, WINTER } from './helpers/build.js';
 import { corpusBytes, EXPECTED, HAVE_CORPUS } from './helpers/corpus.js';
 

@@ -3,10 +3,10 @@
 import { describe, expect, it, vi } from 'vitest';
 import { importSigner, type Signer } from '../src/cms/signer.js';
 import { isPecError } from '../src/errors.js';
-import { buildAnomaly, buildEnvelope, buildReceipt, type ReceiptInput } from '../src/message/build.js';
-import { checkSubmission } from '../src/message/build-checks.js';
-import type { PecProvider } from '../src/message/build-sign.js';
-import type { PecTransaction } from '../src/message/build-transaction.js';
+import { buildAnomaly, buildEnvelope, buildReceipt, type ReceiptInput } from '../src/provider/build.js';
+import { checkSubmission } from '../src/provider/checks.js';
+import type { PecProvider } from '../src/provider/sign.js';
+import type { PecTransaction } from '../src/provider/transaction.js';
 import { fixtureSigner, original, pki, transaction, WINTER } from './helpers/build.js';
 
 async function spied(): Promise<{ provider: PecProvider; keyFor: ReturnType<typeof vi.fn> }> {

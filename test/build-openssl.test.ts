@@ -11,9 +11,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BuiltPec } from '../src/message/build.js';
-import { parsePec } from '../src/message/parse.js';
 import { decodeBody, readMime, walk } from '../src/mime/read.js';
+import type { BuiltPec } from '../src/provider/build.js';
+import { parsePec } from '../src/reading/parse.js';
 import { buildCatalogue, CA_BUNDLE } from './helpers/build.js';
 
 const hasOpenssl = spawnSync('openssl', ['version']).status === 0;

@@ -4,18 +4,18 @@
 import { describe, expect, it } from 'vitest';
 import { ascii, equalBytes, toCRLF, toHex } from '../src/bytes.js';
 import { resolveLimits } from '../src/limits.js';
+import { readMime, walk } from '../src/mime/read.js';
+import { decodeTransfer } from '../src/mime/transfer.js';
 import {
   type BuiltPec,
   buildAnomaly,
   buildEnvelope,
   buildReceipt,
   type ReceiptInput,
-} from '../src/message/build.js';
-import { checkSubmission } from '../src/message/build-checks.js';
-import { transactionFromEnvelope } from '../src/message/build-transaction.js';
-import { type PecMessage, parsePec } from '../src/message/parse.js';
-import { readMime, walk } from '../src/mime/read.js';
-import { decodeTransfer } from '../src/mime/transfer.js';
+} from '../src/provider/build.js';
+import { checkSubmission } from '../src/provider/checks.js';
+import { transactionFromEnvelope } from '../src/provider/transaction.js';
+import { type PecMessage, parsePec } from '../src/reading/parse.js';
 import { verifyBreveHashes } from '../src/verify/breve.js';
 import { verifyPec } from '../src/verify/verify.js';
 import { original, providerA, providerB, ROOT, SUMMER, transaction, WINTER } from './helpers/build.js';

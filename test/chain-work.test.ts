@@ -7,7 +7,7 @@ import { concat, encodeUtf8 } from '../src/bytes.js';
 import { importSigner } from '../src/cms/signer.js';
 import { bitString, integer, nullValue, oid, seq } from '../src/der/write.js';
 import { DEFAULT_LIMITS } from '../src/limits.js';
-import { buildReceipt } from '../src/message/build.js';
+import { buildReceipt } from '../src/provider/build.js';
 import { clearChainCache } from '../src/trust/chain.js';
 import { type VerificationReport, verifyPec } from '../src/verify/verify.js';
 import type { PublicKeyInfo } from '../src/x509/algorithm.js';

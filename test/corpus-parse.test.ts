@@ -3,8 +3,8 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { resolveLimits } from '../src/limits.js';
-import { attachmentContent } from '../src/message/original.js';
-import { parsePec } from '../src/message/parse.js';
+import { attachmentContent } from '../src/reading/original.js';
+import { parsePec } from '../src/reading/parse.js';
 import { corpusBytes, DATICERT_FIELDS, EXPECTED, HAVE_CORPUS } from './helpers/corpus.js';
 
 describe.skipIf(!HAVE_CORPUS)('corpus: parsePec', () => {

@@ -2,9 +2,9 @@
 // evidence for each step — on a whole transaction built with the test PKI.
 import { describe, expect, it } from 'vitest';
 import { ascii, toCRLF } from '../src/bytes.js';
-import { buildEnvelope, buildReceipt } from '../src/message/build.js';
-import { transactionFromEnvelope } from '../src/message/build-transaction.js';
-import { parsePec } from '../src/message/parse.js';
+import { buildEnvelope, buildReceipt } from '../src/provider/build.js';
+import { transactionFromEnvelope } from '../src/provider/transaction.js';
+import { parsePec } from '../src/reading/parse.js';
 import { correlate, type VerifiedMessage, verifyAndCorrelate } from '../src/verify/correlate.js';
 import { createVerifier } from '../src/verify/verify.js';
 import { original, providerA, providerB, ROOT, transaction, WINTER } from './helpers/build.js';

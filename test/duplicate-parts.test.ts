@@ -1,9 +1,9 @@
 // Two daticert.xml (or two originals) in one signed part (issue 11): the reader used the first one
 // silently, while another reader may take the other. Both are errors: the message is not valid.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parsePec } from '../src/message/parse.js';
 import { writeEntity } from '../src/mime/write.js';
 import type { MimeNode } from '../src/mime/write-types.js';
+import { parsePec } from '../src/reading/parse.js';
 import { createVerifier } from '../src/verify/verify.js';
 import {
   assemble,

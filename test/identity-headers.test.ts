@@ -5,8 +5,8 @@
 // error issue. postal-mime is the "other reader" shown where it reads another address.
 import PostalMime from 'postal-mime';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parsePec } from '../src/message/parse.js';
 import { addressAmbiguities, readMailboxes } from '../src/mime/address.js';
+import { parsePec } from '../src/reading/parse.js';
 import { createVerifier } from '../src/verify/verify.js';
 import { enc, latin1, PROVIDER, type Synthetic, syntheticPec, TEST_TRUST } from './helpers/synthetic.js';
 

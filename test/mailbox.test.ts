@@ -3,8 +3,8 @@
 // RFC 3464 bounces. Synthetic messages built with the test PKI; the corpus where it has the case.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS } from '../src/limits.js';
-import { attachmentContent } from '../src/message/original.js';
-import { parsePec } from '../src/message/parse.js';
+import { attachmentContent } from '../src/reading/original.js';
+import { parsePec } from '../src/reading/parse.js';
 import { createVerifier } from '../src/verify/verify.js';
 import { corpusBytes, HAVE_CORPUS } from './helpers/corpus.js';
 import { b64, bounce, crlf } from './helpers/mailbox.js';

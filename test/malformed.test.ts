@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isPecError, PecError, PecTypeError } from '../src/errors.js';
 import { DEFAULT_LIMITS, type Limits, resolveLimits } from '../src/limits.js';
-import { parsePec } from '../src/message/parse.js';
+import { parsePec } from '../src/reading/parse.js';
 import { createVerifier, type VerificationReport, verifyPec } from '../src/verify/verify.js';
 import { enc, latin1, syntheticPec, TEST_TRUST } from './helpers/synthetic.js';
 

@@ -2,8 +2,8 @@
 // daticert.xml, the next layer as postacert.eml) than the nested-PEC search goes deep (4 levels):
 // the search must say where it stopped, and the forged outer daticert is never presented.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type PecMessage, parsePec } from '../src/message/parse.js';
 import { writeEntity } from '../src/mime/write.js';
+import { type PecMessage, parsePec } from '../src/reading/parse.js';
 import { createVerifier } from '../src/verify/verify.js';
 import {
   assemble,

@@ -5,9 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { ascii, toCRLF } from '../src/bytes.js';
 import type { Io } from '../src/cli/io.js';
 import { run } from '../src/cli/main.js';
-import { buildAnomaly, buildEnvelope, buildReceipt } from '../src/message/build.js';
-import { checkSubmission } from '../src/message/build-checks.js';
-import { parsePec } from '../src/message/parse.js';
+import { buildAnomaly, buildEnvelope, buildReceipt } from '../src/provider/build.js';
+import { checkSubmission } from '../src/provider/checks.js';
+import { parsePec } from '../src/reading/parse.js';
 import { providerA, providerB, transaction, WINTER } from './helpers/build.js';
 import { DATICERT_FIELDS } from './helpers/corpus.js';
 

@@ -3,7 +3,7 @@
 // It was never checked: a text/plain signature part was accepted, while OpenSSL refuses it.
 import { spawnSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parsePec } from '../src/message/parse.js';
+import { parsePec } from '../src/reading/parse.js';
 import { createVerifier } from '../src/verify/verify.js';
 import {
   assemble,

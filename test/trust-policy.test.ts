@@ -2,8 +2,8 @@
 // key-compromise revocations, times in the future, weak keys, and the provider's identity.
 import { describe, expect, it } from 'vitest';
 import { importSigner, type Signer } from '../src/cms/signer.js';
-import { buildReceipt } from '../src/message/build.js';
-import type { PecKind } from '../src/message/kinds.js';
+import type { PecKind } from '../src/kinds.js';
+import { buildReceipt } from '../src/provider/build.js';
 import { parseCertificate } from '../src/trust/certificates.js';
 import { nameWords, providerIdentity, siteOf } from '../src/verify/provider-identity.js';
 import { type VerificationReport, type VerifyOptions, verifyPec } from '../src/verify/verify.js';

@@ -4,10 +4,10 @@
 // caller's configuration); the report serialises to small JSON.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS, resolveLimits } from '../src/limits.js';
-import { buildReceipt } from '../src/message/build.js';
-import { attachmentContent } from '../src/message/original.js';
-import { parsePec } from '../src/message/parse.js';
 import { splitSigned } from '../src/mime/signed.js';
+import { buildReceipt } from '../src/provider/build.js';
+import { attachmentContent } from '../src/reading/original.js';
+import { parsePec } from '../src/reading/parse.js';
 import { DEFAULT_TRUST_ANCHORS } from '../src/trust/anchors.js';
 import { summarize } from '../src/verify/summary.js';
 import { type VerificationReport, verifyPec } from '../src/verify/verify.js';

@@ -3,7 +3,7 @@
 // (fixtures/pki), signed by each special-purpose leaf.
 import { describe, expect, it } from 'vitest';
 import { importSigner } from '../src/cms/signer.js';
-import { buildReceipt } from '../src/message/build.js';
+import { buildReceipt } from '../src/provider/build.js';
 import { formatReport } from '../src/verify/format.js';
 import { type VerificationReport, verifyPec } from '../src/verify/verify.js';
 import { pki, ROOT, transaction } from './helpers/build.js';

@@ -4,8 +4,8 @@
 // very name and address, issued by another root.
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Daticert } from '../src/daticert/schema.js';
-import { type PecMessage, parsePec } from '../src/message/parse.js';
 import { writeEntity } from '../src/mime/write.js';
+import { type PecMessage, parsePec } from '../src/reading/parse.js';
 import { createVerifier, type VerificationReport } from '../src/verify/verify.js';
 import {
   assemble,

@@ -1,13 +1,13 @@
 // How a verification report reads to a person in the CLI and the web verifier (docs/verifier).
 // Every answer comes from the library: authentic from `report.valid`, what happened from
 // `report.outcome`, who vouches from `chain.trustSource`, the sentences, times, check labels and
-// issue texts from `summarize()`, the bad inputs from src/message/input-kind.ts. What is left here
+// issue texts from `summarize()`, the bad inputs from src/reading/input-kind.ts. What is left here
 // is only what the library has no notion of: the file kinds a folder walk meets (ZIP, PEM, README)
 // and the short trust label of a status line. Pure: no node: imports (the page bundles it).
 
 import type { Bytes } from '../bytes.js';
-import { recognizeInput } from '../message/input-kind.js';
-import { KINDS, type PecKind } from '../message/kinds.js';
+import { KINDS, type PecKind } from '../kinds.js';
+import { recognizeInput } from '../reading/input-kind.js';
 import { issueText } from '../verify/messages-it.js';
 import { type OutcomeStatus, outcomeOf } from '../verify/outcome.js';
 import {
@@ -28,7 +28,7 @@ export type Lang = ReportLanguage;
  * What a file is, judged from its first bytes before any PEC reading: only `email` is verified as
  * a message; the others are "not a message" and get a sentence saying what to do instead. The
  * kinds `empty`, `file-path`, `pdf`, `outlook-msg` and `fragment` are the library's own bad inputs
- * (INPUT_* codes, src/message/input-kind.ts); `zip`, `pem` and `not-email` are what a folder
+ * (INPUT_* codes, src/reading/input-kind.ts); `zip`, `pem` and `not-email` are what a folder
  * walk meets besides messages.
  */
 export type InputKind =

@@ -1,8 +1,8 @@
 // `pec-kit inspect`: what a message says, without a trust verdict.
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { KINDS } from '../message/kinds.js';
-import { type PecMessage, parsePec } from '../message/parse.js';
+import { KINDS } from '../kinds.js';
+import { type PecMessage, parsePec } from '../reading/parse.js';
 import { expandTargets } from './files.js';
 import { type Io, readAllStdin, UsageError } from './io.js';
 import { styleFor } from './style.js';

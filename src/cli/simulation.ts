@@ -3,16 +3,16 @@
 // sender) and each recipient's provider (presa in carico, delivery receipts, non-delivery
 // notices, virus detection). Used by `pec-kit simulate` (which writes the files) and `pec-kit demo`.
 import type { Signer } from '../cms/signer.js';
+import type { PecKind } from '../kinds.js';
 import { resolveLimits } from '../limits.js';
-import { type BuiltPec, buildEnvelope, buildReceipt } from '../message/build.js';
-import { checkSubmission, type SubmissionReason } from '../message/build-checks.js';
-import { readOriginal } from '../message/build-original.js';
-import type { PecProvider } from '../message/build-sign.js';
-import { hoursAfter } from '../message/build-time.js';
-import type { PecTransaction, TransactionRecipient } from '../message/build-transaction.js';
-import { deliveryFormFor, transactionFromEnvelope } from '../message/build-transaction.js';
-import type { PecKind } from '../message/kinds.js';
 import { parseAddressList } from '../mime/address.js';
+import { type BuiltPec, buildEnvelope, buildReceipt } from '../provider/build.js';
+import { checkSubmission, type SubmissionReason } from '../provider/checks.js';
+import { readOriginal } from '../provider/original.js';
+import type { PecProvider } from '../provider/sign.js';
+import { hoursAfter } from '../provider/time.js';
+import type { PecTransaction, TransactionRecipient } from '../provider/transaction.js';
+import { deliveryFormFor, transactionFromEnvelope } from '../provider/transaction.js';
 import { createTestPki } from '../testing/test-pki.js';
 import { UsageError } from './io.js';
 

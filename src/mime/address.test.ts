@@ -2,7 +2,7 @@
 // names holding `<x@y>`, and the corpus headers whose display name was read wrong.
 import { describe, expect, it } from 'vitest';
 import { corpusBytes, EXPECTED, HAVE_CORPUS } from '../../test/helpers/corpus.js';
-import { parsePec } from '../message/parse.js';
+import { parsePec } from '../reading/parse.js';
 import { parseAddressList, parseMailbox } from './address.js';
 
 describe('parseAddressList', () => {

@@ -5,12 +5,12 @@ import { type BytesInput, describe, toBytes, toCRLF } from '../bytes.js';
 import { resolveCrypto } from '../crypto.js';
 import { invalidArgument } from '../errors.js';
 import { type Limits, resolveLimits } from '../limits.js';
-import { sha1Hex } from '../message/original.js';
-import { type PecMessage, parsePec } from '../message/parse.js';
 import type { MimeEntity } from '../mime/read.js';
 import { readMimeWith, walk } from '../mime/read.js';
 import { decodeTransfer } from '../mime/transfer.js';
 import { checkOptions, optionKeys } from '../options.js';
+import { sha1Hex } from '../reading/original.js';
+import { type PecMessage, parsePec } from '../reading/parse.js';
 
 const BREVE_KEYS = optionKeys<BreveOptions>({ crypto: true, limits: true });
 

@@ -3,10 +3,10 @@
 // message that is not valid gets no `certified` field at all, and its content checks never say pass.
 import { equalBytes } from '../bytes.js';
 import type { Daticert, Destinatario } from '../daticert/schema.js';
-import type { DeliveryForm, PecKind } from '../message/kinds.js';
-import type { Attachment, BreveHash, OriginalMessage } from '../message/original.js';
-import type { PecMessage } from '../message/parse.js';
+import type { DeliveryForm, PecKind } from '../kinds.js';
 import { parseDate } from '../mime/address.js';
+import type { Attachment, BreveHash, OriginalMessage } from '../reading/original.js';
+import type { PecMessage } from '../reading/parse.js';
 import type { Certificate } from '../x509/certificate.js';
 import { type Outcome, outcomeOf } from './outcome.js';
 import type { CheckOutcome, VerificationReport } from './verify.js';

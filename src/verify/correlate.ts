@@ -6,13 +6,13 @@
 import { type BytesInput, describe } from '../bytes.js';
 import type { Daticert } from '../daticert/schema.js';
 import { invalidArgument, isPecError } from '../errors.js';
+import type { DeliveryForm, PecKind } from '../kinds.js';
 import type { Limits } from '../limits.js';
-import type { DeliveryStatusNotification } from '../message/dsn.js';
-import type { DeliveryForm, PecKind } from '../message/kinds.js';
-import { type PecMessage, parsePec } from '../message/parse.js';
-import type { MessageReading } from '../message/reading.js';
 import { parseDate } from '../mime/address.js';
 import { checkOptions, optionKeys } from '../options.js';
+import type { DeliveryStatusNotification } from '../reading/dsn.js';
+import { type PecMessage, parsePec } from '../reading/parse.js';
+import type { MessageReading } from '../reading/reading.js';
 import { createVerifier, type VerificationReport, type VerifyOptions } from './verify.js';
 
 const CORRELATE_KEYS = optionKeys<CorrelateOptions>({ limits: true });

@@ -1,6 +1,6 @@
 // Renders a VerificationReport for people, in Italian or English: the verdict first, the two
 // answers (authentic? what happened?), who certified what and when, then every finding.
-import { KINDS } from '../message/kinds.js';
+import { KINDS } from '../kinds.js';
 import { checkOptions, optionKeys } from '../options.js';
 import { formatInstant, type ReportLanguage, summarize } from './summary.js';
 import type { VerificationReport } from './verify.js';

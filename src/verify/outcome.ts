@@ -1,7 +1,7 @@
 // "What happened?" — the event a PEC message certifies, apart from "is it authentic?" (the
 // verdict): a genuine non-delivery notice is authentic and reports a failure.
 import type { Daticert } from '../daticert/schema.js';
-import type { PecKind } from '../message/kinds.js';
+import type { PecKind } from '../kinds.js';
 
 /**
  * The event a PEC message certifies:

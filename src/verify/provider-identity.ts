@@ -1,7 +1,7 @@
 // The provider's identity: does the certificate that signed a PEC message belong to the provider
 // the signed daticert names? A receipt re-signed by another trusted provider (with From swapped to
 // match) verifies and chains, and only this comparison tells it from the first provider's.
-import type { PecKind } from '../message/kinds.js';
+import type { PecKind } from '../kinds.js';
 import { certificateEmails } from '../trust/certificates.js';
 import type { Certificate } from '../x509/certificate.js';
 

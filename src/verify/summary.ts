@@ -5,8 +5,8 @@
 
 import type { Daticert } from '../daticert/schema.js';
 import type { Severity } from '../issues.js';
-import { italianTime } from '../message/build-time.js';
-import { KINDS, type PecKind } from '../message/kinds.js';
+import { KINDS, type PecKind } from '../kinds.js';
+import { italianTime } from '../provider/time.js';
 import { issueText } from './messages-it.js';
 import type { OutcomeStatus } from './outcome.js';
 import type { CheckOutcome, VerificationReport } from './verify.js';

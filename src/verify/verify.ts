@@ -6,13 +6,13 @@ import { verifyDetached } from '../cms/verify.js';
 import { resolveCrypto } from '../crypto.js';
 import { invalidArgument, isPecError } from '../errors.js';
 import { type Issue, issue } from '../issues.js';
+import type { PecKind } from '../kinds.js';
 import { type Limits, resolveLimits } from '../limits.js';
-import type { NestedLocation } from '../message/attached-pec.js';
-import { pathStringBytes } from '../message/input-kind.js';
-import type { PecKind } from '../message/kinds.js';
-import { type PecMessage, parsePec } from '../message/parse.js';
 import { parseDate } from '../mime/address.js';
 import { checkOptions, optionKeys, parseInstant } from '../options.js';
+import type { NestedLocation } from '../reading/attached-pec.js';
+import { pathStringBytes } from '../reading/input-kind.js';
+import { type PecMessage, parsePec } from '../reading/parse.js';
 import { loadTrustAnchors } from '../trust/anchors.js';
 import {
   certificateEmails,

@@ -11,7 +11,7 @@ import { corpusBytes, EXPECTED, HAVE_CORPUS } from '../../test/helpers/corpus.js
 import { ourView, pkijsView } from '../../test/helpers/pkijs-oracle.js';
 import { verifyDetached } from '../cms/verify.js';
 import { isPecError } from '../errors.js';
-import { parsePec } from '../message/parse.js';
+import { parsePec } from '../reading/parse.js';
 import { DEFAULT_TRUST_ANCHORS } from '../trust/anchors.js';
 import { parseCertificate, parseCertificates, parseCrl, serialNumberHex } from '../trust/certificates.js';
 import type { Certificate } from './certificate.js';

@@ -2,10 +2,10 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { importSigner, type Signer } from '../../src/cms/signer.js';
-import { type BuiltPec, buildAnomaly, buildEnvelope, buildReceipt } from '../../src/message/build.js';
-import { checkSubmission, type SubmissionOptions } from '../../src/message/build-checks.js';
-import type { PecProvider } from '../../src/message/build-sign.js';
-import type { PecTransaction } from '../../src/message/build-transaction.js';
+import { type BuiltPec, buildAnomaly, buildEnvelope, buildReceipt } from '../../src/provider/build.js';
+import { checkSubmission, type SubmissionOptions } from '../../src/provider/checks.js';
+import type { PecProvider } from '../../src/provider/sign.js';
+import type { PecTransaction } from '../../src/provider/transaction.js';
 
 export const PKI_DIR = resolve(import.meta.dirname, '../../fixtures/pki');
 export const pki = (file: string): string => readFileSync(join(PKI_DIR, file), 'utf8');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { corpusBytes, EXPECTED, HAVE_CORPUS } from '../../test/helpers/corpus.js';
-import { KINDS, PEC_KINDS } from './kinds.js';
+import { KINDS, PEC_KINDS } from '../kinds.js';
 import { parsePec } from './parse.js';
 import { stripPecSubject } from './subject.js';
 

@@ -4,16 +4,16 @@
 // non-accettazione), or, in strict mode, a PecError BUILD_INVALID.
 import { type BytesInput, describe, toBytes } from '../bytes.js';
 import { invalidArgument, PecError } from '../errors.js';
+import type { DeliveryForm } from '../kinds.js';
 import { type Limits, resolveLimits } from '../limits.js';
 import { parseAddressList } from '../mime/address.js';
 import { readMimeWith } from '../mime/read.js';
 import { assertAddrSpec, type RandomSource } from '../mime/write.js';
 import { checkOptions, optionKeys } from '../options.js';
-import { assertDomain, assertIdentificativo, makeIdentificativo } from './build-ids.js';
-import { originalSubject, postacertFrom, rawField, readOriginal } from './build-original.js';
-import { italianTime } from './build-time.js';
-import type { PecTransaction, TransactionRecipient } from './build-transaction.js';
-import type { DeliveryForm } from './kinds.js';
+import { assertDomain, assertIdentificativo, makeIdentificativo } from './ids.js';
+import { originalSubject, postacertFrom, rawField, readOriginal } from './original.js';
+import { italianTime } from './time.js';
+import type { PecTransaction, TransactionRecipient } from './transaction.js';
 
 const SUBMISSION_KEYS = optionKeys<SubmissionOptions>({
   domain: true,

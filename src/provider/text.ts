@@ -3,10 +3,10 @@
 // providers' (our own phrasing); readers must never parse it. Text is ISO-8859-1: characters
 // outside Latin-1 are shown as '?'.
 import type { DaticertErrore } from '../daticert/schema.js';
-import type { SubmissionReason } from './build-checks.js';
-import type { ItalianTime } from './build-time.js';
-import type { TransactionRecipient } from './build-transaction.js';
-import type { DeliveryForm, PecKind } from './kinds.js';
+import type { DeliveryForm, PecKind } from '../kinds.js';
+import type { SubmissionReason } from './checks.js';
+import type { ItalianTime } from './time.js';
+import type { TransactionRecipient } from './transaction.js';
 
 /** The data a readable text shows. */
 export interface TextData {

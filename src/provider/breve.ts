@@ -6,7 +6,7 @@ import type { Limits } from '../limits.js';
 import { type MimeEntity, readMimeWith } from '../mime/read.js';
 import { decodeTransfer } from '../mime/transfer.js';
 import { writeEntity } from '../mime/write.js';
-import { type BreveHash, sha1Hex } from './original.js';
+import { type BreveHash, sha1Hex } from '../reading/original.js';
 
 /**
  * Which bytes of a part the breve SHA-1 covers. The RFC says "the entire content of the part" and

@@ -6,32 +6,26 @@ import { resolveCrypto } from '../crypto.js';
 import { buildDaticert } from '../daticert/build.js';
 import { type Daticert, type DaticertErrore, ERRORI, validateDaticert } from '../daticert/schema.js';
 import { invalidArgument, PecError } from '../errors.js';
+import { type DeliveryForm, KINDS, type PecKind, postacertFor, subjectPrefixFor } from '../kinds.js';
 import { type Limits, resolveLimits } from '../limits.js';
 import { parseAddressList } from '../mime/address.js';
 import { assertNoControls } from '../mime/encode-header.js';
 import { assertAddrSpec, encodeUnstructured, formatAddress, formatAddressList } from '../mime/write.js';
 import { checkOptions as checkOptionKeys, optionKeys } from '../options.js';
-import { type BreveHashInput, breveOriginal } from './build-breve.js';
-import type { SubmissionReason } from './build-checks.js';
-import { assertIdentificativo, makeFallbackMessageId, makeReceiptMessageId, unbracket } from './build-ids.js';
-import {
-  copiedFields,
-  originalSubject,
-  type ReadOriginal,
-  rawField,
-  readOriginal,
-} from './build-original.js';
-import { type BuildOptions, providerAddress, resolveSigning, signAndWrite } from './build-sign.js';
-import { defaultErroreEsteso, htmlBody, plainBody, readableText } from './build-text.js';
-import { type ItalianTime, italianTime } from './build-time.js';
+import type { BreveHash } from '../reading/original.js';
+import { type BreveHashInput, breveOriginal } from './breve.js';
+import type { SubmissionReason } from './checks.js';
+import { assertIdentificativo, makeFallbackMessageId, makeReceiptMessageId, unbracket } from './ids.js';
+import { copiedFields, originalSubject, type ReadOriginal, rawField, readOriginal } from './original.js';
+import { type BuildOptions, providerAddress, resolveSigning, signAndWrite } from './sign.js';
+import { defaultErroreEsteso, htmlBody, plainBody, readableText } from './text.js';
+import { type ItalianTime, italianTime } from './time.js';
 import {
   deliveryFormFor,
   type PecTransaction,
   type TransactionRecipient,
   validateTransaction,
-} from './build-transaction.js';
-import { type DeliveryForm, KINDS, type PecKind, postacertFor, subjectPrefixFor } from './kinds.js';
-import type { BreveHash } from './original.js';
+} from './transaction.js';
 
 /**
  * The kinds {@link buildReceipt} makes: every receipt and notice.

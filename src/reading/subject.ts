@@ -1,6 +1,6 @@
 // The subject a person wrote, without the PEC prefixes providers put before it
 // ("POSTA CERTIFICATA: ", "CONSEGNA: ", "ANOMALIA MESSAGGIO: POSTA CERTIFICATA: " …).
-import { KINDS, PEC_KINDS } from './kinds.js';
+import { KINDS, PEC_KINDS } from '../kinds.js';
 
 const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isPecError } from '../errors.js';
-import { assertIdentificativo, makeIdentificativo, makeReceiptMessageId } from './build-ids.js';
-import { hoursAfter, italianOffsetMinutes, italianTime } from './build-time.js';
+import { assertIdentificativo, makeIdentificativo, makeReceiptMessageId } from './ids.js';
+import { hoursAfter, italianOffsetMinutes, italianTime } from './time.js';
 
 const at = (iso: string) => new Date(iso);
 

@@ -3,13 +3,13 @@
 // it travels (postacert.eml). Every envelope and receipt of the transaction is built from it.
 import { type BytesInput, describe } from '../bytes.js';
 import { invalidArgument, PecError } from '../errors.js';
+import type { DeliveryForm } from '../kinds.js';
 import type { Limits } from '../limits.js';
 import { assertNoControls } from '../mime/encode-header.js';
 import { assertAddrSpec } from '../mime/write.js';
 import { checkOptions, optionKeys } from '../options.js';
-import { assertIdentificativo, unbracket } from './build-ids.js';
-import type { DeliveryForm } from './kinds.js';
-import { parsePec } from './parse.js';
+import { parsePec } from '../reading/parse.js';
+import { assertIdentificativo, unbracket } from './ids.js';
 
 const FROM_ENVELOPE_KEYS = optionKeys<TransactionFromEnvelopeOptions>({ limits: true });
 

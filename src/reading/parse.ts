@@ -5,6 +5,15 @@ import { parseDaticert } from '../daticert/parse.js';
 import type { Daticert } from '../daticert/schema.js';
 import { isPecError, type PecError } from '../errors.js';
 import { type Issue, issue, type MessageIssueCode } from '../issues.js';
+import {
+  type DeliveryForm,
+  KINDS,
+  kindFromHeaders,
+  type PecKind,
+  postacertFor,
+  splitSubjectPrefix,
+  subjectPrefixFor,
+} from '../kinds.js';
 import { enforce, type Limits, resolveLimits } from '../limits.js';
 import { type AddressAmbiguity, addressAmbiguities, parseDate, readMailboxes } from '../mime/address.js';
 import { decodeBase64 } from '../mime/base64.js';
@@ -16,15 +25,6 @@ import { decodeTransfer } from '../mime/transfer.js';
 import { checkOptions, optionKeys } from '../options.js';
 import { findNestedPec, isAttachedMessageFile, looksPec, type NestedLocation } from './attached-pec.js';
 import { pathStringBytes, recognizeInput, recognizeOrdinary } from './input-kind.js';
-import {
-  type DeliveryForm,
-  KINDS,
-  kindFromHeaders,
-  type PecKind,
-  postacertFor,
-  splitSubjectPrefix,
-  subjectPrefixFor,
-} from './kinds.js';
 import {
   attachmentsOf,
   type BreveHash,

@@ -15,7 +15,7 @@ import {
   writeHeaders,
   writeMultipartSigned,
 } from '../mime/write.js';
-import { assertDomain } from './build-ids.js';
+import { assertDomain } from './ids.js';
 
 /**
  * A PEC provider (gestore) as a builder needs it.

@@ -7,7 +7,7 @@ import { invalidArgument, PecError } from '../errors.js';
 import { assertNoControls } from '../mime/encode-header.js';
 import { defaultRandom, type RandomSource } from '../mime/write.js';
 import { checkOptions, optionKeys } from '../options.js';
-import { italianTime } from './build-time.js';
+import { italianTime } from './time.js';
 
 const ID_KEYS = optionKeys<IdOptions>({ domain: true, at: true, random: true });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ascii, equalBytes, latin1, toCRLF } from '../bytes.js';
 import { isPecError, type PecError } from '../errors.js';
-import { checkSubmission, DEFAULT_MAX_TRANSACTION_BYTES, type SubmissionOptions } from './build-checks.js';
+import { checkSubmission, DEFAULT_MAX_TRANSACTION_BYTES, type SubmissionOptions } from './checks.js';
 
 const AT = new Date('2025-01-14T09:15:00Z');
 const ID = 'opec101.20250114101500.12345.1.1.1@pec.example.it';
