@@ -251,15 +251,23 @@ export function scanLines(b: Uint8Array): LineScan {
 
 /** True when the bytes contain a LF not preceded by CR (or a CR not followed by LF). */
 export function hasBareLineBreaks(b: Uint8Array): boolean {
-  const n = b.length;
   // The first bare line break ends the search (LF-stored files have one on their first line).
-  const bare = (from: number, to: number): boolean => {
+  return someInWords(b, (from, to) => {
     for (let k = from; k < to; k++) {
       const c = b[k];
       if (c === 0x0a ? k === 0 || b[k - 1] !== 0x0d : c === 0x0d && b[k + 1] !== 0x0a) return true;
     }
     return false;
-  };
+  });
+}
+
+/**
+ * True when `bare(from, to)` holds for some range of `b`: below WORDWISE bytes one call over all of
+ * it; above, one call per 32-bit word that holds a CR or LF (nextSpecialWord skips the others four
+ * bytes at a time), plus the unaligned head and tail.
+ */
+function someInWords(b: Uint8Array, bare: (from: number, to: number) => boolean): boolean {
+  const n = b.length;
   if (n < WORDWISE) return bare(0, n);
   const head = (4 - (b.byteOffset & 3)) & 3;
   if (bare(0, head)) return true;
@@ -281,19 +289,10 @@ export function hasBareCR(b: Uint8Array): boolean {
       if (b[i + 1] !== 0x0a) return true;
     return false;
   }
-  const n = b.length;
-  const bare = (from: number, to: number): boolean => {
+  return someInWords(b, (from, to) => {
     for (let k = from; k < to; k++) if (b[k] === 0x0d && b[k + 1] !== 0x0a) return true;
     return false;
-  };
-  if (n < WORDWISE) return bare(0, n);
-  const head = (4 - (b.byteOffset & 3)) & 3;
-  if (bare(0, head)) return true;
-  const words = (n - head) >> 2;
-  const w32 = new Int32Array(b.buffer, b.byteOffset + head, words);
-  for (let k = nextSpecialWord(w32, 0, words); k < words; k = nextSpecialWord(w32, k + 1, words))
-    if (bare(head + 4 * k, head + 4 * k + 4)) return true;
-  return bare(head + 4 * words, n);
+  });
 }
 
 /** Copies `b[from, to)` to `out` at `o`; short runs byte by byte (cheaper than a view and a native copy). */

@@ -3,7 +3,7 @@
 // loads the verifier (~100 ms of module loading it would pay for nothing).
 import { readFileSync } from 'node:fs';
 import type { Issue, Severity } from '../issues.js';
-import { createVerifier, type VerificationReport } from '../verify/verify.js';
+import { createVerifier, emptyReport, type VerificationReport } from '../verify/verify.js';
 import { classifyInput, type InputKind, inputText } from './assessment.js';
 
 /** One message to verify: a file to read, bytes already read (a mailbox message, stdin), or a PATH error. */
@@ -61,38 +61,6 @@ export function makeVerifier(setup: VerifySetup): (raw: Uint8Array) => Promise<V
   return createVerifier({ trust: setup.trust, crls: setup.crls, at });
 }
 
-function emptyBlocks(): Omit<VerificationReport, 'kind' | 'valid' | 'issues'> {
-  return {
-    signature: {
-      present: false,
-      intact: null,
-      digestAlgorithm: null,
-      signingTime: null,
-      canonicalized: false,
-      signer: null,
-    },
-    chain: {
-      trusted: null,
-      at: null,
-      atSource: null,
-      anchor: null,
-      trustSource: null,
-      path: [],
-      validNow: null,
-    },
-    outcome: null,
-    checks: {
-      signature: 'skip',
-      chain: 'skip',
-      signer: 'skip',
-      daticert: 'skip',
-      headers: 'skip',
-      postacert: 'skip',
-    },
-    nested: [],
-  };
-}
-
 const placeOf = (item: WorkItem): { file: string; offset: number | null } => ({
   file: item.name,
   offset: item.offset ?? null,
@@ -104,9 +72,8 @@ function unreadable(item: WorkItem, error: string): FileReport {
     status: 'unreadable',
     input: null,
     error,
-    valid: false,
+    ...emptyReport('non-pec'),
     kind: null,
-    ...emptyBlocks(),
     issues: [{ code: 'READ_ERROR', severity: 'error', message: error }],
   };
 }
@@ -117,9 +84,8 @@ function notAMessage(item: WorkItem, input: InputKind): FileReport {
     status: 'not-a-message',
     input,
     error: null,
-    valid: false,
+    ...emptyReport('non-pec'),
     kind: null,
-    ...emptyBlocks(),
     issues: [{ code: 'NOT_A_MESSAGE', severity: 'warning', message: inputText(input, 'en') }],
   };
 }

@@ -1,7 +1,7 @@
 // The MIME walker: every entity with its exact byte range, for hashing and for display.
 // Works on LF-only, CRLF and mixed files, with preambles, epilogues, nesting and message/rfc822.
 import { ascii, type Bytes, indexOfByte, lastIndexOfByte } from '../bytes.js';
-import { PecError } from '../errors.js';
+import { isPecError, PecError } from '../errors.js';
 import { enforce, type Limits, resolveLimits } from '../limits.js';
 import { decodeCharset } from './encoded-words.js';
 import { type Headers, parseHeaderBlock, splitHeaderBody } from './headers.js';
@@ -310,6 +310,19 @@ export function decodeText(entity: MimeEntity, limits?: Partial<Limits>): string
   const bytes = decodeBody(entity, limits);
   const charset = entity.contentType.params.get('charset') ?? 'us-ascii';
   return decodeCharset(bytes, charset.toLowerCase() === 'us-ascii' ? 'utf-8' : charset);
+}
+
+/**
+ * {@link decodeText}, or null when the body cannot be decoded (broken base64 or quoted-printable):
+ * for readers that show what they can. A limit still throws (nothing is silently cut).
+ */
+export function decodeTextOrNull(entity: MimeEntity, limits: Limits): string | null {
+  try {
+    return decodeText(entity, limits);
+  } catch (err) {
+    if (isPecError(err) && err.code !== 'LIMIT_EXCEEDED') return null;
+    throw err;
+  }
 }
 
 /** Depth-first walk over an entity and all its descendants (including message/rfc822 insides). */

@@ -4,7 +4,7 @@ import { isPecError } from '../errors.js';
 import type { Limits } from '../limits.js';
 import { parseAddressList } from '../mime/address.js';
 import { decodeEncodedWords } from '../mime/encoded-words.js';
-import { decodeText, type MimeEntity, walk } from '../mime/read.js';
+import { decodeTextOrNull, type MimeEntity, walk } from '../mime/read.js';
 import { decodeTransfer } from '../mime/transfer.js';
 
 /**
@@ -138,15 +138,6 @@ function headersFromText(text: string): { get(name: string): string | undefined 
   return { get: (name) => (first.has(name) ? decodeEncodedWords(first.get(name)!) : undefined) };
 }
 
-function safeText(e: MimeEntity, limits: Limits): string | null {
-  try {
-    return decodeText(e, limits);
-  } catch (err) {
-    if (isPecError(err) && err.code !== 'LIMIT_EXCEEDED') return null;
-    throw err;
-  }
-}
-
 const STATUS_TYPES = new Set(['message/delivery-status', 'message/global-delivery-status']);
 
 /** True when `entity` is a delivery-status report (RFC 3464 / RFC 6533). */
@@ -170,10 +161,10 @@ export function readDeliveryStatus(entity: MimeEntity, limits: Limits): Delivery
   for (const part of entity.parts) {
     const type = part.contentType.value;
     if (!status && STATUS_TYPES.has(type)) status = part;
-    else if (explanation === null && type === 'text/plain') explanation = safeText(part, limits);
+    else if (explanation === null && type === 'text/plain') explanation = decodeTextOrNull(part, limits);
     else if (!original && part.message) original = originalOf(part.message.headers);
     else if (!original && (type === 'text/rfc822-headers' || type === 'message/global-headers')) {
-      const text = safeText(part, limits);
+      const text = decodeTextOrNull(part, limits);
       if (text !== null) original = originalOf(headersFromText(text));
     }
   }
@@ -181,7 +172,7 @@ export function readDeliveryStatus(entity: MimeEntity, limits: Limits): Delivery
     // A multipart/alternative explanation (text and HTML): its text part.
     for (const p of entity.parts[0] ? walk(entity.parts[0], false) : []) {
       if (p.contentType.value === 'text/plain') {
-        explanation = safeText(p, limits);
+        explanation = decodeTextOrNull(p, limits);
         break;
       }
     }

@@ -19,7 +19,7 @@ import { type AddressAmbiguity, addressAmbiguities, parseDate, readMailboxes } f
 import { decodeBase64 } from '../mime/base64.js';
 import { type Headers, parseHeaderBlock, splitHeaderBody } from '../mime/headers.js';
 import { parseContentType } from '../mime/params.js';
-import { decodeText, type MimeEntity, readMimeWith, walk } from '../mime/read.js';
+import { decodeTextOrNull, type MimeEntity, readMimeWith, walk } from '../mime/read.js';
 import { countSignedParts, SIGNATURE_PROTOCOLS, type SignedParts, splitSigned } from '../mime/signed.js';
 import { decodeTransfer } from '../mime/transfer.js';
 import { checkOptions, optionKeys } from '../options.js';
@@ -688,7 +688,7 @@ function parseContent(
     }
   }
   const kind: PecKind | null = (daticert?.tipo as PecKind | undefined) ?? headerKind;
-  const text = parts.text ? safeText(parts.text, limits) : null;
+  const text = parts.text ? decodeTextOrNull(parts.text, limits) : null;
   const original = parts.postacert?.message ? originalFrom(parts.postacert.message, limits) : null;
   if (!kind) {
     // Signed, but neither daticert nor PEC headers: an ordinary S/MIME message.
@@ -787,18 +787,9 @@ function findNestedIn(
   return findNested(e, limits, level + 1, search, true);
 }
 
-function safeText(e: MimeEntity, limits: Limits): string | null {
-  try {
-    return decodeText(e, limits);
-  } catch (err) {
-    if (isPecError(err) && err.code !== 'LIMIT_EXCEEDED') return null;
-    throw err;
-  }
-}
-
 function firstText(root: MimeEntity, limits: Limits): string | null {
   for (const part of walk(root, false)) {
-    if (part.contentType.value === 'text/plain' && !part.filename) return safeText(part, limits);
+    if (part.contentType.value === 'text/plain' && !part.filename) return decodeTextOrNull(part, limits);
   }
   return null;
 }

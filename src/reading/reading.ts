@@ -2,10 +2,9 @@
 // names, decoded subject, dates, text, HTML, attachments), taken from the exact MIME parts. The
 // original of an envelope, an ordinary mail and a receipt itself are all read the same way.
 import type { Bytes } from '../bytes.js';
-import { isPecError } from '../errors.js';
 import type { Limits } from '../limits.js';
 import { type Mailbox, parseDate, readMailboxes } from '../mime/address.js';
-import { decodeText, type MimeEntity, walk } from '../mime/read.js';
+import { decodeTextOrNull, type MimeEntity, walk } from '../mime/read.js';
 import { type DeliveryStatusNotification, readDeliveryStatus } from './dsn.js';
 import type { Attachment } from './original.js';
 
@@ -78,21 +77,12 @@ export interface MessageReading {
   parse(): Promise<import('postal-mime').Email>;
 }
 
-function safeText(e: MimeEntity, limits: Limits): string | null {
-  try {
-    return decodeText(e, limits);
-  } catch (err) {
-    if (isPecError(err) && err.code !== 'LIMIT_EXCEEDED') return null;
-    throw err;
-  }
-}
-
 /** The first body part of `type` that is not an attachment (messages inside are not entered). */
 function bodyText(root: MimeEntity, type: 'text/plain' | 'text/html', limits: Limits): string | null {
   for (const part of walk(root, false)) {
     if (part.contentType.value !== type || part.filename) continue;
     if (part.disposition?.value === 'attachment') continue;
-    return safeText(part, limits);
+    return decodeTextOrNull(part, limits);
   }
   return null;
 }

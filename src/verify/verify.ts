@@ -566,7 +566,13 @@ async function verifyPrepared(raw: BytesInput, p: Prepared): Promise<Verificatio
   }
 }
 
-function emptyReport(kind: VerificationReport['kind']): VerificationReport {
+/**
+ * A report with nothing judged: no signature, no chain, every check skipped. The CLI uses it for a
+ * file that could not be read or is not a message.
+ *
+ * @internal
+ */
+export function emptyReport(kind: VerificationReport['kind']): VerificationReport {
   return {
     valid: false,
     kind,
