@@ -152,6 +152,9 @@ describe('PEC attached as a file', () => {
     expect(report.nested.map((n) => [n.kind, n.valid, n.location?.path])).toEqual([
       ['posta-certificata', true, '2'],
     ]);
+    // The nested report is the one verifyPec made: its parsed view and certified facts are there.
+    expect(report.nested[0]!.unverified?.kind).toBe('posta-certificata');
+    expect(report.nested[0]!.certified?.identificativo).toBe(IDENTIFICATIVO);
   });
 
   it('gives the path through an .eml file inside an .eml file, and through nested multiparts', () => {

@@ -440,7 +440,9 @@ async function verifyParsed(pec: PecMessage, p: Prepared): Promise<VerificationR
   const nested: VerificationReport[] = [];
   for (const n of pec.nested) {
     const r = await verifyParsed(n, p);
-    nested.push(n.location ? { ...r, location: n.location } : r);
+    // Set, not spread: a spread copy would lose the report's non-enumerable `unverified`.
+    if (n.location) r.location = n.location;
+    nested.push(r);
     if (pec.kind === 'non-pec') {
       issues.push(
         vIssue(
