@@ -1,7 +1,7 @@
 // What was passed when it is not a PEC message: people hand a verifier an empty file, a path
 // instead of the bytes, a PDF print, an Outlook .msg, a daticert.xml or a postacert.eml they
 // extracted. Each gets its own code and a sentence that says what to pass instead.
-import type { Bytes } from '../bytes.js';
+import { type Bytes, latin1 } from '../bytes.js';
 import { type Issue, issue } from '../issues.js';
 import type { PecMessage } from './parse.js';
 
@@ -13,11 +13,9 @@ function startsWith(b: Bytes, prefix: readonly number[], at = 0): boolean {
   return true;
 }
 
-/** The first `n` bytes as latin1 text (enough to recognise a format). */
+/** The first `n` bytes as latin1 text (enough to recognise a format): one native decode, run per message. */
 function head(b: Bytes, n: number): string {
-  let s = '';
-  for (let i = 0; i < Math.min(n, b.length); i++) s += String.fromCharCode(b[i]!);
-  return s;
+  return latin1(b, 0, Math.min(n, b.length));
 }
 
 // A lone line that names a file: absolute or relative paths, Windows drives, UNC, file: URLs, or

@@ -215,6 +215,15 @@ describe('names', () => {
     expect(sanEmails(c)).toEqual([]);
     expect(certificateEmails(c)).toEqual(['old@pec.example.it']);
   });
+
+  it('works the e-mails out once per certificate, handing each caller its own array', () => {
+    const c = parseCertificate(pemText('provider2.cert.pem'));
+    const first = certificateEmails(c);
+    first.push('forged@example.org');
+    first[0] = 'changed@example.org';
+    expect(certificateEmails(c)).toEqual(['posta-certificata@postacert.example.org']);
+    expect(certificateEmails(c)).not.toBe(certificateEmails(c));
+  });
 });
 
 describe('facts', () => {

@@ -243,8 +243,15 @@ export function subjectAltNames(cert: Certificate): readonly GeneralName[] {
  * ```
  */
 export function sanEmails(cert: Certificate): string[] {
-  return cert.subjectAltNames.flatMap((n) => (n.type === 'rfc822Name' ? [n.value] : []));
+  const out: string[] = [];
+  for (const n of cert.subjectAltNames) if (n.type === 'rfc822Name') out.push(n.value);
+  return out;
 }
+
+// A Certificate never changes (read-only fields, frozen lists) and the decoded ones are shared per
+// DER (certificateFromDer), so its e-mail addresses are worked out once per object. Weak: the
+// entry goes with the certificate.
+const emailsOf = new WeakMap<Certificate, readonly string[]>();
 
 /**
  * The certificate's e-mail addresses: the SAN rfc822Names, or, when there are none, the legacy
@@ -256,13 +263,19 @@ export function sanEmails(cert: Certificate): string[] {
  * ```
  */
 export function certificateEmails(cert: Certificate): string[] {
-  const san = sanEmails(cert);
-  if (san.length > 0) return san;
-  const out: string[] = [];
-  for (const rdn of cert.subject.rdns) {
-    for (const a of rdn) if (a.type === '1.2.840.113549.1.9.1' && a.value !== null) out.push(a.value);
+  let known = emailsOf.get(cert);
+  if (!known) {
+    known = sanEmails(cert);
+    if (known.length === 0) {
+      const out: string[] = [];
+      for (const rdn of cert.subject.rdns) {
+        for (const a of rdn) if (a.type === '1.2.840.113549.1.9.1' && a.value !== null) out.push(a.value);
+      }
+      known = out;
+    }
+    emailsOf.set(cert, known);
   }
-  return out;
+  return known.slice(); // a copy: the caller may change its array
 }
 
 /**

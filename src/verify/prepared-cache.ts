@@ -62,8 +62,17 @@ const SNAPSHOT: { [K in keyof Required<VerifyOptions>]: (v: VerifyOptions[K]) =>
 };
 const SNAPSHOT_KEYS = Object.keys(SNAPSHOT) as (keyof VerifyOptions)[];
 
+// Built on every call: a plain loop, and an absent option (every reader gives [undefined] for it)
+// without calling its reader, so `verifyPec(bytes)` does not allocate a list per option.
 function snapshotOf(o: VerifyOptions): Snapshot {
-  return SNAPSHOT_KEYS.flatMap((k) => ['|', ...(SNAPSHOT[k] as (v: unknown) => unknown[])(o[k])]);
+  const out: unknown[] = [];
+  for (const k of SNAPSHOT_KEYS) {
+    out.push('|');
+    const v = o[k];
+    if (v === undefined) out.push(undefined);
+    else for (const x of (SNAPSHOT[k] as (v: unknown) => unknown[])(v)) out.push(x);
+  }
+  return out;
 }
 
 function same(a: Snapshot, b: Snapshot): boolean {
@@ -73,6 +82,7 @@ function same(a: Snapshot, b: Snapshot): boolean {
 }
 
 function remember<P>(entry: Entry<P>): void {
+  if (recent[recent.length - 1] === entry) return; // already the most recent: the loop's case
   const at = recent.indexOf(entry as Entry<unknown>);
   if (at !== -1) recent.splice(at, 1);
   recent.push(entry as Entry<unknown>);

@@ -75,8 +75,21 @@ export function nameWords(name: string): string[] {
   return folded.split(/[^a-z0-9]+/).filter((w) => w.length >= 3 && !GENERIC_WORDS.has(w));
 }
 
+// A Certificate never changes and decoded ones are shared per DER: its words (Unicode folding and
+// regular expressions over its names) are worked out once per object. Weak: they go with it.
+const wordsOf = new WeakMap<Certificate, readonly string[]>();
+
 /** The words a certificate gives about its holder: O, OU and CN values, and its e-mail domains. */
-function certificateWords(cert: Certificate, emails: readonly string[]): string[] {
+function certificateWords(cert: Certificate): readonly string[] {
+  let words = wordsOf.get(cert);
+  if (!words) {
+    words = wordsFrom(cert, certificateEmails(cert));
+    wordsOf.set(cert, words);
+  }
+  return words;
+}
+
+function wordsFrom(cert: Certificate, emails: readonly string[]): string[] {
   const words: string[] = [];
   for (const rdn of cert.subject.rdns) {
     for (const a of rdn) {
@@ -147,7 +160,7 @@ export function providerIdentity(
   }
   if (gestoreEmittente) {
     const named = nameWords(gestoreEmittente);
-    const have = certificateWords(cert, emails);
+    const have = certificateWords(cert);
     if (named.length > 0 && !named.some((w) => have.some((h) => wordsMatch(w, h)))) {
       out.push({
         code: 'PROVIDER_NAME_MISMATCH',

@@ -518,6 +518,10 @@ export function createVerifier(
   return (raw) => verifyPrepared(raw, { ...p, now: new Date() });
 }
 
+// The options of `verifyPec(bytes)`: one object for every call, so the prepared cache finds it by
+// identity instead of by a new `{}` per message. Frozen: nothing may add an option to it.
+const NO_OPTIONS: VerifyOptions = Object.freeze({});
+
 /**
  * Verifies a PEC message like a court would: the CMS signature over the exact signed bytes, the
  * provider certificate chain against the PEC trust anchors at the signing time, the signer
@@ -532,7 +536,10 @@ export function createVerifier(
  * ```
  * @category Verifying
  */
-export async function verifyPec(raw: BytesInput, options: VerifyOptions = {}): Promise<VerificationReport> {
+export async function verifyPec(
+  raw: BytesInput,
+  options: VerifyOptions = NO_OPTIONS,
+): Promise<VerificationReport> {
   return verifyPrepared(raw, preparedFor(options, prepare));
 }
 
