@@ -1,6 +1,6 @@
 // Detached CMS SignedData over exact bytes, as PEC providers produce it.
 import { type Bytes, describe } from '../bytes.js';
-import { resolveCrypto } from '../crypto.js';
+import { digestOf, resolveCrypto } from '../crypto.js';
 import { explicit, implicit, integer, octetString, oid, seq, setOf, time, tlv } from '../der/write.js';
 import { invalidArgument } from '../errors.js';
 import { checkOptions, optionKeys } from '../options.js';
@@ -26,7 +26,11 @@ export interface SignOptions {
   digest?: DigestName;
   /** The signingTime attribute (default: now). */
   signingTime?: Date;
-  /** WebCrypto implementation (default `globalThis.crypto`). */
+  /**
+   * WebCrypto implementation. Default: the platform's (`globalThis.crypto`); in Node, digests and
+   * signature checks then run in node:crypto on the calling thread (same results, a fifth of the
+   * CPU). Pass one, even `globalThis.crypto`, to have it do everything.
+   */
   crypto?: Crypto;
 }
 
@@ -69,7 +73,7 @@ export async function signDetached(
   if (year < 0 || year > 9999) throw invalidArgument(`signingTime must be in years 0000-9999, got ${year}`);
   const crypto = resolveCrypto(options.crypto);
   const hash = DIGEST_BY_NAME[digest].webcrypto;
-  const messageDigest = new Uint8Array(await crypto.subtle.digest(hash, content as Bytes));
+  const messageDigest = await digestOf(crypto, hash, content);
   const attribute = (type: string, value: Uint8Array): Bytes => seq(oid(type), setOf(value));
   // DER orders SET OF elements by their encodings (X.690 §11.6): setOf sorts them.
   const signedAttrs = setOf(

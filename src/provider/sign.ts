@@ -64,7 +64,11 @@ export interface BuildOptions {
   digest?: DigestName;
   /** Add a passive HTML alternative to the readable text. Default: true with `providerCompat`, else false. */
   html?: boolean;
-  /** WebCrypto implementation (default `globalThis.crypto`). */
+  /**
+   * WebCrypto implementation. Default: the platform's (`globalThis.crypto`); in Node, digests and
+   * signature checks then run in node:crypto on the calling thread (same results, a fifth of the
+   * CPU). Pass one, even `globalThis.crypto`, to have it do everything.
+   */
   crypto?: Crypto;
   /** Random source for boundaries and identifiers (default WebCrypto); fix it for reproducible output. */
   random?: RandomSource;

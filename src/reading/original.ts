@@ -2,6 +2,7 @@
 // and a lazily loaded display-level view (postal-mime, only when asked: it is 78 KB of bundle).
 // The reading itself is shared with every other message (reading.ts).
 import { type Bytes, describe, latin1, toHex } from '../bytes.js';
+import { digestOf } from '../crypto.js';
 import { invalidArgument } from '../errors.js';
 import { type Limits, resolveLimits } from '../limits.js';
 import { base64DecodedLength } from '../mime/base64.js';
@@ -155,7 +156,7 @@ export function breveHashes(original: OriginalMessage, limits: Limits): BreveHas
   return out;
 }
 
-/** SHA-1 in lower-case hex, through WebCrypto. */
+/** SHA-1 in lower-case hex (node:crypto or WebCrypto, see crypto.ts). */
 export async function sha1Hex(crypto: Crypto, data: Uint8Array): Promise<string> {
-  return toHex(new Uint8Array(await crypto.subtle.digest('SHA-1', data as Bytes)));
+  return toHex(await digestOf(crypto, 'SHA-1', data));
 }

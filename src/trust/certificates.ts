@@ -2,7 +2,7 @@
 // policy and the reports need (names as RFC 4514 strings, e-mail addresses, fingerprints, validity,
 // key size). The decoding itself is src/x509/.
 import { type Bytes, type BytesInput, describe, equalBytes, tailHash, toHex } from '../bytes.js';
-import { resolveCrypto } from '../crypto.js';
+import { digestOf, resolveCrypto } from '../crypto.js';
 import { content, DerError, readRoot, sequence } from '../der/read.js';
 import { invalidArgument, PecError } from '../errors.js';
 import { pemArmor, pemDer } from '../pem.js';
@@ -348,8 +348,7 @@ export async function fingerprint(
   if (algorithm !== 'SHA-256' && algorithm !== 'SHA-1') {
     throw invalidArgument(`fingerprint algorithm must be 'SHA-256' or 'SHA-1', got ${describe(algorithm)}`);
   }
-  const digest = await resolveCrypto(crypto).subtle.digest(algorithm, obj.der);
-  return toHex(new Uint8Array(digest));
+  return toHex(await digestOf(resolveCrypto(crypto), algorithm, obj.der));
 }
 
 /**

@@ -328,7 +328,7 @@ const cryptoIds = new WeakMap<Crypto, number>();
 let nextCryptoId = 1;
 const stats = { hits: 0, misses: 0 };
 
-/** A small number per WebCrypto implementation: verdicts of one implementation are not another's. */
+/** A small number per crypto implementation (resolveCrypto's platform view is one): verdicts of one are not another's. */
 export function cryptoIdOf(crypto: Crypto): number {
   let id = cryptoIds.get(crypto);
   if (id === undefined) {

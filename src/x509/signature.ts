@@ -2,6 +2,7 @@
 // given AlgorithmIdentifier, for certificates, CRLs and CMS SignerInfos alike.
 import type { Bytes } from '../bytes.js';
 import { DIGESTS, OID } from '../cms/oids.js';
+import { NODE_HASHES, nativeCrypto } from '../crypto.js';
 import { content, DerError, type Node, oid, readRoot, sequence, smallInteger, TAG } from '../der/read.js';
 import { bitString, explicit, integer, nullValue, oid as oidDer, seq } from '../der/write.js';
 import { PecError } from '../errors.js';
@@ -266,10 +267,81 @@ function importKey(crypto: Crypto, key: PublicKeyInfo, p: Plan): Promise<CryptoK
   return k;
 }
 
+/** The hash a plan checks with: ECDSA names it when verifying, RSA when importing the key. */
+const planHash = (p: Plan): string | undefined =>
+  (p.verifyParams.name === 'ECDSA'
+    ? (p.verifyParams as EcdsaParams)
+    : (p.importParams as RsaHashedImportParams)
+  ).hash as string | undefined;
+
+type NodeKey = ReturnType<NonNullable<ReturnType<typeof nativeCrypto>>['createPublicKey']>;
+// node:crypto's key objects, per public key and the SPKI form the plan reads it in (an
+// id-RSASSA-PSS key is read as rsaEncryption, like for WebCrypto). A key node:crypto refuses is
+// remembered as its error, so that it is refused again without a second decoding.
+const nodeKeys = new WeakMap<PublicKeyInfo, Map<Bytes, NodeKey | Error>>();
+
+function nodeKey(
+  native: NonNullable<ReturnType<typeof nativeCrypto>>,
+  key: PublicKeyInfo,
+  spki: Bytes,
+): NodeKey {
+  let byForm = nodeKeys.get(key);
+  if (!byForm) {
+    byForm = new Map();
+    nodeKeys.set(key, byForm);
+  }
+  let k = byForm.get(spki);
+  if (!k) {
+    try {
+      // node:crypto reads any ArrayBufferView, though its types name Buffer only.
+      k = native.createPublicKey({ key: spki as unknown as Buffer, format: 'der', type: 'spki' });
+    } catch (e) {
+      k = e instanceof Error ? e : new Error(String(e));
+    }
+    byForm.set(spki, k);
+  }
+  if (k instanceof Error) throw k;
+  return k;
+}
+
+/**
+ * The same check as WebCrypto's, through node:crypto on the calling thread: the hash, padding and
+ * salt length of the plan, ECDSA in WebCrypto's r‖s form. As with WebCrypto, a signature that is
+ * not even of the key's size is false, not an error.
+ */
+function verifyNative(
+  native: NonNullable<ReturnType<typeof nativeCrypto>>,
+  key: PublicKeyInfo,
+  p: Plan,
+  sig: Bytes,
+  data: Uint8Array,
+): boolean {
+  const k = nodeKey(native, key, p.spki);
+  const c = native.constants;
+  const name = p.verifyParams.name;
+  const hash = NODE_HASHES[planHash(p)!]!;
+  const options =
+    name === 'ECDSA'
+      ? { key: k, dsaEncoding: 'ieee-p1363' as const }
+      : name === 'RSA-PSS'
+        ? {
+            key: k,
+            padding: c.RSA_PKCS1_PSS_PADDING,
+            saltLength: (p.verifyParams as RsaPssParams).saltLength,
+          }
+        : { key: k, padding: c.RSA_PKCS1_PADDING };
+  try {
+    return native.verify(hash, data, options, sig);
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Checks `signature` over `data` with `key`, for the signature algorithm `algorithm`. `hashHint`
  * is the digest to use when the algorithm names only the key type (a CMS SignerInfo written with
- * rsaEncryption takes the hash of its digestAlgorithm).
+ * rsaEncryption takes the hash of its digestAlgorithm). In Node without a caller's `crypto`, the
+ * check runs in node:crypto (see crypto.ts), otherwise in `crypto.subtle`.
  *
  * @throws PecError `CMS_UNSUPPORTED` for an algorithm, curve or parameter set WebCrypto cannot check.
  */
@@ -294,6 +366,9 @@ export async function verifySignature(
   } catch {
     return false; // an ECDSA value that is not even a SEQUENCE of two integers
   }
+  const native = nativeCrypto(crypto);
+  const hash = planHash(p);
+  if (native && hash && NODE_HASHES[hash]) return verifyNative(native, key, p, sig, data);
   return crypto.subtle.verify(p.verifyParams, await importKey(crypto, key, p), sig, data as Bytes);
 }
 
