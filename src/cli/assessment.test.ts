@@ -35,6 +35,26 @@ describe('classifyInput', () => {
     expect(classifyInput(enc(text))).toBe(kind);
   });
 
+  it('looks at the header block only: what follows the first blank line never changes the answer', () => {
+    // The header block ends at the first empty line (CRLF or LF); a body, however unlike headers,
+    // and a header block whose blank line comes after 64 KiB are judged as before.
+    const heads = ['From: a@b.it\r\n', 'From: a@b.it\n', 'Subject: x\r\n  folded\r\n', 'x y\n', ' lead\n'];
+    const bodies = ['', 'not a header\n', ' \tindented\n', '\r\nmore\n', 'Key: v\n'];
+    const seps = ['\r\n', '\n', '\r\r\n', ''];
+    for (const h of heads)
+      for (const sep of seps)
+        for (const body of bodies) {
+          const whole = `${h}${sep}${body}`;
+          const expected = sep === '' || sep === '\r\r\n' ? undefined : classifyInput(enc(`${h}${sep}`));
+          if (expected !== undefined) expect(classifyInput(enc(whole)), JSON.stringify(whole)).toBe(expected);
+        }
+    const long = `From: a@b.it\r\n${'X-Pad: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n'.repeat(1000)}`;
+    expect(long.length).toBeGreaterThan(65536);
+    expect(classifyInput(enc(`${long}\r\nbody`))).toBe('email');
+    expect(classifyInput(enc('From: a@b.it\r\n\r\n-----BEGIN not pem\r\n'))).toBe('email');
+    expect(classifyInput(enc('From: a@b.it\r\n\r\r\nnot a header\r\n\r\n'))).toBe('not-email');
+  });
+
   it('knows Outlook .msg (CFB) and ZIP by their magic bytes', () => {
     expect(classifyInput(new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0]))).toBe(
       'outlook-msg',

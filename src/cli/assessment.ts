@@ -5,7 +5,7 @@
 // is only what the library has no notion of: the file kinds a folder walk meets (ZIP, PEM, README)
 // and the short trust label of a status line. Pure: no node: imports (the page bundles it).
 
-import type { Bytes } from '../bytes.js';
+import { type Bytes, latin1 } from '../bytes.js';
 import { KINDS, type PecKind } from '../kinds.js';
 import { recognizeInput } from '../reading/input-kind.js';
 import { issueText } from '../verify/messages-it.js';
@@ -93,10 +93,13 @@ export function classifyInput(bytes: Uint8Array): InputKind {
   while (start < bytes.length && bytes[start]! <= 0x20) start++;
   const b = bytes.subarray(start);
   if (startsWith(b, [0x50, 0x4b, 0x03, 0x04])) return 'zip';
-  // The header block: every line a field or a continuation, up to the first blank line.
-  let text = '';
-  for (const x of b.subarray(0, 65536)) text += String.fromCharCode(x);
+  // The header block: every line a field or a continuation, up to the first blank line. Only the
+  // text up to that line is split (one native latin1 decode of at most 64 KiB, not a string built
+  // byte by byte): nothing after it is looked at.
+  let text = latin1(b.subarray(0, 65536));
   if (text.startsWith('-----BEGIN ')) return 'pem';
+  const blank = text.search(/\n\r?\n/);
+  if (blank !== -1) text = text.slice(0, blank + 1);
   const lines = text.split(/\r?\n/);
   if (lines[0]?.startsWith('From ')) lines.shift(); // mbox separator line
   let known = false;

@@ -113,7 +113,16 @@ interface Slot {
   pending: Map<number, { resolve(r: FileReport): void; reject(e: Error): void }>;
 }
 
-type FromWorker = { id: number; report: FileReport } | { setupError: string };
+type FromWorker = { id: number; json: string } | { setupError: string };
+
+// The JSON text a worker sent for a report, so that printing it does not stringify it again (the
+// report is JSON.parse of that text, so JSON.stringify would give the same text).
+const jsonTexts = new WeakMap<FileReport, string>();
+
+/** `JSON.stringify(report)`, taken from the worker's text when the report came from one. */
+export function reportJson(report: FileReport): string {
+  return jsonTexts.get(report) ?? JSON.stringify(report);
+}
 
 async function* inWorkers(
   items: Source,
@@ -137,7 +146,10 @@ async function* inWorkers(
       if ('setupError' in m) return failAll(new SetupError(m.setupError));
       const waiter = slot.pending.get(m.id);
       slot.pending.delete(m.id);
-      waiter?.resolve(m.report);
+      if (!waiter) return;
+      const report = JSON.parse(m.json) as FileReport;
+      jsonTexts.set(report, m.json);
+      waiter.resolve(report);
     });
     slot.worker.on('error', failAll);
     slot.worker.on('exit', (code) => failAll(new Error(`a verify worker stopped (exit code ${code})`)));

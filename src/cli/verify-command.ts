@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import type { VerificationReport } from '../verify/verify.js';
 import { inputText, type Lang, reportText } from './assessment.js';
 import { type Io, UsageError } from './io.js';
-import { defaultJobs, SetupError, verifyInOrder } from './pool.js';
+import { defaultJobs, reportJson, SetupError, verifyInOrder } from './pool.js';
 import { progressBar, styleFor } from './style.js';
 import type { FileReport, FileStatus } from './verify-item.js';
 import { drained, jsonArrayWriter, sourcesFor } from './verify-stream.js';
@@ -210,7 +210,7 @@ export async function verifyCommand(args: string[], io: Io): Promise<number> {
       const failed = fails(r);
       anyFails ||= failed;
       bar.tick(r.file);
-      if (values.jsonl) io.out(JSON.stringify(r));
+      if (values.jsonl) io.out(reportJson(r));
       else if (array) array.item(r);
       else if (!values.quiet || failed)
         printText(r, io, style, lang, strictWarnings(r).length > 0, values.quiet === true);

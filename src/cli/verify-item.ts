@@ -103,7 +103,13 @@ export async function verifyItem(
   try {
     // Sync on purpose: fs/promises readFile costs ~0.15 ms of CPU per file (four thread-pool round
     // trips); the run is CPU-bound, so overlapping reads gains nothing.
-    bytes = item.bytes ?? new Uint8Array(readFileSync(item.path ?? item.name));
+    // A plain Uint8Array view of the Buffer readFileSync returns (its own memory, not the shared
+    // pool's): no copy of the file.
+    if (item.bytes) bytes = item.bytes;
+    else {
+      const b = readFileSync(item.path ?? item.name);
+      bytes = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+    }
   } catch (e) {
     return unreadable(item, (e as Error).message);
   }

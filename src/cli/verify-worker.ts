@@ -14,9 +14,10 @@ try {
 port.on('message', (m: { id: number; item: WorkItem }) => {
   if (!verify) return;
   // Several items in flight per worker: one's WebCrypto jobs overlap with parsing the next.
-  // The report goes over as its JSON form, the one the CLI prints: a valid report's `certified`
-  // holds the original message with its lazy readers (functions), which structured clone refuses.
+  // The report goes over as its JSON text, the one the CLI prints: a valid report's `certified`
+  // holds the original message with its lazy readers (functions), which structured clone refuses,
+  // and the main thread writes --jsonl lines from the text as it is.
   void verifyItem(verify, m.item).then((report) =>
-    port.postMessage({ id: m.id, report: JSON.parse(JSON.stringify(report)) }),
+    port.postMessage({ id: m.id, json: JSON.stringify(report) }),
   );
 });
