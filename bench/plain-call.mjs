@@ -4,9 +4,12 @@
 //
 //   node --expose-gc bench/plain-call.mjs [--quick]     # this section alone (dist/ as it is)
 //
-// The floor is what verifying one receipt cannot avoid once its parts are known: the WebCrypto
-// digest of the signed part (compared with messageDigest), one WebCrypto RSA verify of the signed
-// attributes (key imported once) and the chain verdict from the cache. No parsing.
+// The floor is what verifying one receipt cannot avoid once its parts are known: the digest of the
+// signed part (compared with messageDigest), one RSA verify of the signed attributes (key imported
+// once) and the chain verdict from the cache. No parsing. Measured twice: with node:crypto
+// (createHash, verify: what pec-kit itself uses in Node when no `crypto` is passed, so the floor
+// the goal is judged against) and with WebCrypto (what a browser, or a caller's own `crypto`, pays).
+import { createHash, createPublicKey, verify as nodeVerify } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -86,6 +89,33 @@ export async function plainCallSection({ quick = false } = {}) {
     });
     if (!c.trusted) throw new Error('chain not trusted');
   };
+  const NODE_HASH = { 'SHA-1': 'sha1', 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' };
+  for (const x of parts) {
+    if (
+      x.v.signatureAlgorithm.oid !== '1.2.840.113549.1.1.1' &&
+      !x.v.signatureAlgorithm.oid.startsWith('1.2.840.113549.1.1.')
+    )
+      throw new Error('the floor expects RSA PKCS#1 v1.5 receipts');
+    x.nodeKey = createPublicKey({
+      key: Buffer.from(x.v.signerCertificate.publicKey.der),
+      format: 'der',
+      type: 'spki',
+    });
+    x.nodeHash = NODE_HASH[x.hash];
+  }
+  const floorNativeOne = async (x) => {
+    const d = createHash(x.nodeHash).update(x.signed).digest();
+    if (!equal(d, x.v.messageDigest)) throw new Error('digest mismatch');
+    if (!nodeVerify(x.nodeHash, x.v.signedAttrs, x.nodeKey, x.v.signature))
+      throw new Error('RSA verify failed');
+    const c = await validateChain({
+      signer: x.v.signerCertificate,
+      certificates: x.v.certificates,
+      anchors,
+      at: x.v.signingTime,
+    });
+    if (!c.trusted) throw new Error('chain not trusted');
+  };
   const check = (r) => {
     if (!r.valid) throw new Error('a receipt did not verify');
   };
@@ -95,16 +125,17 @@ export async function plainCallSection({ quick = false } = {}) {
     plain: (r) => pk.verifyPec(r.bytes).then(check),
     sameOptions: (r) => pk.verifyPec(r.bytes, same).then(check),
     createVerifier: (r) => verifier(r.bytes).then(check),
-    floor: (x) => floorOne(x),
+    floor: (x) => floorNativeOne(x),
+    floorWeb: (x) => floorOne(x),
   };
   const N = quick ? 1_000 : 4_000;
   const runs = quick ? 1 : 3;
   const results = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
-  for (const [k, fn] of Object.entries(cases)) await rate(fn, k === 'floor' ? parts : receipts, 500); // warm-up
+  for (const [k, fn] of Object.entries(cases)) await rate(fn, k.startsWith('floor') ? parts : receipts, 500); // warm-up
   // Interleaved rounds, so that load from other processes falls on every case alike.
   for (let i = 0; i < runs; i++)
     for (const [k, fn] of Object.entries(cases))
-      results[k].push(await rate(fn, k === 'floor' ? parts : receipts, N));
+      results[k].push(await rate(fn, k.startsWith('floor') ? parts : receipts, N));
   const med = (k, key) => median(results[k].map((x) => x[key]));
 
   md.push(
@@ -112,7 +143,7 @@ export async function plainCallSection({ quick = false } = {}) {
   );
   md.push('');
   md.push(
-    `${receipts.length} real messages of 20 KB or less from the corpus (signature and chain valid), ${N.toLocaleString('en')} verifications per case cycled over them, one at a time, ${runs} interleaved rounds (median). The floor: WebCrypto digest of the signed part, one WebCrypto RSA verify (key imported once), the cached chain verdict.`,
+    `${receipts.length} real messages of 20 KB or less from the corpus (signature and chain valid), ${N.toLocaleString('en')} verifications per case cycled over them, one at a time, ${runs} interleaved rounds (median). The floor: the digest of the signed part, one RSA verify (key imported once), the cached chain verdict; through node:crypto (what pec-kit uses in Node without a \`crypto\` option: the floor of the goal) and through WebCrypto (what a browser or a caller's own \`crypto\` pays).`,
   );
   md.push('');
   md.push('| | messages/s (wall) | messages per CPU-second (“per core”) | CPU per message | ÷ floor (CPU) |');
@@ -122,7 +153,8 @@ export async function plainCallSection({ quick = false } = {}) {
     ['plain', '`verifyPec(bytes)` (the README loop)'],
     ['sameOptions', '`verifyPec(bytes, sameOptions)`'],
     ['createVerifier', '`createVerifier()` then `verify(bytes)`'],
-    ['floor', 'raw floor of one receipt'],
+    ['floor', 'raw floor of one receipt, node:crypto'],
+    ['floorWeb', 'raw floor of one receipt, WebCrypto'],
   ]) {
     md.push(
       `| ${label} | ${med(k, 'perWall').toFixed(0)} | ${med(k, 'perCpu').toFixed(0)} | ${med(k, 'cpuUs').toFixed(0)} µs | ${(med(k, 'cpuUs') / floorUs).toFixed(1)}× |`,
@@ -131,6 +163,7 @@ export async function plainCallSection({ quick = false } = {}) {
   md.push('');
   const perCore = med('plain', 'perCpu');
   const ratio = med('plain', 'cpuUs') / floorUs;
+  const ratioWeb = med('plain', 'cpuUs') / med('floorWeb', 'cpuUs');
   targets.push({
     what: 'plain `verifyPec(bytes)` per core, real receipts',
     goal: '≥ 2,000 /s/core',
@@ -138,10 +171,16 @@ export async function plainCallSection({ quick = false } = {}) {
     met: perCore >= 2000,
   });
   targets.push({
-    what: 'plain `verifyPec(bytes)` vs the raw floor of one receipt',
+    what: 'plain `verifyPec(bytes)` vs the raw floor of one receipt (node:crypto)',
     goal: '≤ 3× the floor',
-    measured: `${ratio.toFixed(1)}×`,
+    measured: `${ratio.toFixed(1)}× (${med('plain', 'cpuUs').toFixed(0)} µs ÷ ${floorUs.toFixed(0)} µs)`,
     met: ratio <= 3,
+  });
+  targets.push({
+    what: 'plain `verifyPec(bytes)` vs the WebCrypto floor (what a browser pays for the same checks)',
+    goal: 'reported',
+    measured: `${ratioWeb.toFixed(1)}× (÷ ${med('floorWeb', 'cpuUs').toFixed(0)} µs)`,
+    met: ratioWeb <= 3,
   });
   targets.push({
     what: 'plain `verifyPec(bytes)` vs `createVerifier`',

@@ -63,7 +63,7 @@ async function* ordered(
   }
 }
 
-// The worker as one file (scripts/bundle-worker.mjs, part of the build) starts in half the time of
+// The worker as one file (scripts/bundle-cli.mjs, part of the build) starts in half the time of
 // the module graph; a build without it (tsc alone) still works.
 function workerEntry(): URL {
   const bundle = new URL('./verify-worker.bundle.js', import.meta.url);
