@@ -1,10 +1,10 @@
-// Spreads `pec-kit verify` over the cores: worker threads, one prepared verifier each, results
-// handed back in input order as soon as the prefix is complete.
+// Spreads `pec-kit verify` over the cores: this thread and jobs - 1 worker threads, one prepared
+// verifier each, results handed back in input order as soon as the prefix is complete.
 //
 // Why a window: at most `window` items are read and in flight at once, and a result waits only for
 // the ones before it, so memory stays flat over a million files and a slow reader of the output
 // (a pipe) holds the reading back instead of queueing results. Why paths go to the workers and
-// not bytes: a worker reads its own files, so the main thread only dispatches and writes output;
+// not bytes: a worker reads its own files, so the main thread's share of the work stays small;
 // messages cut from a mailbox arrive as bytes and are transferred, not copied.
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -15,7 +15,7 @@ export type { FileReport, VerifySetup, WorkItem } from './verify-item.js';
 
 /** How {@link verifyInOrder} runs. */
 export interface PoolOptions {
-  /** Worker threads; 1 verifies on the calling thread. Default: the available parallelism. */
+  /** Threads that verify: the calling thread and `jobs - 1` workers. Default: the available parallelism. */
   jobs?: number;
   /** Most items read and not yet handed back. Default: 16 per job. */
   window?: number;
@@ -93,19 +93,20 @@ export async function* verifyInOrder(
 ): AsyncGenerator<FileReport> {
   const jobs = Math.max(1, Math.floor(options.jobs ?? defaultJobs()));
   const window = Math.max(1, options.window ?? 16 * jobs);
-  if (jobs === 1) {
-    const { makeVerifier, verifyItem } = await import('./verify-item.js');
-    let verify: ReturnType<typeof makeVerifier>;
-    try {
-      verify = makeVerifier(setup);
-    } catch (e) {
-      throw new SetupError((e as Error).message);
-    }
-    // A few concurrent messages: one's WebCrypto jobs (libuv pool) overlap with parsing the next.
-    yield* ordered(items, Math.min(window, 4), (item) => verifyItem(verify, item));
-    return;
+  const { makeVerifier, verifyItem } = await import('./verify-item.js');
+  let verify: ReturnType<typeof makeVerifier>;
+  try {
+    verify = makeVerifier(setup);
+  } catch (e) {
+    throw new SetupError((e as Error).message);
   }
-  yield* inWorkers(items, setup, jobs, window, options.workerUrl ?? workerEntry());
+  const local = (item: WorkItem): Promise<FileReport> => verifyItem(verify, item);
+  // A few concurrent messages: one's awaits overlap with the next (a caller's WebCrypto would run
+  // on libuv's pool).
+  if (jobs === 1) yield* ordered(items, Math.min(window, 4), local);
+  // This thread verifies too, beside jobs - 1 workers: its verifier is ready at once, while a
+  // worker needs ~100 ms to load and prepare its own, and its results need no trip between threads.
+  else yield* inWorkers(items, setup, jobs - 1, window, options.workerUrl ?? workerEntry(), local);
 }
 
 interface Slot {
@@ -127,9 +128,10 @@ export function reportJson(report: FileReport): string {
 async function* inWorkers(
   items: Source,
   setup: VerifySetup,
-  jobs: number,
+  workers: number,
   window: number,
   url: URL,
+  local: (item: WorkItem) => Promise<FileReport>,
 ): AsyncGenerator<FileReport> {
   const slots: Slot[] = [];
   let failure: Error | null = null;
@@ -140,7 +142,7 @@ async function* inWorkers(
       s.pending.clear();
     }
   };
-  for (let i = 0; i < jobs; i++) {
+  for (let i = 0; i < workers; i++) {
     const slot: Slot = { worker: new Worker(url, { workerData: { setup } }), pending: new Map() };
     slot.worker.on('message', (m: FromWorker) => {
       if ('setupError' in m) return failAll(new SetupError(m.setupError));
@@ -156,11 +158,26 @@ async function* inWorkers(
     slots.push(slot);
   }
   let nextId = 0;
+  let localPending = 0;
+  // This thread's share: one message per macrotask (setImmediate), so that the workers' results
+  // and requests for more are served between two of its own.
+  const runLocal = (item: WorkItem): Promise<FileReport> => {
+    localPending++;
+    return new Promise<FileReport>((resolve, reject) =>
+      setImmediate(() => {
+        local(item).then(resolve, reject);
+      }),
+    ).finally(() => {
+      localPending--;
+    });
+  };
   const run = (item: WorkItem): Promise<FileReport> => {
     if (failure) return Promise.reject(failure);
-    // The least busy worker: a slow message does not hold back the others' share.
+    // The least busy thread: a slow message does not hold back the others' share. This thread also
+    // writes the output, so it takes a message only when it has fewer in hand than every worker.
     let slot = slots[0]!;
     for (const s of slots) if (s.pending.size < slot.pending.size) slot = s;
+    if (localPending < slot.pending.size) return runLocal(item);
     const id = nextId++;
     return new Promise<FileReport>((resolve, reject) => {
       slot.pending.set(id, { resolve, reject });

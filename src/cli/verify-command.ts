@@ -38,7 +38,8 @@ Options:
   -q, --quiet        print only the files that fail, their errors and the summary
   --json             print one JSON array, an object per message
   --jsonl            print one JSON object per line, as each message is done (in input order)
-  -j, --jobs N       verify on N threads (default: one per core; one for fewer than 100 files)
+  -j, --jobs N       verify on N threads, this one and N-1 workers (default: one per core;
+                     one for fewer than 100 files)
   --mbox-format FMT  how mbox files escape "From " lines: mboxrd (default) or mboxo
   --lang it|en       language of the text output (default: LANG, else English); JSON is
                      always the same

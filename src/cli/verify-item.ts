@@ -1,6 +1,6 @@
-// Verifying one item of `pec-kit verify`: in a worker thread (src/cli/verify-worker.ts) or, for one
-// job, on the main thread. Kept apart from pool.ts so that the main thread of a worker run never
-// loads the verifier (~100 ms of module loading it would pay for nothing).
+// Verifying one item of `pec-kit verify`: in a worker thread (src/cli/verify-worker.ts) or on the
+// main thread, which verifies its share beside the workers. Kept apart from pool.ts so that the
+// worker bundle carries the verifier without the pool.
 import { readFileSync } from 'node:fs';
 import type { Issue, Severity } from '../issues.js';
 import { createVerifier, emptyReport, type VerificationReport } from '../verify/verify.js';
