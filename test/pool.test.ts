@@ -34,4 +34,18 @@ describe('verifyInOrder', () => {
     for await (const r of verifyInOrder(items(20), {}, { jobs: 1, workerUrl: WORKER })) seen.push(r);
     expect(seen.every((r) => r.status === 'not-a-message')).toBe(true);
   });
+
+  it('a worker that dies throwing a non-Error fails the run with a readable message', async () => {
+    const run = async () => {
+      for await (const _ of verifyInOrder(
+        items(50),
+        {},
+        {
+          jobs: 2,
+          workerUrl: new URL('./helpers/throwing-worker.mjs', import.meta.url),
+        },
+      ));
+    };
+    await expect(run()).rejects.toThrow(/a verify worker failed: \{ reason: 'not an Error' \}/);
+  });
 });

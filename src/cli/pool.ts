@@ -8,6 +8,7 @@
 // messages cut from a mailbox arrive as bytes and are transferred, not copied.
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { inspect } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import type { FileReport, VerifySetup, WorkItem } from './verify-item.js';
 
@@ -153,7 +154,10 @@ async function* inWorkers(
       jsonTexts.set(report, m.json);
       waiter.resolve(report);
     });
-    slot.worker.on('error', failAll);
+    // A worker that dies throwing something other than an Error still gets a readable message.
+    slot.worker.on('error', (e: unknown) =>
+      failAll(e instanceof Error ? e : new Error(`a verify worker failed: ${inspect(e)}`)),
+    );
     slot.worker.on('exit', (code) => failAll(new Error(`a verify worker stopped (exit code ${code})`)));
     slots.push(slot);
   }
