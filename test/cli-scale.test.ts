@@ -246,3 +246,59 @@ describe('pec-kit verify on mailboxes', () => {
     expect(r.stdout).toContain('6 valid, 1 invalid, 0 not a message, 0 unreadable');
   });
 });
+
+describe('pec-kit verify: the key and clock policy flags', () => {
+  type Report = Line & { issues: { code: string }[] };
+  const one = (args: string[]): Report => JSON.parse(cli(['verify', '--json', ...args]).stdout)[0];
+
+  it('--min-rsa-bits raises the smallest key accepted in the chain, on threads too', () => {
+    expect(one(['--trust', 'root.pem', 'envelope.eml']).valid).toBe(true);
+    const strict = one(['--min-rsa-bits', '4096', '--trust', 'root.pem', 'envelope.eml']);
+    expect(strict.valid).toBe(false);
+    expect(strict.issues.map((i) => i.code)).toContain('CHAIN_KEY_TOO_WEAK');
+    const many = cli([
+      'verify',
+      '--jsonl',
+      '-j',
+      '2',
+      '--min-rsa-bits',
+      '3072',
+      '--trust',
+      'root.pem',
+      'many',
+    ]);
+    expect(jsonl(many).filter((l) => l.valid)).toHaveLength(0);
+  });
+
+  it('--max-clock-skew widens how far ahead of the clock a signing time may be', async () => {
+    // Signed an hour from now: beyond the default 5 minutes, within --max-clock-skew 7200.
+    const ahead = await testTransaction(new Date(Date.now() + 3600_000));
+    writeFileSync(join(dir, 'ahead.eml'), ahead.envelope);
+    const codes = (args: string[]) =>
+      one([...args, '--trust', 'root.pem', 'ahead.eml']).issues.map((i) => i.code);
+    expect(codes([])).toContain('SIGNING_TIME_IN_FUTURE');
+    expect(codes(['--max-clock-skew', '7200'])).not.toContain('SIGNING_TIME_IN_FUTURE');
+    expect(codes(['--max-clock-skew', '7200', '-j', '2'])).not.toContain('SIGNING_TIME_IN_FUTURE');
+  });
+
+  it('--legacy-keys-until none is accepted (no legacy window) and leaves a 2048-bit chain valid', () => {
+    expect(one(['--legacy-keys-until', 'none', '--trust', 'root.pem', 'envelope.eml']).valid).toBe(true);
+    expect(one(['--legacy-keys-until', '2010-01-01', '--trust', 'root.pem', 'envelope.eml']).valid).toBe(
+      true,
+    );
+  });
+
+  it('refuses bad values with exit 2 and one line', () => {
+    for (const [flag, bad, msg] of [
+      ['--min-rsa-bits', '512', /--min-rsa-bits expects a number of bits from 1024/],
+      ['--min-rsa-bits', 'big', /--min-rsa-bits expects/],
+      ['--legacy-keys-until', 'soon', /--legacy-keys-until expects an ISO-8601 date or none/],
+      ['--max-clock-skew', '-5', /--max-clock-skew/],
+      ['--max-clock-skew', '1.5', /--max-clock-skew expects a whole number of seconds/],
+    ] as const) {
+      const r = cli(['verify', flag, bad, 'envelope.eml']);
+      expect(r.status, `${flag} ${bad}`).toBe(2);
+      expect(r.stderr).toMatch(msg);
+    }
+  });
+});

@@ -29,6 +29,11 @@ Options:
                      configuration"; to AgID/DigitPA CA1 still "a trusted PEC provider")
   --crl FILE         honour this CRL (PEM/DER); repeatable
   --at WHEN          judge the chain at signing-time (default), now, or an ISO-8601 instant
+  --min-rsa-bits N   smallest RSA key accepted in the chain (default 2048, at least 1024)
+  --legacy-keys-until DATE
+                     certificates expired before DATE may have 1024-bit keys, with a
+                     warning (default 2018-01-01; none: never)
+  --max-clock-skew S how far ahead of the clock a signing time may be, in seconds (default 300)
   --include GLOB     verify only files matching GLOB (a name like '*.eml', or a path with /);
                      repeatable
   --exclude GLOB     leave out files matching GLOB; repeatable
@@ -65,6 +70,29 @@ function parseAt(value: string | undefined): string | undefined {
   if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(d.getTime()))
     throw new UsageError(`--at expects signing-time, now or an ISO-8601 instant, got "${value}"`);
   return d.toISOString();
+}
+
+function parseMinRsaBits(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d{1,5}$/.test(value) || Number(value) < 1024)
+    throw new UsageError(`--min-rsa-bits expects a number of bits from 1024, got "${value}"`);
+  return Number(value);
+}
+
+function parseLegacyKeysUntil(value: string | undefined): string | null | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'none') return null;
+  const d = new Date(value);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(d.getTime()))
+    throw new UsageError(`--legacy-keys-until expects an ISO-8601 date or none, got "${value}"`);
+  return d.toISOString();
+}
+
+function parseClockSkew(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d{1,7}$/.test(value))
+    throw new UsageError(`--max-clock-skew expects a whole number of seconds, got "${value}"`);
+  return Number(value) * 1000;
 }
 
 function parseJobs(value: string | undefined): number | undefined {
@@ -151,6 +179,9 @@ export async function verifyCommand(args: string[], io: Io): Promise<number> {
       trust: { type: 'string', multiple: true },
       crl: { type: 'string', multiple: true },
       at: { type: 'string' },
+      'min-rsa-bits': { type: 'string' },
+      'legacy-keys-until': { type: 'string' },
+      'max-clock-skew': { type: 'string' },
       include: { type: 'string', multiple: true },
       exclude: { type: 'string', multiple: true },
       strict: { type: 'boolean' },
@@ -176,6 +207,11 @@ export async function verifyCommand(args: string[], io: Io): Promise<number> {
     throw new UsageError('standard input (-) can be read only once');
   if (values.json && values.jsonl) throw new UsageError('--json and --jsonl exclude each other');
   const at = parseAt(values.at);
+  const policy = {
+    minRsaBits: parseMinRsaBits(values['min-rsa-bits']),
+    legacyKeysUntil: parseLegacyKeysUntil(values['legacy-keys-until']),
+    maxClockSkew: parseClockSkew(values['max-clock-skew']),
+  };
   const jobsGiven = parseJobs(values.jobs);
   const mboxVariant = parseMboxFormat(values['mbox-format']);
   const trust = values.trust ? await readAll(values.trust, 'trust file') : undefined;
@@ -205,7 +241,7 @@ export async function verifyCommand(args: string[], io: Io): Promise<number> {
     // Results arrive in input order, as soon as the ones before them are done (on --jobs threads):
     // each is written at once and dropped, so memory does not grow with the number of messages.
     // Bad --trust/--crl material is found by the verifier before the first result.
-    for await (const r of verifyInOrder(sources.items, { trust, crls, at }, { jobs })) {
+    for await (const r of verifyInOrder(sources.items, { trust, crls, at, ...policy }, { jobs })) {
       total++;
       counts[r.status]++;
       const failed = fails(r);

@@ -3,7 +3,12 @@
 // worker bundle carries the verifier without the pool.
 import { readFileSync } from 'node:fs';
 import type { Issue, Severity } from '../issues.js';
-import { createVerifier, emptyReport, type VerificationReport } from '../verify/verify.js';
+import {
+  createVerifier,
+  emptyReport,
+  type VerificationReport,
+  type VerifyOptions,
+} from '../verify/verify.js';
 import { classifyInput, type InputKind, inputText } from './assessment.js';
 
 /** One message to verify: a file to read, bytes already read (a mailbox message, stdin), or a PATH error. */
@@ -50,6 +55,12 @@ export interface VerifySetup {
   crls?: Uint8Array[];
   /** 'signing-time', 'now' or an ISO-8601 instant. */
   at?: string;
+  /** {@link VerifyOptions.minRsaBits}. */
+  minRsaBits?: number | undefined;
+  /** An ISO-8601 instant, or null for none ({@link VerifyOptions.legacyKeysUntil}). */
+  legacyKeysUntil?: string | null | undefined;
+  /** Milliseconds ({@link VerifyOptions.maxClockSkew}). */
+  maxClockSkew?: number | undefined;
 }
 
 /** A verifier for `setup`; throws a coded TypeError for bad trust or CRL material. */
@@ -58,7 +69,12 @@ export function makeVerifier(setup: VerifySetup): (raw: Uint8Array) => Promise<V
     setup.at === undefined || setup.at === 'now' || setup.at === 'signing-time'
       ? setup.at
       : new Date(setup.at);
-  return createVerifier({ trust: setup.trust, crls: setup.crls, at });
+  const options: VerifyOptions = { trust: setup.trust, crls: setup.crls, at };
+  if (setup.minRsaBits !== undefined) options.minRsaBits = setup.minRsaBits;
+  if (setup.legacyKeysUntil !== undefined)
+    options.legacyKeysUntil = setup.legacyKeysUntil === null ? null : new Date(setup.legacyKeysUntil);
+  if (setup.maxClockSkew !== undefined) options.maxClockSkew = setup.maxClockSkew;
+  return createVerifier(options);
 }
 
 const placeOf = (item: WorkItem): { file: string; offset: number | null } => ({
