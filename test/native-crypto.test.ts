@@ -2,7 +2,9 @@
 // on the calling thread (src/crypto.ts). Every answer must be the one WebCrypto gives: the same
 // verdict for every signature scheme and every malformed value, the same digests, the same report
 // for every corpus message and every tampered one.
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -134,9 +136,10 @@ const outcome = (p: Promise<boolean>): Promise<string> =>
     (e: unknown) => `throws ${(e as Error).constructor.name}`,
   );
 
+const data = new TextEncoder().encode('signed attributes stand-in');
+
 describe('signature checks', async () => {
   const all = await schemes();
-  const data = new TextEncoder().encode('signed attributes stand-in');
 
   for (const s of all) {
     it(`${s.name}: the same verdict as WebCrypto for valid and damaged signatures`, async () => {
@@ -191,6 +194,55 @@ describe('signature checks', async () => {
       ),
       { numRuns: 150 },
     );
+  });
+});
+
+describe('an id-RSASSA-PSS key (OpenSSL-made, restricted to SHA-256 and salt 32)', () => {
+  it('verifies as WebCrypto does, read as rsaEncryption, within its own parameters', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pec-kit-pss-'));
+    try {
+      const run = (args: string[]) => {
+        const r = spawnSync('openssl', args, { cwd: dir });
+        if (r.status !== 0) throw new Error(`openssl ${args[0]}: ${r.stderr}`);
+      };
+      run(
+        ['genpkey', '-algorithm', 'RSA-PSS', '-pkeyopt', 'rsa_keygen_bits:2048']
+          .concat(['-pkeyopt', 'rsa_pss_keygen_md:sha256', '-pkeyopt', 'rsa_pss_keygen_mgf1_md:sha256'])
+          .concat(['-pkeyopt', 'rsa_pss_keygen_saltlen:32', '-out', 'k.pem']),
+      );
+      run(['pkey', '-in', 'k.pem', '-pubout', '-outform', 'DER', '-out', 'k.spki']);
+      writeFileSync(join(dir, 'd'), data);
+      run(
+        ['dgst', '-sha256', '-sigopt', 'rsa_padding_mode:pss', '-sigopt', 'rsa_pss_saltlen:32'].concat([
+          '-sign',
+          'k.pem',
+          '-out',
+          'd.sig',
+          'd',
+        ]),
+      );
+      const spki = new Uint8Array(readFileSync(join(dir, 'k.spki')));
+      const key = readPublicKeyInfo(spki, readRoot(spki));
+      expect(key.algorithm.oid).toBe('1.2.840.113549.1.1.10');
+      const sig = new Uint8Array(readFileSync(join(dir, 'd.sig')));
+      const der = signingAlgorithm('RSA-PSS', 'SHA-256').der;
+      const algorithm = readAlgorithm(der, readRoot(der), 'test');
+      for (let i = 0; i < 3; i++) {
+        // Several checks: the key object is made once and found again.
+        expect(await verifySignature(platform, key, algorithm, sig, data)).toBe(true);
+        expect(await verifySignature(web, key, algorithm, sig, data)).toBe(true);
+      }
+      const bad = Uint8Array.from(sig, (x, i) => (i === 10 ? x ^ 1 : x));
+      expect(await verifySignature(platform, key, algorithm, bad, data)).toBe(false);
+      // Outside the key's parameters (SHA-384): refused before any check, by both.
+      const other = signingAlgorithm('RSA-PSS', 'SHA-384').der;
+      const outside = readAlgorithm(other, readRoot(other), 'test');
+      await expect(verifySignature(platform, key, outside, sig, data)).rejects.toThrow(
+        /parameters of its RSA-PSS key/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

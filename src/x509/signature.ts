@@ -278,7 +278,8 @@ type NodeKey = ReturnType<NonNullable<ReturnType<typeof nativeCrypto>>['createPu
 // node:crypto's key objects, per public key and the SPKI form the plan reads it in (an
 // id-RSASSA-PSS key is read as rsaEncryption, like for WebCrypto). A key node:crypto refuses is
 // remembered as its error, so that it is refused again without a second decoding.
-const nodeKeys = new WeakMap<PublicKeyInfo, Map<Bytes, NodeKey | Error>>();
+// (Keyed by the form, not the bytes: an id-RSASSA-PSS key's rsaEncryption SPKI is built anew per check.)
+const nodeKeys = new WeakMap<PublicKeyInfo, Map<'as-is' | 'rsaEncryption', NodeKey | Error>>();
 
 function nodeKey(
   native: NonNullable<ReturnType<typeof nativeCrypto>>,
@@ -290,7 +291,8 @@ function nodeKey(
     byForm = new Map();
     nodeKeys.set(key, byForm);
   }
-  let k = byForm.get(spki);
+  const form = spki === key.der ? 'as-is' : 'rsaEncryption';
+  let k = byForm.get(form);
   if (!k) {
     try {
       // node:crypto reads any ArrayBufferView, though its types name Buffer only.
@@ -298,7 +300,7 @@ function nodeKey(
     } catch (e) {
       k = e instanceof Error ? e : new Error(String(e));
     }
-    byForm.set(spki, k);
+    byForm.set(form, k);
   }
   if (k instanceof Error) throw k;
   return k;
