@@ -70,9 +70,13 @@ export function decodeXmlBytes(bytes: Uint8Array, warnings: DaticertWarning[]): 
   return decodeUtf8OrFallback(bytes, warnings);
 }
 
+// One decoder for every call: decode() without `stream` keeps no state between calls, even after
+// it threw on invalid bytes, and constructing one costs more than decoding a daticert.
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
 function decodeUtf8OrFallback(bytes: Uint8Array, warnings: DaticertWarning[]): string {
   try {
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+    return UTF8.decode(bytes);
   } catch {
     // Providers that write Latin-1 without saying so: windows-1252 recovers the accented letters.
     warnings.push({

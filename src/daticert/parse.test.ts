@@ -308,6 +308,21 @@ describe('parseDaticert: leniency, with warnings', () => {
     expect(parseDaticert(utf8(doc().replace('Oggetto originale', 'x&#9;y'))).warnings).toEqual([]);
   });
 
+  it('drops the control characters when the text already holds the stand-ins, on every call alike', () => {
+    // U+10FF01 is the stand-in of U+0001: with one already in the text, the characters are dropped.
+    // The check once used a global regex, whose lastIndex carried over to the next call and sent
+    // the same bytes down the other branch.
+    const xml = utf8(
+      doc().replace('Oggetto originale', 'a\u0001b').replace('<consegna>', '<consegna>\u{10FF01}'),
+    );
+    const first = parseDaticert(xml);
+    expect(first.daticert.oggetto).toBe('ab');
+    expect(first.daticert.consegna).toBe('\u{10FF01}dest@pec.example.it');
+    expect(first.warnings[0]!.message).toMatch(/^removed 1 character/);
+    expect(parseDaticert(xml)).toStrictEqual(first);
+    expect(parseDaticert(xml)).toStrictEqual(first);
+  });
+
   it('does not treat an escaped "&amp;#18;" as a reference', () => {
     const { daticert, warnings } = parseDaticert(utf8(doc().replace('Oggetto originale', 'a&amp;#18;b')));
     expect(daticert.oggetto).toBe('a&#18;b');
