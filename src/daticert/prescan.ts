@@ -88,8 +88,9 @@ export interface ProtectedText {
   restore: ((value: string) => string) | null;
 }
 
-// One look for anything protectControlChars acts on: a forbidden character or a character reference.
-const SUSPECT = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]|&#/;
+// A quick look for anything protectControlChars acts on: a forbidden character (this class) or a
+// character reference (`&#`, found with indexOf: one regex for both scanned several times slower).
+const HAS_CONTROL = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/;
 
 /**
  * Characters XML 1.0 forbids (C0 controls, U+FFFE, U+FFFF), raw or as character references
@@ -98,7 +99,7 @@ const SUSPECT = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]|&#/;
  * parser never sees them: each one travels as a private-use stand-in and `restore` puts it back.
  */
 export function protectControlChars(text: string, warnings: DaticertWarning[]): ProtectedText {
-  if (!SUSPECT.test(text)) return { scan: text, parse: text, restore: null }; // the usual case
+  if (!text.includes('&#') && !HAS_CONTROL.test(text)) return { scan: text, parse: text, restore: null }; // the usual case
   const found: string[] = [];
   let count = 0;
   const note = (code: number, offset: number, how: string): void => {

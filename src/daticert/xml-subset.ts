@@ -53,9 +53,8 @@ function charRef(name: string): string | undefined {
 }
 
 /** Character data as saxes reports it (line ends normalised, references expanded), or undefined. */
-function charData(raw: string, crlf: boolean): string | undefined {
-  if (raw.includes(']]>')) return undefined;
-  const s = crlf ? raw.replace(/\r\n/g, '\n') : raw;
+function charData(s: string): string | undefined {
+  if (s.includes(']]>')) return undefined;
   let amp = s.indexOf('&');
   if (amp === -1) return s;
   let out = '';
@@ -77,10 +76,12 @@ function charData(raw: string, crlf: boolean): string | undefined {
  * The element tree of `text` when it is in the subset above and well-formed, exactly as
  * parseXmlTree builds it through saxes; undefined otherwise (then saxes must read it).
  */
-export function parseXmlSubset(text: string): XmlElement | undefined {
-  if (OUTSIDE.test(text)) return undefined;
+export function parseXmlSubset(source: string): XmlElement | undefined {
+  if (OUTSIDE.test(source)) return undefined;
+  // Every CR is part of a CRLF here: turned into LF once, as saxes reads it (same line count,
+  // and attribute values with a line break are left to saxes anyway).
+  const text = source.includes('\r') ? source.replace(/\r\n/g, '\n') : source;
   const n = text.length;
-  const crlf = text.includes('\r');
   let i = 0;
   if (text.startsWith('<?xml')) {
     const m = DECL.exec(text);
@@ -158,7 +159,7 @@ export function parseXmlSubset(text: string): XmlElement | undefined {
     const lt = text.indexOf('<', i);
     if (lt === -1) return undefined;
     if (lt > i) {
-      const data = charData(text.slice(i, lt), crlf);
+      const data = charData(text.slice(i, lt));
       if (data === undefined) return undefined;
       stack[stack.length - 1]!.text += data;
     }
