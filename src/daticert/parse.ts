@@ -194,6 +194,15 @@ function children<N extends string>(
   return out;
 }
 
+const NONE: Record<string, string> = Object.freeze({});
+
+/** The value of attribute `name` of `el`, untrimmed, or undefined. */
+function attribute(el: XmlElement, name: string): string | undefined {
+  const a = el.attributes;
+  for (let i = 0; i < a.length; i += 2) if (a[i] === name) return a[i + 1];
+  return undefined;
+}
+
 /** Trimmed attribute values of the names allowed; warns about others (namespace declarations and xml:* are fine). */
 function attributes(
   el: XmlElement,
@@ -201,12 +210,12 @@ function attributes(
   path: string,
   warn: Warn,
 ): Record<string, string> {
-  const out: Record<string, string> = {};
-  // for-in, not Object.entries: saxes' attribute objects have a null prototype (no inherited
-  // keys), and entries() on them was the costliest line of the extraction.
   const attrs = el.attributes;
-  for (const k in attrs) {
-    if (allowed.includes(k)) out[k] = trimXml(attrs[k]!);
+  if (attrs.length === 0) return NONE;
+  const out: Record<string, string> = {};
+  for (let i = 0; i < attrs.length; i += 2) {
+    const k = attrs[i]!;
+    if (allowed.includes(k)) out[k] = trimXml(attrs[i + 1]!);
     else if (!(k === 'xmlns' || k.startsWith('xmlns:') || k.startsWith('xml:'))) {
       warn(DATICERT_UNKNOWN_ATTRIBUTE, `ignored unknown attribute ${k} on ${path} (line ${el.line})`);
     }
@@ -280,7 +289,7 @@ function extract(root: XmlElement, warnings: DaticertWarning[]): unknown {
     mittente: value(int.mittente?.[0], '<mittente>', warn),
     destinatari: (int.destinatari ?? []).map((d) => ({
       address: value(d, '<destinatari>', warn, ['tipo']),
-      tipo: d.attributes.tipo === undefined ? 'certificato' : trimXml(d.attributes.tipo), // DTD default
+      tipo: trimXml(attribute(d, 'tipo') ?? 'certificato'), // DTD default
     })),
     risposte: orNull(int.risposte?.[0], 'risposte'),
     oggetto: opt(int.oggetto?.[0], '<oggetto>'),

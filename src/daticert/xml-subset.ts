@@ -17,6 +17,8 @@ const OUTSIDE = /[\x00-\x08\x0B\x0C\x0E-\x1F\uD800-\uDFFF\uFFFE\uFFFF]|\r(?!\n)/
 const DECL =
   /^<\?xml[ \t\r\n]+version=(["'])1\.0\1(?:[ \t\r\n]+encoding=(["'])[A-Za-z][A-Za-z0-9._-]*\2)?(?:[ \t\r\n]+standalone=(["'])(?:yes|no)\3)?[ \t\r\n]*\?>/;
 const ATTR_OUTSIDE = /[<&\t\r\n]/;
+/** The attributes of every element without any: one shared, frozen, empty list. */
+export const NO_ATTRIBUTES: readonly string[] = Object.freeze([]);
 const PREDEFINED: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
 function isSpace(c: number): boolean {
@@ -117,7 +119,7 @@ export function parseXmlSubset(source: string): XmlElement | undefined {
       let j = i + 2;
       while (j < n && isNameChar(text.charCodeAt(j))) j++;
       const name = text.slice(i + 1, j);
-      const attributes: Record<string, string> = Object.create(null);
+      let attributes: string[] | undefined;
       let empty = false;
       for (;;) {
         const k = skipSpace(text, j);
@@ -141,11 +143,21 @@ export function parseXmlSubset(source: string): XmlElement | undefined {
         if (end === -1) return undefined;
         const value = text.slice(e + 2, end);
         const key = text.slice(k, e);
-        if (ATTR_OUTSIDE.test(value) || key in attributes) return undefined;
-        attributes[key] = value;
+        if (ATTR_OUTSIDE.test(value)) return undefined;
+        if (attributes === undefined) attributes = [key, value];
+        else {
+          for (let a = 0; a < attributes.length; a += 2) if (attributes[a] === key) return undefined;
+          attributes.push(key, value);
+        }
         j = end + 1;
       }
-      const el: XmlElement = { name, attributes, children: [], text: '', line: lineAt(j - 1) };
+      const el: XmlElement = {
+        name,
+        attributes: attributes ?? NO_ATTRIBUTES,
+        children: [],
+        text: '',
+        line: lineAt(j - 1),
+      };
       const parent = stack[stack.length - 1];
       if (parent) parent.children.push(el);
       else root = el;

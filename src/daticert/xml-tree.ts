@@ -8,7 +8,8 @@ import { parseXmlSubset } from './xml-subset.js';
 /** An element with its attributes, child elements and its own (direct) text, CDATA included. */
 export interface XmlElement {
   name: string;
-  attributes: Record<string, string>;
+  /** Names and values in document order, flat: `[name0, value0, name1, value1, ...]`. */
+  attributes: readonly string[];
   children: XmlElement[];
   text: string;
   line: number;
@@ -42,9 +43,7 @@ export function parseXmlTreeWithSaxes(text: string): XmlElement {
   parser.on('opentag', (tag) => {
     const el: XmlElement = {
       name: tag.name,
-      // saxes gives each tag a fresh null-prototype object: kept as is (copying it with a spread
-      // was the costliest step of reading a daticert).
-      attributes: tag.attributes as Record<string, string>,
+      attributes: flatAttributes(tag.attributes as Record<string, string>),
       children: [],
       text: '',
       line: parser.line,
@@ -76,4 +75,11 @@ export function parseXmlTreeWithSaxes(text: string): XmlElement {
   }
   if (root === undefined) throw new PecError('XML_MALFORMED', 'daticert.xml has no root element');
   return root;
+}
+
+/** saxes' attribute object (null prototype, document order) as a flat name/value list. */
+function flatAttributes(attributes: Record<string, string>): string[] {
+  const out: string[] = [];
+  for (const k in attributes) out.push(k, attributes[k]!);
+  return out;
 }
