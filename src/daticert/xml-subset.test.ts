@@ -218,6 +218,16 @@ describe('parseXmlSubset against saxes (fast-check)', () => {
     }
   });
 
+  it('leaves a tag with many attributes to saxes (its duplicate check would be quadratic)', () => {
+    const many = (n: number): string => `<r${Array.from({ length: n }, (_, i) => ` a${i}="v"`).join('')}/>`;
+    expect(parseXmlSubset(many(16))?.attributes).toHaveLength(32);
+    expect(parseXmlSubset(many(17))).toBeUndefined();
+    const big = many(60_000); // ~600 KB: quadratic would take minutes, saxes takes milliseconds
+    const t0 = performance.now();
+    expect(parseXmlTree(big).attributes).toHaveLength(120_000);
+    expect(performance.now() - t0).toBeLessThan(5_000);
+  });
+
   it('records the line of the ">" that ends each start tag, as saxes does, with LF and CRLF ends', () => {
     for (const eol of ['\n', '\r\n']) {
       const text = ['<?xml version="1.0"?>', '<r', '  a="1"', '>', '<c/><d', '/>', '</r>', ''].join(eol);

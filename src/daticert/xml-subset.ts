@@ -19,6 +19,8 @@ const DECL =
 const ATTR_OUTSIDE = /[<&\t\r\n]/;
 /** The attributes of every element without any: one shared, frozen, empty list. */
 export const NO_ATTRIBUTES: readonly string[] = Object.freeze([]);
+// Daticert elements have at most two attributes (namespace declarations aside).
+const MAX_ATTRIBUTES = 16;
 const PREDEFINED: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
 function isSpace(c: number): boolean {
@@ -146,6 +148,8 @@ export function parseXmlSubset(source: string): XmlElement | undefined {
         if (ATTR_OUTSIDE.test(value)) return undefined;
         if (attributes === undefined) attributes = [key, value];
         else {
+          // The duplicate check is quadratic: a tag with many attributes is left to saxes.
+          if (attributes.length >= 2 * MAX_ATTRIBUTES) return undefined;
           for (let a = 0; a < attributes.length; a += 2) if (attributes[a] === key) return undefined;
           attributes.push(key, value);
         }
