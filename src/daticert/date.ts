@@ -81,6 +81,21 @@ const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
  * ```
  */
 export function dataToUtc(giorno: string, ora: string, zona: string): string | null {
+  // The reader asks twice for the same <data> (extraction, then the schema check): the last answer is kept.
+  if (giorno === last.giorno && ora === last.ora && zona === last.zona) return last.utc;
+  const utc = computeUtc(giorno, ora, zona);
+  last = { giorno, ora, zona, utc };
+  return utc;
+}
+
+let last: { giorno: string; ora: string; zona: string; utc: string | null } = {
+  giorno: '',
+  ora: '',
+  zona: '',
+  utc: null,
+};
+
+function computeUtc(giorno: string, ora: string, zona: string): string | null {
   const g = realDay(giorno);
   const o = ORA.exec(ora);
   const z = ZONA.exec(zona);

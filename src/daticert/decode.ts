@@ -59,7 +59,9 @@ export function decodeXmlBytes(bytes: Uint8Array, warnings: DaticertWarning[]): 
   if (b0 === 0xff && b1 === 0xfe) return decodeBom(bytes.subarray(2), 'utf-16le', warnings);
   if (b0 === 0xef && b1 === 0xbb && bytes[2] === 0xbf) return decodeBom(bytes.subarray(3), 'utf-8', warnings);
 
-  const label = declaredEncoding(latin1(bytes, 0, Math.min(bytes.length, 512)));
+  // The declaration's match holds no '>', so the bytes up to the first '>' give the same answer.
+  const gt = bytes.subarray(0, 512).indexOf(0x3e);
+  const label = declaredEncoding(latin1(bytes, 0, gt === -1 ? Math.min(bytes.length, 512) : gt));
   if (label !== null && LATIN1_LABELS.has(label)) return decodeWindows1252(bytes);
   if (label !== null && !UTF8_LABELS.has(label)) {
     warnings.push({
