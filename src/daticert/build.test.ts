@@ -2,18 +2,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { arbDaticert } from '../../test/helpers/daticert-arbitrary.js';
 import { isPecError } from '../errors.js';
-import { dataToUtc } from './date.js';
-import {
-  buildDaticert,
-  type Daticert,
-  type DaticertInput,
-  ERRORI,
-  parseDaticert,
-  RICEVUTA_TIPI,
-  TIPI,
-} from './index.js';
-import { trimXml } from './xml-text.js';
+import { buildDaticert, type Daticert, type DaticertInput, parseDaticert, TIPI } from './index.js';
 
 const text = (b: Uint8Array): string => new TextDecoder().decode(b);
 
@@ -228,72 +219,6 @@ describe.skipIf(!hasXmllint)('built daticert validates against the DTD (xmllint 
 });
 
 // ---- Round trip: parseDaticert(buildDaticert(d)).daticert deep-equals d ----
-
-// XML 1.0 characters, weighted towards the ones that need escaping or are multi-byte.
-const xmlChar = fc.oneof(
-  {
-    weight: 3,
-    arbitrary: fc.constantFrom('<', '>', '&', '"', "'", ' ', '\t', '\n', '\r', ']]>', '&amp;', '&#13;'),
-  },
-  {
-    weight: 3,
-    arbitrary: fc.constantFrom('è', 'à', '€', 'ß', '日', '😀', '\u00a0', '\u2028', '\uFEFF', '\u0085'),
-  },
-  { weight: 4, arbitrary: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)) },
-  { weight: 1, arbitrary: fc.integer({ min: 0xa0, max: 0xd7ff }).map((c) => String.fromCharCode(c)) },
-  { weight: 1, arbitrary: fc.integer({ min: 0xe000, max: 0xfffd }).map((c) => String.fromCharCode(c)) },
-  { weight: 1, arbitrary: fc.integer({ min: 0x10000, max: 0x10ffff }).map((c) => String.fromCodePoint(c)) },
-);
-const xmlText = fc.array(xmlChar, { maxLength: 24 }).map((a) => trimXml(a.join('')));
-const xmlRequired = xmlText.filter((s) => s.length > 0);
-const pad2 = (n: number): string => String(n).padStart(2, '0');
-
-const arbDaticert: fc.Arbitrary<Daticert> = fc
-  .record({
-    tipo: fc.constantFrom(...TIPI),
-    errore: fc.constantFrom(...ERRORI),
-    mittente: xmlRequired,
-    destinatari: fc.array(
-      fc.record({
-        address: xmlRequired,
-        tipo: fc.constantFrom('certificato', 'esterno') as fc.Arbitrary<'certificato' | 'esterno'>,
-      }),
-      {
-        minLength: 1,
-        maxLength: 4,
-      },
-    ),
-    risposte: xmlText,
-    oggetto: fc.option(xmlText, { nil: null }),
-    gestoreEmittente: xmlRequired,
-    day: fc.date({
-      min: new Date('0001-01-02T00:00:00Z'),
-      max: new Date('9998-12-30T23:59:59Z'),
-      noInvalidDate: true,
-    }),
-    zona: fc.tuple(
-      fc.constantFrom('+', '-'),
-      fc.integer({ min: 0, max: 23 }),
-      fc.integer({ min: 0, max: 59 }),
-    ),
-    identificativo: xmlRequired,
-    msgid: fc.option(xmlText, { nil: null }),
-    ricevutaTipo: fc.option(fc.constantFrom(...RICEVUTA_TIPI), { nil: null }),
-    consegna: fc.option(xmlText, { nil: null }),
-    ricezione: fc.array(xmlText, { maxLength: 3 }),
-    erroreEsteso: fc.option(xmlText, { nil: null }),
-  })
-  .map(({ day, zona, ...rest }) => {
-    const data = {
-      giorno: `${pad2(day.getUTCDate())}/${pad2(day.getUTCMonth() + 1)}/${String(day.getUTCFullYear()).padStart(4, '0')}`,
-      ora: `${pad2(day.getUTCHours())}:${pad2(day.getUTCMinutes())}:${pad2(day.getUTCSeconds())}`,
-      zona: `${zona[0]}${pad2(zona[1])}${pad2(zona[2])}`,
-    };
-    const dataUtc = dataToUtc(data.giorno, data.ora, data.zona);
-    if (dataUtc === null) throw new Error(`generator produced an invalid date ${JSON.stringify(data)}`);
-    const d: Daticert = { ...rest, data, dataUtc };
-    return d;
-  });
 
 describe('round trip (fast-check, seed 42)', () => {
   it('parseDaticert(buildDaticert(d)).daticert deep-equals d, without warnings', () => {

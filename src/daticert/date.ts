@@ -20,17 +20,22 @@ function isLeap(y: number): boolean {
 }
 
 function daysInMonth(y: number, m: number): number {
-  return m === 2 ? (isLeap(y) ? 29 : 28) : [4, 6, 9, 11].includes(m) ? 30 : 31;
+  return m === 2 ? (isLeap(y) ? 29 : 28) : m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
+}
+
+/** The day, month and year of a `dd/mm/yyyy` that exists, or null. */
+function realDay(giorno: string): [number, number, number] | null {
+  const m = GIORNO.exec(giorno);
+  if (!m) return null;
+  const d = Number(m[1]);
+  const mo = Number(m[2]);
+  const y = Number(m[3]);
+  return mo >= 1 && mo <= 12 && d >= 1 && d <= daysInMonth(y, mo) ? [d, mo, y] : null;
 }
 
 /** True when `giorno` is `dd/mm/yyyy` and names a day that exists (no 31/02, 29/02 only in leap years). */
 export function isRealGiorno(giorno: string): boolean {
-  const m = GIORNO.exec(giorno);
-  if (!m) return false;
-  const d = Number(m[1]);
-  const mo = Number(m[2]);
-  const y = Number(m[3]);
-  return mo >= 1 && mo <= 12 && d >= 1 && d <= daysInMonth(y, mo);
+  return realDay(giorno) !== null;
 }
 
 // Howard Hinnant's days_from_civil / civil_from_days (proleptic Gregorian, day 0 = 1970-01-01).
@@ -76,16 +81,28 @@ const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
  * ```
  */
 export function dataToUtc(giorno: string, ora: string, zona: string): string | null {
-  const g = GIORNO.exec(giorno);
+  // The reader asks twice for the same <data> (extraction, then the schema check): the last answer is kept.
+  if (giorno === last.giorno && ora === last.ora && zona === last.zona) return last.utc;
+  const utc = computeUtc(giorno, ora, zona);
+  last = { giorno, ora, zona, utc };
+  return utc;
+}
+
+let last: { giorno: string; ora: string; zona: string; utc: string | null } = {
+  giorno: '',
+  ora: '',
+  zona: '',
+  utc: null,
+};
+
+function computeUtc(giorno: string, ora: string, zona: string): string | null {
+  const g = realDay(giorno);
   const o = ORA.exec(ora);
   const z = ZONA.exec(zona);
-  if (!g || !o || !z || !isRealGiorno(giorno)) return null;
+  if (!g || !o || !z) return null;
   const offset = (z[1] === '-' ? -1 : 1) * (Number(z[2]) * 60 + Number(z[3])) * 60;
   const local =
-    daysFromCivil(Number(g[3]), Number(g[2]), Number(g[1])) * 86400 +
-    Number(o[1]) * 3600 +
-    Number(o[2]) * 60 +
-    Number(o[3]);
+    daysFromCivil(g[2], g[1], g[0]) * 86400 + Number(o[1]) * 3600 + Number(o[2]) * 60 + Number(o[3]);
   const utc = local - offset;
   const days = Math.floor(utc / 86400);
   const secs = utc - days * 86400;

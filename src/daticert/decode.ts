@@ -59,7 +59,9 @@ export function decodeXmlBytes(bytes: Uint8Array, warnings: DaticertWarning[]): 
   if (b0 === 0xff && b1 === 0xfe) return decodeBom(bytes.subarray(2), 'utf-16le', warnings);
   if (b0 === 0xef && b1 === 0xbb && bytes[2] === 0xbf) return decodeBom(bytes.subarray(3), 'utf-8', warnings);
 
-  const label = declaredEncoding(latin1(bytes, 0, Math.min(bytes.length, 512)));
+  // The declaration's match holds no '>', so the bytes up to the first '>' give the same answer.
+  const gt = bytes.subarray(0, 512).indexOf(0x3e);
+  const label = declaredEncoding(latin1(bytes, 0, gt === -1 ? Math.min(bytes.length, 512) : gt));
   if (label !== null && LATIN1_LABELS.has(label)) return decodeWindows1252(bytes);
   if (label !== null && !UTF8_LABELS.has(label)) {
     warnings.push({
@@ -70,9 +72,13 @@ export function decodeXmlBytes(bytes: Uint8Array, warnings: DaticertWarning[]): 
   return decodeUtf8OrFallback(bytes, warnings);
 }
 
+// One decoder for every call: decode() without `stream` keeps no state between calls, even after
+// it threw on invalid bytes, and constructing one costs more than decoding a daticert.
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
 function decodeUtf8OrFallback(bytes: Uint8Array, warnings: DaticertWarning[]): string {
   try {
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+    return UTF8.decode(bytes);
   } catch {
     // Providers that write Latin-1 without saying so: windows-1252 recovers the accented letters.
     warnings.push({

@@ -166,6 +166,30 @@ describe('parseDaticert: encodings', () => {
     expect(warnings).toEqual([]);
   });
 
+  it('reads the encoding only before the first ">" (the declaration ends there)', () => {
+    // A '>' inside a pseudo-attribute hides what follows, so the bytes fall back to windows-1252.
+    const xml = doc({ decl: '<?xml version="1.0" x=">" encoding="ISO-8859-1"?>' }).replace(
+      'Oggetto originale',
+      'Perché',
+    );
+    const r = (() => {
+      try {
+        return parseDaticert(latin1Bytes(xml));
+      } catch (e) {
+        return e;
+      }
+    })();
+    // saxes refuses the declaration itself; what matters is that no encoding was taken from it.
+    expect(isPecError(r, 'XML_MALFORMED')).toBe(true);
+    const plain = doc({ decl: '<?xml version="1.0"?><!-- > encoding="ISO-8859-1" -->' }).replace(
+      'Oggetto originale',
+      'Perché',
+    );
+    const { daticert, warnings } = parseDaticert(latin1Bytes(plain));
+    expect(daticert.oggetto).toBe('Perché');
+    expect(codes(warnings)).toEqual([DATICERT_ENCODING_INVALID]);
+  });
+
   it('decodes the ISO-8859-1 labels as windows-1252, like browsers (0x80 is €)', () => {
     for (const label of ['iso-8859-1', 'latin1', 'windows-1252', 'CP1252']) {
       const bytes = latin1Bytes(
@@ -306,6 +330,21 @@ describe('parseDaticert: leniency, with warnings', () => {
       'x\uFFFEy',
     );
     expect(parseDaticert(utf8(doc().replace('Oggetto originale', 'x&#9;y'))).warnings).toEqual([]);
+  });
+
+  it('drops the control characters when the text already holds the stand-ins, on every call alike', () => {
+    // U+10FF01 is the stand-in of U+0001: with one already in the text, the characters are dropped.
+    // The check once used a global regex, whose lastIndex carried over to the next call and sent
+    // the same bytes down the other branch.
+    const xml = utf8(
+      doc().replace('Oggetto originale', 'a\u0001b').replace('<consegna>', '<consegna>\u{10FF01}'),
+    );
+    const first = parseDaticert(xml);
+    expect(first.daticert.oggetto).toBe('ab');
+    expect(first.daticert.consegna).toBe('\u{10FF01}dest@pec.example.it');
+    expect(first.warnings[0]!.message).toMatch(/^removed 1 character/);
+    expect(parseDaticert(xml)).toStrictEqual(first);
+    expect(parseDaticert(xml)).toStrictEqual(first);
   });
 
   it('does not treat an escaped "&amp;#18;" as a reference', () => {

@@ -8,6 +8,7 @@ import { dataToUtc } from './date.js';
 import { decodeXmlBytes } from './decode.js';
 import { assertNoForbiddenMarkup, protectControlChars, removeLeadingSpace, repairMsgid } from './prescan.js';
 import { type Daticert, validateDaticert } from './schema.js';
+import { satisfiesDaticertSchema } from './schema-check.js';
 import {
   DATICERT_DUPLICATE_ELEMENT,
   DATICERT_ELEMENT_ORDER,
@@ -90,6 +91,18 @@ export function parseDaticert(bytes: BytesInput, options?: ParseDaticertOptions)
   const input = toBytes(bytes, 'daticert');
   enforce(limits, 'maxDaticertBytes', input.length, 'daticert.xml size');
 
+  return readDaticert(input, satisfiesDaticertSchema);
+}
+
+/**
+ * The reading itself, on bytes within the limits. `accepts` answers "certainly valid" without the
+ * zod schema (see schema-check.ts); whatever it does not accept goes to the schema. Tests pass
+ * `() => false` to compare with the schema alone.
+ */
+export function readDaticert(
+  input: Uint8Array,
+  accepts: (value: unknown) => value is Daticert,
+): ParsedDaticert {
   const warnings: DaticertWarning[] = [];
   const text = removeLeadingSpace(decodeXmlBytes(input, warnings), warnings);
   // The pre-scan reads the text with control characters removed, so that `<\u0001!DOCTYPE`
@@ -107,8 +120,12 @@ export function parseDaticert(bytes: BytesInput, options?: ParseDaticertOptions)
       },
     );
   }
-  const daticert = validateDaticert(extract(root, warnings), 'daticert.xml does not follow the DTD');
-  return { daticert: restoreValues(daticert, guarded.restore), warnings };
+  const candidate = extract(root, warnings);
+  // extract builds fresh plain data, so the accepted candidate can be returned as it is.
+  const daticert = accepts(candidate)
+    ? candidate
+    : validateDaticert(candidate, 'daticert.xml does not follow the DTD');
+  return { daticert: guarded.restore ? restoreValues(daticert, guarded.restore) : daticert, warnings };
 }
 
 /** Applies `restore` to every string of `value` (plain data: objects, arrays, strings). */
@@ -177,6 +194,15 @@ function children<N extends string>(
   return out;
 }
 
+const NONE: Record<string, string> = Object.freeze({});
+
+/** The value of attribute `name` of `el`, untrimmed, or undefined. */
+function attribute(el: XmlElement, name: string): string | undefined {
+  const a = el.attributes;
+  for (let i = 0; i < a.length; i += 2) if (a[i] === name) return a[i + 1];
+  return undefined;
+}
+
 /** Trimmed attribute values of the names allowed; warns about others (namespace declarations and xml:* are fine). */
 function attributes(
   el: XmlElement,
@@ -184,9 +210,12 @@ function attributes(
   path: string,
   warn: Warn,
 ): Record<string, string> {
+  const attrs = el.attributes;
+  if (attrs.length === 0) return NONE;
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(el.attributes)) {
-    if (allowed.includes(k)) out[k] = trimXml(v);
+  for (let i = 0; i < attrs.length; i += 2) {
+    const k = attrs[i]!;
+    if (allowed.includes(k)) out[k] = trimXml(attrs[i + 1]!);
     else if (!(k === 'xmlns' || k.startsWith('xmlns:') || k.startsWith('xml:'))) {
       warn(DATICERT_UNKNOWN_ATTRIBUTE, `ignored unknown attribute ${k} on ${path} (line ${el.line})`);
     }
@@ -260,7 +289,7 @@ function extract(root: XmlElement, warnings: DaticertWarning[]): unknown {
     mittente: value(int.mittente?.[0], '<mittente>', warn),
     destinatari: (int.destinatari ?? []).map((d) => ({
       address: value(d, '<destinatari>', warn, ['tipo']),
-      tipo: d.attributes.tipo === undefined ? 'certificato' : trimXml(d.attributes.tipo), // DTD default
+      tipo: trimXml(attribute(d, 'tipo') ?? 'certificato'), // DTD default
     })),
     risposte: orNull(int.risposte?.[0], 'risposte'),
     oggetto: opt(int.oggetto?.[0], '<oggetto>'),

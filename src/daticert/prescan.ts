@@ -54,6 +54,8 @@ const CONTROL_REF = /&#(?:([0-9]{1,7})|x([0-9A-Fa-f]{1,6}));/g;
 // Stand-ins from the last plane's private-use range (valid XML `Char`s): one per forbidden character.
 const STAND_IN_BASE = 0x10ff00;
 const STAND_IN = /[\u{10FF00}-\u{10FF21}]/gu;
+// The same class without `g`, for test(): a global regex's lastIndex would carry over between calls.
+const HAS_STAND_IN = /[\u{10FF00}-\u{10FF21}]/u;
 
 function lineAt(text: string, offset: number): number {
   let n = 1;
@@ -82,9 +84,13 @@ export interface ProtectedText {
   scan: string;
   /** What the XML parser reads: every forbidden character, raw or referenced, as a stand-in. */
   parse: string;
-  /** Puts the real characters back into a value read from `parse`. */
-  restore(value: string): string;
+  /** Puts the real characters back into a value read from `parse`; null when there is nothing to put back. */
+  restore: ((value: string) => string) | null;
 }
+
+// A quick look for anything protectControlChars acts on: a forbidden character (this class) or a
+// character reference (`&#`, found with indexOf: one regex for both scanned several times slower).
+const HAS_CONTROL = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/;
 
 /**
  * Characters XML 1.0 forbids (C0 controls, U+FFFE, U+FFFF), raw or as character references
@@ -93,6 +99,7 @@ export interface ProtectedText {
  * parser never sees them: each one travels as a private-use stand-in and `restore` puts it back.
  */
 export function protectControlChars(text: string, warnings: DaticertWarning[]): ProtectedText {
+  if (!text.includes('&#') && !HAS_CONTROL.test(text)) return { scan: text, parse: text, restore: null }; // the usual case
   const found: string[] = [];
   let count = 0;
   const note = (code: number, offset: number, how: string): void => {
@@ -109,9 +116,9 @@ export function protectControlChars(text: string, warnings: DaticertWarning[]): 
     refs.push({ index: m.index, length: m[0].length, code });
     note(code, m.index, ` (as ${m[0]})`);
   }
-  if (count === 0) return { scan: text, parse: text, restore: (v) => v };
+  if (count === 0) return { scan: text, parse: text, restore: null };
   const scan = text.replace(CONTROL, '');
-  if (STAND_IN.test(text)) {
+  if (HAS_STAND_IN.test(text)) {
     // The stand-ins are taken (never seen in a real daticert): fall back to dropping the characters.
     warnings.push({
       code: DATICERT_CONTROL_CHARS,
@@ -124,7 +131,7 @@ export function protectControlChars(text: string, warnings: DaticertWarning[]): 
       at = r.index + r.length;
     }
     dropped = (dropped + text.slice(at)).replace(CONTROL, '');
-    return { scan, parse: dropped, restore: (v) => v };
+    return { scan, parse: dropped, restore: null };
   }
   warnings.push({
     code: DATICERT_CONTROL_CHARS,

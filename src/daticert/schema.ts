@@ -33,8 +33,8 @@ export const RICEVUTA_TIPI = ['completa', 'breve', 'sintetica'] as const;
 /** The `destinatari/@tipo` values; `certificato` is the default. */
 export const DESTINATARIO_TIPI = ['certificato', 'esterno'] as const;
 
-// XML 1.0 `Char` production (a `u` regex so astral characters count as one, lone surrogates fail).
-const XML_CHARS = /^[\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]*$/u;
+/** XML 1.0 `Char` production (a `u` regex so astral characters count as one, lone surrogates fail). */
+export const XML_CHARS = /^[\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]*$/u;
 
 /**
  * Text content: only XML 1.0 characters, no leading/trailing whitespace. The parser trims values,

@@ -3,11 +3,13 @@
 // reports any other reference as an error, and it refuses XML 1.0 ill-formed input outright.
 import { SaxesParser } from 'saxes';
 import { PecError } from '../errors.js';
+import { parseXmlSubset } from './xml-subset.js';
 
 /** An element with its attributes, child elements and its own (direct) text, CDATA included. */
 export interface XmlElement {
   name: string;
-  attributes: Record<string, string>;
+  /** Names and values in document order, flat: `[name0, value0, name1, value1, ...]`. */
+  attributes: readonly string[];
   children: XmlElement[];
   text: string;
   line: number;
@@ -17,8 +19,14 @@ export interface XmlElement {
  * Parses `text` (already decoded, pre-scanned and repaired) into a tree of elements.
  * Comments and processing instructions are dropped. Throws XML_MALFORMED on any well-formedness
  * error; a DOCTYPE reaching the parser (the pre-scan should have refused it) is XML_FORBIDDEN.
+ * The plain subset daticerts are written in is read without saxes (xml-subset.ts), to the same tree.
  */
 export function parseXmlTree(text: string): XmlElement {
+  return parseXmlSubset(text) ?? parseXmlTreeWithSaxes(text);
+}
+
+/** {@link parseXmlTree} through saxes alone: any input, every error. */
+export function parseXmlTreeWithSaxes(text: string): XmlElement {
   // XML 1.0 forced: a `version="1.1"` declaration must not re-admit control characters.
   const parser = new SaxesParser({
     xmlns: false,
@@ -35,9 +43,7 @@ export function parseXmlTree(text: string): XmlElement {
   parser.on('opentag', (tag) => {
     const el: XmlElement = {
       name: tag.name,
-      // saxes gives each tag a fresh null-prototype object: kept as is (copying it with a spread
-      // was the costliest step of reading a daticert).
-      attributes: tag.attributes as Record<string, string>,
+      attributes: flatAttributes(tag.attributes as Record<string, string>),
       children: [],
       text: '',
       line: parser.line,
@@ -69,4 +75,11 @@ export function parseXmlTree(text: string): XmlElement {
   }
   if (root === undefined) throw new PecError('XML_MALFORMED', 'daticert.xml has no root element');
   return root;
+}
+
+/** saxes' attribute object (null prototype, document order) as a flat name/value list. */
+function flatAttributes(attributes: Record<string, string>): string[] {
+  const out: string[] = [];
+  for (const k in attributes) out.push(k, attributes[k]!);
+  return out;
 }
