@@ -181,6 +181,30 @@ export function oid(b: Uint8Array, node: Node): string {
     throw new DerError(`expected an OBJECT IDENTIFIER at offset ${node.start}`);
   if (length > MAX_OID_LENGTH) throw new DerError(`an OBJECT IDENTIFIER longer than ${MAX_OID_LENGTH} bytes`);
   if (b[node.valueEnd - 1]! & 0x80) throw new DerError(`truncated OID at offset ${node.start}`);
+  // Every arc of a real OID fits a double: the string is built as the digits come, with no list.
+  // An arc that grows past 2^45 (UUID arcs) hands over to the exact reader below.
+  let text = '';
+  let arc = 0;
+  let start = true;
+  for (let i = node.valueStart; i < node.valueEnd; i++) {
+    const d = b[i]!;
+    if (start && d === 0x80) throw new DerError(`non-minimal OID arc at offset ${node.start}`);
+    start = false;
+    if (arc > 2 ** 45) return bigOid(b, node);
+    arc = arc * 128 + (d & 0x7f);
+    if (!(d & 0x80)) {
+      // The first subidentifier packs two arcs: 40·X + Y, X ≤ 2 (Y may be large under 2).
+      if (text === '') text = arc < 80 ? `${Math.floor(arc / 40)}.${arc % 40}` : `2.${arc - 80}`;
+      else text += `.${arc}`;
+      arc = 0;
+      start = true;
+    }
+  }
+  return text;
+}
+
+/** {@link oid} for OIDs with an arc beyond 2^45: digits gathered as a bigint once past it. */
+function bigOid(b: Uint8Array, node: Node): string {
   const parts: (number | bigint)[] = [];
   let v: number | bigint = 0;
   let fresh = true;
