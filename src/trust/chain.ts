@@ -189,16 +189,9 @@ export async function validateChain(options: ValidateChainOptions): Promise<Chai
 
   const cryptoId = cryptoIdOf(crypto);
   const inputs = await inputsOf(cryptoId, crypto, limits.maxChainLength, signer, certificates, anchors, crls);
-  const policyKey = [
-    policy.atTrusted ? 't' : 's',
-    policy.minRsaBits,
-    policy.legacyKeysUntil ?? '-',
-    policy.maxIssuerCandidates,
-    policy.maxSignatureChecks,
-    policy.maxRsaModulusBits,
-  ].join(',');
-  const bucket = timeBucket(atMs, [signer, ...certificates, ...anchors], inputs.crlList);
-  const key = `${inputs.contentKey}|${policyKey}|${bucket}`;
+  const policyKey = `${policy.atTrusted ? 't' : 's'},${policy.minRsaBits},${policy.legacyKeysUntil ?? '-'},${policy.maxIssuerCandidates},${policy.maxSignatureChecks},${policy.maxRsaModulusBits}`;
+  const bucket = timeBucket(atMs, [[signer], certificates, anchors], inputs.crlList);
+  const key = `${inputs.contentId}|${policyKey}|${bucket}`;
 
   const query = {
     crypto,
@@ -229,17 +222,11 @@ export async function validateChain(options: ValidateChainOptions): Promise<Chai
   }
   const trusted = core.found && !issues.some((i) => i.severity === 'error');
   const nowMs = now.getTime();
-  const result: ChainResult = {
-    trusted,
-    at: at.toISOString(),
-    anchor: core.anchor,
-    path: [...core.path],
-    issues,
-  };
-  if (!core.found) return result;
+  if (!core.found)
+    return { trusted, at: at.toISOString(), anchor: core.anchor, path: [...core.path], issues };
   const validNow =
     trusted &&
     core.windows.every(([nb, na]) => nb <= nowMs && nowMs <= na) &&
     core.revocations.every((d) => d > nowMs);
-  return { ...result, validNow };
+  return { trusted, at: at.toISOString(), anchor: core.anchor, path: [...core.path], issues, validNow };
 }

@@ -172,7 +172,9 @@ export function finishReport(pec: PecMessage | null, report: VerificationReport)
     const checks = report.checks as Record<string, CheckOutcome>;
     for (const name of CONTENT_CHECKS) if (checks[name] === 'pass') checks[name] = 'unverified';
   }
-  const out: VerificationReport = { ...report, outcome: null };
+  // Completed in place: every caller hands over a report it has just built (no copy to make).
+  const out = report;
+  out.outcome = null;
   if (report.valid && pec && pec.kind !== 'non-pec') {
     const certified = certifiedFacts(pec, report);
     out.outcome = certified.outcome.status;

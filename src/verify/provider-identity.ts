@@ -18,8 +18,22 @@ const OWN_IDENTIFICATIVO: ReadonlySet<PecKind> = new Set([
 // Second-level labels under which a provider's own domain is one level deeper (x.gov.it).
 const GENERIC_SECOND_LEVEL = new Set(['gov', 'com', 'co', 'org', 'net', 'edu', 'ac']);
 
+// The registrable parts of recent domains: each receipt's identificativo repeats its provider's.
+const SITES_MAX = 256;
+const siteMemo = new Map<string, string>();
+
 /** The registrable part of a domain ("pec.aruba.it" → "aruba.it"; "pec.x.gov.it" → "x.gov.it"). */
 export function siteOf(domain: string): string {
+  let site = siteMemo.get(domain);
+  if (site === undefined) {
+    site = registrablePart(domain);
+    siteMemo.set(domain, site);
+    if (siteMemo.size > SITES_MAX) siteMemo.delete(siteMemo.keys().next().value!);
+  }
+  return site;
+}
+
+function registrablePart(domain: string): string {
   const labels = domain.toLowerCase().replace(/\.$/, '').split('.');
   const keep = labels.length >= 3 && GENERIC_SECOND_LEVEL.has(labels[labels.length - 2]!) ? 3 : 2;
   return labels.slice(-keep).join('.');
