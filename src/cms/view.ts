@@ -180,7 +180,8 @@ function readSignerInfo(
   b: Bytes,
   node: Node,
   certificates: Certificate[],
-): Omit<SignerView, 'certificates' | 'signerCount' | 'encapContentTypeOid'> {
+  context: { encapContentTypeOid: string; signerCount: number },
+): SignerView {
   // SignerInfo ::= SEQUENCE { version, sid, digestAlgorithm, [0] signedAttrs OPTIONAL,
   //   signatureAlgorithm, signature, [1] unsignedAttrs OPTIONAL }, read by position.
   const f = sequence(b, node, 'SignerInfo');
@@ -239,36 +240,48 @@ function readSignerInfo(
     );
   } else throw new DerError('SignerInfo sid is neither issuerAndSerialNumber nor subjectKeyIdentifier');
 
-  const view: Omit<SignerView, 'certificates' | 'signerCount' | 'encapContentTypeOid'> = {
-    digestOid,
-    signatureAlgorithm,
-    signedAttrs: null,
-    messageDigest: null,
-    contentTypeOid: null,
-    signingTime: null,
-    attributeOids: [],
-    signature,
-    signerCertificate: signer ?? null,
-  };
+  let signedAttrs: Bytes | null = null;
+  let messageDigest: Uint8Array | null = null;
+  let contentTypeOid: string | null = null;
+  let signingTime: Date | null = null;
+  const attributeOids: string[] = [];
   if (attrs) {
-    view.signedAttrs = signedAttributesDer(b, attrs);
+    signedAttrs = signedAttributesDer(b, attrs);
     for (const a of children(b, attrs)) {
       const [typeNode, values, extra] = sequence(b, a, 'an attribute');
       if (extra) throw new DerError('an attribute is a type and a set of values, nothing more');
       const type = oid(b, expect(typeNode, TAG.OID, 'attribute type'));
-      const all = sequence(b, values, `the values of attribute ${type}`, TAG.SET);
+      // The name of the values is only for the error: not built for well-formed attributes.
+      const all =
+        values?.tag === TAG.SET
+          ? children(b, values)
+          : sequence(b, values, `the values of attribute ${type}`, TAG.SET);
       // RFC 5652 §11: contentType, messageDigest and signingTime appear once, with one value.
-      if (SINGLE_VALUED.has(type) && (all.length !== 1 || view.attributeOids.includes(type)))
+      if (SINGLE_VALUED.has(type) && (all.length !== 1 || attributeOids.includes(type)))
         throw new DerError(`the ${type} signed attribute must appear once with one value`);
-      view.attributeOids.push(type);
+      attributeOids.push(type);
       const value = all[0];
       if (!value) continue;
-      if (type === OID.messageDigest) view.messageDigest = octets(b, value).slice();
-      else if (type === OID.contentType && value.tag === TAG.OID) view.contentTypeOid = oid(b, value);
-      else if (type === OID.signingTime) view.signingTime = time(b, value); // not a time: malformed
+      if (type === OID.messageDigest) messageDigest = octets(b, value).slice();
+      else if (type === OID.contentType && value.tag === TAG.OID) contentTypeOid = oid(b, value);
+      else if (type === OID.signingTime) signingTime = time(b, value); // not a time: malformed
     }
   }
-  return view;
+  // One literal with every field (no object filled in, then spread into another).
+  return {
+    digestOid,
+    signatureAlgorithm,
+    signedAttrs,
+    messageDigest,
+    contentTypeOid,
+    signingTime,
+    attributeOids,
+    signature,
+    signerCertificate: signer ?? null,
+    encapContentTypeOid: context.encapContentTypeOid,
+    certificates,
+    signerCount: context.signerCount,
+  };
 }
 
 /**
@@ -325,12 +338,7 @@ export function signerView(der: Bytes, limits: Limits, index = 0): SignerView {
     if (infos.length === 0) throw malformed('the CMS SignedData has no SignerInfo');
     const info = infos[index];
     if (!info) throw malformed(`the CMS SignedData has no SignerInfo number ${index + 1}`);
-    return {
-      ...readSignerInfo(der, info, certificates),
-      encapContentTypeOid,
-      certificates,
-      signerCount: infos.length,
-    };
+    return readSignerInfo(der, info, certificates, { encapContentTypeOid, signerCount: infos.length });
   } catch (e) {
     if (e instanceof DerError)
       throw malformed(`the signature is not a valid CMS SignedData: ${e.message}`, e);

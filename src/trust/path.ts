@@ -466,7 +466,11 @@ export function inputsOf(
   anchors: readonly Certificate[],
   crls: readonly Crl[],
 ): Promise<Inputs> {
-  const ids = (list: readonly object[]): string => list.map(objectId).join(',');
+  const ids = (list: readonly object[]): string => {
+    let out = '';
+    for (const o of list) out += `${objectId(o)},`;
+    return out;
+  };
   const idKey = `${cryptoId}|${maxChainLength}|${objectId(signer)}|${ids(certificates)}|${ids(anchors)}|${ids(crls)}`;
   let p = inputsMemo.get(idKey);
   if (p) {

@@ -104,9 +104,13 @@ function originalJson(o: OriginalMessage | null): Record<string, unknown> | null
   };
 }
 
-function timeOf(d: Daticert | null, signingTime: string | null): CertifiedTime | null {
+function timeOf(
+  d: Daticert | null,
+  signingTime: string | null,
+  date: Date | null | undefined,
+): CertifiedTime | null {
   if (d) {
-    const utc = parseDate(d.dataUtc)?.toISOString() ?? d.dataUtc;
+    const utc = (date === undefined ? parseDate(d.dataUtc) : date)?.toISOString() ?? d.dataUtc;
     return { utc, giorno: d.data.giorno, ora: d.data.ora, zona: d.data.zona, source: 'daticert' };
   }
   if (signingTime) return { utc: signingTime, giorno: null, ora: null, zona: null, source: 'signing-time' };
@@ -116,6 +120,7 @@ function timeOf(d: Daticert | null, signingTime: string | null): CertifiedTime |
 function certifiedFacts(
   pec: Exclude<PecMessage, { kind: 'non-pec' }>,
   r: VerificationReport,
+  daticertDate: Date | null | undefined,
 ): CertifiedFacts {
   const d = pec.daticert;
   const deliveryForm =
@@ -135,7 +140,7 @@ function certifiedFacts(
     sender: d?.mittente ?? null,
     recipients: d ? d.destinatari.map((x) => ({ ...x })) : [],
     subject: d?.oggetto ?? null,
-    time: timeOf(d, r.signature.signingTime),
+    time: timeOf(d, r.signature.signingTime, daticertDate),
     identificativo: d?.identificativo ?? null,
     msgid: d?.msgid ?? null,
     deliveryForm,
@@ -162,11 +167,17 @@ const CONTENT_CHECKS = ['signer', 'daticert', 'headers', 'postacert'] as const;
  * Completes a report from {@link verifyPec}: the content checks are downgraded from `pass` to
  * `unverified` unless the signature is intact and the chain trusted (content nobody trusted
  * vouches for has passed nothing), the outcome and the certified facts are added only to a valid
- * report, and the parsed message is attached, non-enumerable, as `unverified`.
+ * report, and the parsed message is attached, non-enumerable, as `unverified`. `daticertDate`,
+ * when given, is the daticert's `dataUtc` as the caller already read it (parseDate), else it is
+ * read here.
  *
  * @internal
  */
-export function finishReport(pec: PecMessage | null, report: VerificationReport): VerificationReport {
+export function finishReport(
+  pec: PecMessage | null,
+  report: VerificationReport,
+  daticertDate?: Date | null,
+): VerificationReport {
   const vouched = report.signature.intact === true && report.chain.trusted === true;
   if (!vouched) {
     const checks = report.checks as Record<string, CheckOutcome>;
@@ -176,7 +187,7 @@ export function finishReport(pec: PecMessage | null, report: VerificationReport)
   const out = report;
   out.outcome = null;
   if (report.valid && pec && pec.kind !== 'non-pec') {
-    const certified = certifiedFacts(pec, report);
+    const certified = certifiedFacts(pec, report, daticertDate);
     out.outcome = certified.outcome.status;
     out.certified = certified;
   }

@@ -487,32 +487,36 @@ async function verifyParsed(pec: PecMessage, p: Prepared): Promise<VerificationR
   }
   const hasError = issues.some((i) => i.severity === 'error');
   const valid = pec.kind !== 'non-pec' && signature.intact === true && chain.trusted === true && !hasError;
-  return finishReport(pec, {
-    valid,
-    kind: pec.kind,
-    signature,
-    chain,
-    checks: {
-      signature:
-        signature.intact === null
-          ? signature.present
-            ? 'fail'
-            : pec.kind === 'non-pec'
-              ? 'skip'
-              : 'fail'
-          : signature.intact
-            ? 'pass'
-            : 'fail',
-      chain: chain.trusted === null ? 'skip' : chain.trusted ? worst(issues, CHAIN_CODES) : 'fail',
-      signer: signature.signer ? worst(issues, SIGNER_CODES) : 'skip',
-      daticert: pec.kind === 'non-pec' ? 'skip' : worst(issues, DATICERT_CODES),
-      headers: pec.kind === 'non-pec' ? 'skip' : worst(issues, HEADER_CODES),
-      postacert: pec.kind === 'non-pec' ? 'skip' : worst(issues, POSTACERT_CODES),
+  return finishReport(
+    pec,
+    {
+      valid,
+      kind: pec.kind,
+      signature,
+      chain,
+      checks: {
+        signature:
+          signature.intact === null
+            ? signature.present
+              ? 'fail'
+              : pec.kind === 'non-pec'
+                ? 'skip'
+                : 'fail'
+            : signature.intact
+              ? 'pass'
+              : 'fail',
+        chain: chain.trusted === null ? 'skip' : chain.trusted ? worst(issues, CHAIN_CODES) : 'fail',
+        signer: signature.signer ? worst(issues, SIGNER_CODES) : 'skip',
+        daticert: pec.kind === 'non-pec' ? 'skip' : worst(issues, DATICERT_CODES),
+        headers: pec.kind === 'non-pec' ? 'skip' : worst(issues, HEADER_CODES),
+        postacert: pec.kind === 'non-pec' ? 'skip' : worst(issues, POSTACERT_CODES),
+      },
+      issues,
+      nested,
+      outcome: null,
     },
-    issues,
-    nested,
-    outcome: null,
-  });
+    daticertDate,
+  );
 }
 
 /**
