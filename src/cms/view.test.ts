@@ -6,7 +6,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { type Bytes, tailHash } from '../bytes.js';
-import { children, oid as readOid, readRoot, sequence } from '../der/read.js';
+import {
+  children,
+  OID_CACHE_MAX,
+  oidCacheSize,
+  oidKey,
+  oid as readOid,
+  readRoot,
+  sequence,
+} from '../der/read.js';
 import {
   bitString,
   explicit,
@@ -230,6 +238,51 @@ describe('OBJECT IDENTIFIER reading', () => {
     const body = [digits(arcs[0]! * 40n + arcs[1]!), ...arcs.slice(2).map(digits)].flat();
     return new Uint8Array([0x06, body.length, ...body]);
   };
+
+  it('does not confuse two OIDs with the same cache key: the bytes decide', () => {
+    // A collision made on purpose: FNV-1a's last step is (h ^ byte) · prime, so two 4-byte
+    // prefixes whose states differ only in the low 7 bits collide once the last bytes make up the
+    // difference. Prefixes 2a 8x yy zz are whole arcs; the last byte is an arc of its own.
+    const state = (prefix: number[]): number => {
+      let h = Math.imul(0x811c9dc5 ^ (prefix.length + 1), 0x01000193);
+      for (const x of prefix) h = Math.imul(h ^ x, 0x01000193);
+      return h;
+    };
+    const seen = new Map<number, number[]>();
+    let pair: [number[], number[]] | undefined;
+    for (let n = 0; !pair && n < 127 * 128 * 128; n++) {
+      const prefix = [0x2a, 0x81 + (n % 127), Math.floor(n / 127) % 128, Math.floor(n / (127 * 128)) % 128];
+      const other = seen.get(state(prefix) >>> 7);
+      if (other) pair = [other, prefix];
+      else seen.set(state(prefix) >>> 7, prefix);
+    }
+    expect(pair).toBeDefined();
+    const [p, q] = pair!;
+    const d = (state(p) ^ state(q)) & 0x7f;
+    const a = new Uint8Array([0x06, 5, ...p, 0]);
+    const b = new Uint8Array([0x06, 5, ...q, d]);
+    expect(a).not.toEqual(b);
+    expect(oidKey(a, 2, a.length)).toBe(oidKey(b, 2, b.length));
+    const expected = (t: Uint8Array): string => `1.2.${(t[3]! & 0x7f) * 128 + t[4]!}.${t[5]}.${t[6]}`;
+    expect(expected(a)).not.toBe(expected(b));
+    for (let round = 0; round < 2; round++) {
+      expect(readOid(a, readRoot(a))).toBe(expected(a));
+      expect(readOid(b, readRoot(b))).toBe(expected(b));
+    }
+  });
+
+  it('misses on a byte changed in place, and stays bounded', () => {
+    const b = new Uint8Array(oid('1.2.840.113549.1.9.5'));
+    expect(readOid(b, readRoot(b))).toBe('1.2.840.113549.1.9.5');
+    b[b.length - 1] = 4; // the caller reuses its buffer
+    expect(readOid(b, readRoot(b))).toBe('1.2.840.113549.1.9.4');
+    for (let i = 0; i < OID_CACHE_MAX + 50; i++) {
+      const x = oid(`1.3.6.1.4.1.${i}`);
+      expect(readOid(x, readRoot(x))).toBe(`1.3.6.1.4.1.${i}`);
+    }
+    expect(oidCacheSize()).toBe(OID_CACHE_MAX);
+    expect(readOid(b, readRoot(b))).toBe('1.2.840.113549.1.9.4');
+  });
 
   it('reads every arc exactly, around and beyond the double range', () => {
     for (const dotted of [

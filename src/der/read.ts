@@ -181,6 +181,47 @@ export function oid(b: Uint8Array, node: Node): string {
     throw new DerError(`expected an OBJECT IDENTIFIER at offset ${node.start}`);
   if (length > MAX_OID_LENGTH) throw new DerError(`an OBJECT IDENTIFIER longer than ${MAX_OID_LENGTH} bytes`);
   if (b[node.valueEnd - 1]! & 0x80) throw new DerError(`truncated OID at offset ${node.start}`);
+  const from = node.valueStart;
+  const key = oidKey(b, from, node.valueEnd);
+  const hit = oidCache.get(key);
+  if (hit !== undefined && hit.bytes.length === length) {
+    let same = true;
+    for (let i = 0; i < length; i++)
+      if (hit.bytes[i] !== b[from + i]) {
+        same = false;
+        break;
+      }
+    if (same) return hit.text;
+  }
+  const text = dottedOid(b, node);
+  if (!oidCache.has(key) && oidCache.size >= OID_CACHE_MAX) oidCache.delete(oidCache.keys().next().value!);
+  oidCache.set(key, { bytes: b.slice(from, node.valueEnd), text });
+  return text;
+}
+
+/** Most OID contents remembered (a CMS and its certificates repeat a few dozen). */
+export const OID_CACHE_MAX = 512;
+
+// The dotted forms of recent OID contents, keyed by a hash of the content bytes, a hit confirmed
+// byte for byte against a copy of the bytes. Every message repeats the same OIDs, and the same
+// string object coming back lets the Set and Map lookups on it reuse its hash. Only OIDs that read
+// without error are remembered: equal bytes read the same.
+const oidCache = new Map<number, { readonly bytes: Uint8Array; readonly text: string }>();
+
+/** @internal The cache key of OID content `b[from, to)`: FNV-1a over the length and the bytes. */
+export function oidKey(b: Uint8Array, from: number, to: number): number {
+  let h = Math.imul(0x811c9dc5 ^ (to - from), 0x01000193);
+  for (let i = from; i < to; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
+  return h >>> 0;
+}
+
+/** @internal How many OID contents are remembered (at most {@link OID_CACHE_MAX}). */
+export function oidCacheSize(): number {
+  return oidCache.size;
+}
+
+/** The dotted form of a checked OID node (see {@link oid}). */
+function dottedOid(b: Uint8Array, node: Node): string {
   // Every arc of a real OID fits a double: the string is built as the digits come, with no list.
   // An arc that grows past 2^45 (UUID arcs) hands over to the exact reader below.
   let text = '';
