@@ -94,7 +94,8 @@ function readCertificates(b: Bytes, node: Node | undefined, limits: Limits): Cer
   }
   const { count, certificates } = decodeCertificates(b, node, limits);
   setCache.delete(key);
-  setCache.set(key, { der: field.slice(), count, certificates: Object.freeze(certificates.slice()) });
+  // A private copy, not frozen: slicing a frozen array takes V8's slow path on every hit.
+  setCache.set(key, { der: field.slice(), count, certificates: certificates.slice() });
   if (setCache.size > CERTIFICATE_SET_CACHE_MAX) setCache.delete(setCache.keys().next().value!);
   return certificates;
 }

@@ -10,6 +10,7 @@
 // the last certificate as the leaf and skipped most of these checks: stack-notes §4.)
 import { describe } from '../bytes.js';
 import { resolveCrypto } from '../crypto.js';
+import { isoString } from '../der/read.js';
 import { invalidArgument } from '../errors.js';
 import { enforce, type Limits, resolveLimits } from '../limits.js';
 import { Certificate } from '../x509/certificate.js';
@@ -222,11 +223,10 @@ export async function validateChain(options: ValidateChainOptions): Promise<Chai
   }
   const trusted = core.found && !issues.some((i) => i.severity === 'error');
   const nowMs = now.getTime();
-  if (!core.found)
-    return { trusted, at: at.toISOString(), anchor: core.anchor, path: [...core.path], issues };
+  if (!core.found) return { trusted, at: isoString(at), anchor: core.anchor, path: [...core.path], issues };
   const validNow =
     trusted &&
     core.windows.every(([nb, na]) => nb <= nowMs && nowMs <= na) &&
     core.revocations.every((d) => d > nowMs);
-  return { trusted, at: at.toISOString(), anchor: core.anchor, path: [...core.path], issues, validNow };
+  return { trusted, at: isoString(at), anchor: core.anchor, path: [...core.path], issues, validNow };
 }

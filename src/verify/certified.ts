@@ -3,6 +3,7 @@
 // message that is not valid gets no `certified` field at all, and its content checks never say pass.
 import { equalBytes } from '../bytes.js';
 import type { Daticert, Destinatario } from '../daticert/schema.js';
+import { isoString } from '../der/read.js';
 import type { DeliveryForm, PecKind } from '../kinds.js';
 import { parseDate } from '../mime/address.js';
 import type { Attachment, BreveHash, OriginalMessage } from '../reading/original.js';
@@ -110,7 +111,8 @@ function timeOf(
   date: Date | null | undefined,
 ): CertifiedTime | null {
   if (d) {
-    const utc = (date === undefined ? parseDate(d.dataUtc) : date)?.toISOString() ?? d.dataUtc;
+    const instant = date === undefined ? parseDate(d.dataUtc) : date;
+    const utc = instant ? isoString(instant) : d.dataUtc;
     return { utc, giorno: d.data.giorno, ora: d.data.ora, zona: d.data.zona, source: 'daticert' };
   }
   if (signingTime) return { utc: signingTime, giorno: null, ora: null, zona: null, source: 'signing-time' };

@@ -4,6 +4,7 @@ import { type BytesInput, describe as describeValue, equalBytes, toBytes } from 
 import type { CmsVerification } from '../cms/verify.js';
 import { verifyDetached } from '../cms/verify.js';
 import { resolveCrypto } from '../crypto.js';
+import { isoString } from '../der/read.js';
 import { invalidArgument, isPecError } from '../errors.js';
 import { type Issue, issue } from '../issues.js';
 import type { PecKind } from '../kinds.js';
@@ -342,7 +343,7 @@ async function verifyParsed(pec: PecMessage, p: Prepared): Promise<VerificationR
     signature.intact = cms.intact;
     signature.canonicalized = cms.canonicalized;
     signature.digestAlgorithm = cms.digestAlgorithm;
-    signature.signingTime = cms.signingTime ? cms.signingTime.toISOString() : null;
+    signature.signingTime = cms.signingTime ? isoString(cms.signingTime) : null;
     const cert = cms.signerCertificate;
     if (cert) {
       signature.signer = {
