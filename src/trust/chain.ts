@@ -10,6 +10,7 @@
 // the last certificate as the leaf and skipped most of these checks: stack-notes §4.)
 import { describe } from '../bytes.js';
 import { resolveCrypto } from '../crypto.js';
+import { isoString } from '../der/read.js';
 import { invalidArgument } from '../errors.js';
 import { enforce, type Limits, resolveLimits } from '../limits.js';
 import { Certificate } from '../x509/certificate.js';
@@ -193,16 +194,9 @@ export async function validateChain(options: ValidateChainOptions): Promise<Chai
 
   const cryptoId = cryptoIdOf(crypto);
   const inputs = await inputsOf(cryptoId, crypto, limits.maxChainLength, signer, certificates, anchors, crls);
-  const policyKey = [
-    policy.atTrusted ? 't' : 's',
-    policy.minRsaBits,
-    policy.legacyKeysUntil ?? '-',
-    policy.maxIssuerCandidates,
-    policy.maxSignatureChecks,
-    policy.maxRsaModulusBits,
-  ].join(',');
-  const bucket = timeBucket(atMs, [signer, ...certificates, ...anchors], inputs.crlList);
-  const key = `${inputs.contentKey}|${policyKey}|${bucket}`;
+  const policyKey = `${policy.atTrusted ? 't' : 's'},${policy.minRsaBits},${policy.legacyKeysUntil ?? '-'},${policy.maxIssuerCandidates},${policy.maxSignatureChecks},${policy.maxRsaModulusBits}`;
+  const bucket = timeBucket(atMs, [[signer], certificates, anchors], inputs.crlList);
+  const key = `${inputs.contentId}|${policyKey}|${bucket}`;
 
   const query = {
     crypto,
@@ -233,17 +227,10 @@ export async function validateChain(options: ValidateChainOptions): Promise<Chai
   }
   const trusted = core.found && !issues.some((i) => i.severity === 'error');
   const nowMs = now.getTime();
-  const result: ChainResult = {
-    trusted,
-    at: at.toISOString(),
-    anchor: core.anchor,
-    path: [...core.path],
-    issues,
-  };
-  if (!core.found) return result;
+  if (!core.found) return { trusted, at: isoString(at), anchor: core.anchor, path: [...core.path], issues };
   const validNow =
     trusted &&
     core.windows.every(([nb, na]) => nb <= nowMs && nowMs <= na) &&
     core.revocations.every((d) => d > nowMs);
-  return { ...result, validNow };
+  return { trusted, at: isoString(at), anchor: core.anchor, path: [...core.path], issues, validNow };
 }

@@ -367,6 +367,7 @@ export function clearChainCache(): void {
   cache.clear();
   sigMemo.clear();
   inputsMemo.clear();
+  contentIds.clear();
   stats.hits = 0;
   stats.misses = 0;
 }
@@ -383,17 +384,23 @@ export function chainCacheStats(): { size: number; hits: number; misses: number 
   return { size: cache.size, hits: stats.hits, misses: stats.misses };
 }
 
-export function timeBucket(at: number, certs: readonly Certificate[], crls: readonly CrlFacts[]): string {
+export function timeBucket(
+  at: number,
+  certLists: readonly (readonly Certificate[])[],
+  crls: readonly CrlFacts[],
+): string {
   let below = 0;
   let equal = false;
   const see = (t: number): void => {
     if (t < at) below++;
     else if (t === at) equal = true;
   };
-  for (const c of certs) {
-    see(c.notBefore.getTime());
-    see(c.notAfter.getTime());
-  }
+  // Lists, not one joined list: the signer, its certificates and the anchors, without a copy.
+  for (const certs of certLists)
+    for (const c of certs) {
+      see(c.notBefore.getTime());
+      see(c.notAfter.getTime());
+    }
   for (const c of crls) {
     see(c.thisUpdate);
     if (c.nextUpdate !== null) see(c.nextUpdate);
@@ -412,6 +419,30 @@ export interface Inputs {
   readonly anchorFps: string[];
   readonly crlList: CrlFacts[];
   readonly contentKey: string;
+  /**
+   * A small number standing for `contentKey` (hundreds of characters of fingerprints), so that the
+   * verdict cache hashes a short key per call. The same content gets the same number while it is
+   * remembered; numbers are never reused, so a forgotten content only costs a cache miss.
+   */
+  readonly contentId: number;
+}
+/** Most contents given a number (@internal; exported for the test of the bound). */
+export const CONTENT_IDS_MAX = 1024;
+const contentIds = new Map<string, number>();
+let nextContentId = 1;
+/** How many contents have a number now (at most {@link CONTENT_IDS_MAX}). @internal */
+export function contentIdCount(): number {
+  return contentIds.size;
+}
+
+function contentIdOf(contentKey: string): number {
+  let id = contentIds.get(contentKey);
+  if (id === undefined) {
+    id = nextContentId++;
+    contentIds.set(contentKey, id);
+    if (contentIds.size > CONTENT_IDS_MAX) contentIds.delete(contentIds.keys().next().value as string);
+  }
+  return id;
 }
 const INPUTS_MAX = 256;
 const inputsMemo = new Map<string, Promise<Inputs>>();
@@ -435,7 +466,11 @@ export function inputsOf(
   anchors: readonly Certificate[],
   crls: readonly Crl[],
 ): Promise<Inputs> {
-  const ids = (list: readonly object[]): string => list.map(objectId).join(',');
+  const ids = (list: readonly object[]): string => {
+    let out = '';
+    for (const o of list) out += `${objectId(o)},`;
+    return out;
+  };
   const idKey = `${cryptoId}|${maxChainLength}|${objectId(signer)}|${ids(certificates)}|${ids(anchors)}|${ids(crls)}`;
   let p = inputsMemo.get(idKey);
   if (p) {
@@ -458,7 +493,7 @@ export function inputsOf(
         uniq(anchorFps),
         uniq(crlFps),
       ].join('|');
-      return { signerFp, certFps, anchorFps, crlList, contentKey };
+      return { signerFp, certFps, anchorFps, crlList, contentKey, contentId: contentIdOf(contentKey) };
     })();
     p.catch(() => inputsMemo.delete(idKey));
   }

@@ -3,6 +3,7 @@
 // message that is not valid gets no `certified` field at all, and its content checks never say pass.
 import { equalBytes } from '../bytes.js';
 import type { Daticert, Destinatario } from '../daticert/schema.js';
+import { isoString } from '../der/read.js';
 import type { DeliveryForm, PecKind } from '../kinds.js';
 import { parseDate } from '../mime/address.js';
 import type { Attachment, BreveHash, OriginalMessage } from '../reading/original.js';
@@ -104,9 +105,14 @@ function originalJson(o: OriginalMessage | null): Record<string, unknown> | null
   };
 }
 
-function timeOf(d: Daticert | null, signingTime: string | null): CertifiedTime | null {
+function timeOf(
+  d: Daticert | null,
+  signingTime: string | null,
+  date: Date | null | undefined,
+): CertifiedTime | null {
   if (d) {
-    const utc = parseDate(d.dataUtc)?.toISOString() ?? d.dataUtc;
+    const instant = date === undefined ? parseDate(d.dataUtc) : date;
+    const utc = instant ? isoString(instant) : d.dataUtc;
     return { utc, giorno: d.data.giorno, ora: d.data.ora, zona: d.data.zona, source: 'daticert' };
   }
   if (signingTime) return { utc: signingTime, giorno: null, ora: null, zona: null, source: 'signing-time' };
@@ -116,6 +122,7 @@ function timeOf(d: Daticert | null, signingTime: string | null): CertifiedTime |
 function certifiedFacts(
   pec: Exclude<PecMessage, { kind: 'non-pec' }>,
   r: VerificationReport,
+  daticertDate: Date | null | undefined,
 ): CertifiedFacts {
   const d = pec.daticert;
   const deliveryForm =
@@ -135,7 +142,7 @@ function certifiedFacts(
     sender: d?.mittente ?? null,
     recipients: d ? d.destinatari.map((x) => ({ ...x })) : [],
     subject: d?.oggetto ?? null,
-    time: timeOf(d, r.signature.signingTime),
+    time: timeOf(d, r.signature.signingTime, daticertDate),
     identificativo: d?.identificativo ?? null,
     msgid: d?.msgid ?? null,
     deliveryForm,
@@ -162,19 +169,27 @@ const CONTENT_CHECKS = ['signer', 'daticert', 'headers', 'postacert'] as const;
  * Completes a report from {@link verifyPec}: the content checks are downgraded from `pass` to
  * `unverified` unless the signature is intact and the chain trusted (content nobody trusted
  * vouches for has passed nothing), the outcome and the certified facts are added only to a valid
- * report, and the parsed message is attached, non-enumerable, as `unverified`.
+ * report, and the parsed message is attached, non-enumerable, as `unverified`. `daticertDate`,
+ * when given, is the daticert's `dataUtc` as the caller already read it (parseDate), else it is
+ * read here.
  *
  * @internal
  */
-export function finishReport(pec: PecMessage | null, report: VerificationReport): VerificationReport {
+export function finishReport(
+  pec: PecMessage | null,
+  report: VerificationReport,
+  daticertDate?: Date | null,
+): VerificationReport {
   const vouched = report.signature.intact === true && report.chain.trusted === true;
   if (!vouched) {
     const checks = report.checks as Record<string, CheckOutcome>;
     for (const name of CONTENT_CHECKS) if (checks[name] === 'pass') checks[name] = 'unverified';
   }
-  const out: VerificationReport = { ...report, outcome: null };
+  // Completed in place: every caller hands over a report it has just built (no copy to make).
+  const out = report;
+  out.outcome = null;
   if (report.valid && pec && pec.kind !== 'non-pec') {
-    const certified = certifiedFacts(pec, report);
+    const certified = certifiedFacts(pec, report, daticertDate);
     out.outcome = certified.outcome.status;
     out.certified = certified;
   }

@@ -18,8 +18,22 @@ const OWN_IDENTIFICATIVO: ReadonlySet<PecKind> = new Set([
 // Second-level labels under which a provider's own domain is one level deeper (x.gov.it).
 const GENERIC_SECOND_LEVEL = new Set(['gov', 'com', 'co', 'org', 'net', 'edu', 'ac']);
 
+// The registrable parts of recent domains: each receipt's identificativo repeats its provider's.
+const SITES_MAX = 256;
+const siteMemo = new Map<string, string>();
+
 /** The registrable part of a domain ("pec.aruba.it" → "aruba.it"; "pec.x.gov.it" → "x.gov.it"). */
 export function siteOf(domain: string): string {
+  let site = siteMemo.get(domain);
+  if (site === undefined) {
+    site = registrablePart(domain);
+    siteMemo.set(domain, site);
+    if (siteMemo.size > SITES_MAX) siteMemo.delete(siteMemo.keys().next().value!);
+  }
+  return site;
+}
+
+function registrablePart(domain: string): string {
   const labels = domain.toLowerCase().replace(/\.$/, '').split('.');
   const keep = labels.length >= 3 && GENERIC_SECOND_LEVEL.has(labels[labels.length - 2]!) ? 3 : 2;
   return labels.slice(-keep).join('.');
@@ -106,6 +120,41 @@ function wordsFrom(cert: Certificate, emails: readonly string[]): string[] {
   return words;
 }
 
+// The words of a daticert's gestore-emittente: every receipt of a provider repeats the same name,
+// so its words (Unicode folding, regular expressions) are worked out once per distinct string.
+// Bounded: the oldest name goes first.
+const GESTORE_WORDS_MAX = 256;
+const gestoreWords = new Map<string, readonly string[]>();
+
+function wordsOfName(name: string): readonly string[] {
+  let words = gestoreWords.get(name);
+  if (!words) {
+    words = nameWords(name);
+    gestoreWords.set(name, words);
+    if (gestoreWords.size > GESTORE_WORDS_MAX) gestoreWords.delete(gestoreWords.keys().next().value!);
+  }
+  return words;
+}
+
+/** The signer certificate's e-mail domains and their registrable parts, worked out once per object. */
+interface Domains {
+  readonly domains: readonly string[];
+  readonly sites: readonly string[];
+}
+const domainsOf = new WeakMap<Certificate, Domains>();
+
+function certificateDomains(cert: Certificate): Domains {
+  let known = domainsOf.get(cert);
+  if (!known) {
+    const domains = certificateEmails(cert)
+      .map((e) => e.slice(e.lastIndexOf('@') + 1).toLowerCase())
+      .filter((d) => d);
+    known = { domains, sites: domains.map(siteOf) };
+    domainsOf.set(cert, known);
+  }
+  return known;
+}
+
 /** Two words name the same provider: equal, or one (4 letters or more) inside the other (postecert, poste). */
 const wordsMatch = (a: string, b: string): boolean =>
   a === b || (a.length >= 4 && b.includes(a)) || (b.length >= 4 && a.includes(b));
@@ -140,8 +189,7 @@ export function providerIdentity(
   identificativo: string | undefined,
 ): IdentityFinding[] {
   const out: IdentityFinding[] = [];
-  const emails = certificateEmails(cert);
-  const domains = emails.map((e) => e.slice(e.lastIndexOf('@') + 1).toLowerCase()).filter((d) => d);
+  const { domains, sites } = certificateDomains(cert);
   if (OWN_IDENTIFICATIVO.has(kind) && identificativo && domains.length > 0) {
     const at = identificativo.lastIndexOf('@');
     const idDomain =
@@ -151,7 +199,7 @@ export function providerIdentity(
             .slice(at + 1)
             .trim()
             .toLowerCase();
-    if (idDomain && !domains.some((d) => siteOf(d) === siteOf(idDomain))) {
+    if (idDomain && !sites.includes(siteOf(idDomain))) {
       out.push({
         code: 'PROVIDER_DOMAIN_MISMATCH',
         message: `the identificativo ${identificativo} was assigned under ${idDomain}, but the ${kind} is signed by the certificate of ${domains.join(', ')}`,
@@ -159,7 +207,7 @@ export function providerIdentity(
     }
   }
   if (gestoreEmittente) {
-    const named = nameWords(gestoreEmittente);
+    const named = wordsOfName(gestoreEmittente);
     const have = certificateWords(cert);
     if (named.length > 0 && !named.some((w) => have.some((h) => wordsMatch(w, h)))) {
       out.push({

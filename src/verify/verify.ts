@@ -4,6 +4,7 @@ import { type BytesInput, describe as describeValue, equalBytes, toBytes } from 
 import type { CmsVerification } from '../cms/verify.js';
 import { verifyDetached } from '../cms/verify.js';
 import { resolveCrypto } from '../crypto.js';
+import { isoString } from '../der/read.js';
 import { invalidArgument, isPecError } from '../errors.js';
 import { type Issue, issue } from '../issues.js';
 import type { PecKind } from '../kinds.js';
@@ -271,13 +272,44 @@ function prepare(options: VerifyOptions): Prepared {
   };
 }
 
-function worst(issues: readonly Issue[], codes: readonly string[]): CheckOutcome {
-  const mine = issues.filter(
-    (i) => codes.includes(i.code) || codes.some((c) => c.endsWith('*') && i.code.startsWith(c.slice(0, -1))),
-  );
-  if (mine.some((i) => i.severity === 'error')) return 'fail';
-  if (mine.some((i) => i.severity === 'warning')) return 'warn';
-  return 'pass';
+/** The issue codes a check answers for: exact codes, and prefixes written `PREFIX_*`. */
+interface CheckCodes {
+  readonly exact: ReadonlySet<string>;
+  readonly prefixes: readonly string[];
+}
+
+function checkCodes(...codes: string[]): CheckCodes {
+  return {
+    exact: new Set(codes.filter((c) => !c.endsWith('*'))),
+    prefixes: codes.filter((c) => c.endsWith('*')).map((c) => c.slice(0, -1)),
+  };
+}
+
+// Built once: every report asks each check for its verdict.
+const CHAIN_CODES = checkCodes('CHAIN_*');
+const SIGNER_CODES = checkCodes('SIGNER_FROM_MISMATCH', 'SIGNER_EMAIL_MISMATCH', 'PROVIDER_*');
+const DATICERT_CODES = checkCodes('DATICERT_*', 'SIGNING_TIME_DATICERT_MISMATCH');
+const HEADER_CODES = checkCodes(
+  'KIND_HEADER_MISMATCH',
+  'KIND_HEADER_MISSING',
+  'MESSAGE_ID_MISMATCH',
+  'RIFERIMENTO_MISMATCH',
+  'SUBJECT_PREFIX_MISMATCH',
+  'SUBJECT_MISMATCH',
+  'SENDER_MISMATCH',
+);
+const POSTACERT_CODES = checkCodes('POSTACERT_*', 'DELIVERY_FORM_MISMATCH');
+
+/** The worst severity among the issues a check answers for: fail (an error), warn, or pass. */
+function worst(issues: readonly Issue[], codes: CheckCodes): CheckOutcome {
+  let warned = false;
+  for (const i of issues) {
+    if (i.severity !== 'error' && (warned || i.severity !== 'warning')) continue;
+    if (!codes.exact.has(i.code) && !codes.prefixes.some((p) => i.code.startsWith(p))) continue;
+    if (i.severity === 'error') return 'fail';
+    warned = true;
+  }
+  return warned ? 'warn' : 'pass';
 }
 
 async function verifyParsed(pec: PecMessage, p: Prepared): Promise<VerificationReport> {
@@ -285,6 +317,8 @@ async function verifyParsed(pec: PecMessage, p: Prepared): Promise<VerificationR
   // Start from the empty report's blocks; the checks below fill them in.
   const { signature, chain } = emptyReport(pec.kind);
   let cms: CmsVerification | null = null;
+  // The certified instant, read once for the two comparisons below.
+  const daticertDate = pec.daticert?.dataUtc ? parseDate(pec.daticert.dataUtc) : null;
   if (pec.signature) {
     signature.present = true;
     if (pec.signature.der) {
@@ -313,7 +347,7 @@ async function verifyParsed(pec: PecMessage, p: Prepared): Promise<VerificationR
     signature.intact = cms.intact;
     signature.canonicalized = cms.canonicalized;
     signature.digestAlgorithm = cms.digestAlgorithm;
-    signature.signingTime = cms.signingTime ? cms.signingTime.toISOString() : null;
+    signature.signingTime = cms.signingTime ? isoString(cms.signingTime) : null;
     const cert = cms.signerCertificate;
     if (cert) {
       signature.signer = {
@@ -416,7 +450,7 @@ async function verifyParsed(pec: PecMessage, p: Prepared): Promise<VerificationR
         );
       }
       // daticert time vs signing time: the provider writes both for one event.
-      const dataUtc = pec.daticert?.dataUtc ? parseDate(pec.daticert.dataUtc) : null;
+      const dataUtc = daticertDate;
       if (
         dataUtc &&
         cms.signingTime &&
@@ -432,7 +466,7 @@ async function verifyParsed(pec: PecMessage, p: Prepared): Promise<VerificationR
     }
   }
   // A certified event in the future, whatever the signature says.
-  const certified = pec.kind !== 'non-pec' && pec.daticert?.dataUtc ? parseDate(pec.daticert.dataUtc) : null;
+  const certified = pec.kind !== 'non-pec' ? daticertDate : null;
   if (certified && certified.getTime() > p.now.getTime() + p.maxClockSkew) {
     issues.push(
       vIssue(
@@ -458,46 +492,36 @@ async function verifyParsed(pec: PecMessage, p: Prepared): Promise<VerificationR
   }
   const hasError = issues.some((i) => i.severity === 'error');
   const valid = pec.kind !== 'non-pec' && signature.intact === true && chain.trusted === true && !hasError;
-  return finishReport(pec, {
-    valid,
-    kind: pec.kind,
-    signature,
-    chain,
-    checks: {
-      signature:
-        signature.intact === null
-          ? signature.present
-            ? 'fail'
-            : pec.kind === 'non-pec'
-              ? 'skip'
-              : 'fail'
-          : signature.intact
-            ? 'pass'
-            : 'fail',
-      chain: chain.trusted === null ? 'skip' : chain.trusted ? worst(issues, ['CHAIN_*']) : 'fail',
-      signer: signature.signer
-        ? worst(issues, ['SIGNER_FROM_MISMATCH', 'SIGNER_EMAIL_MISMATCH', 'PROVIDER_*'])
-        : 'skip',
-      daticert:
-        pec.kind === 'non-pec' ? 'skip' : worst(issues, ['DATICERT_*', 'SIGNING_TIME_DATICERT_MISMATCH']),
-      headers:
-        pec.kind === 'non-pec'
-          ? 'skip'
-          : worst(issues, [
-              'KIND_HEADER_MISMATCH',
-              'KIND_HEADER_MISSING',
-              'MESSAGE_ID_MISMATCH',
-              'RIFERIMENTO_MISMATCH',
-              'SUBJECT_PREFIX_MISMATCH',
-              'SUBJECT_MISMATCH',
-              'SENDER_MISMATCH',
-            ]),
-      postacert: pec.kind === 'non-pec' ? 'skip' : worst(issues, ['POSTACERT_*', 'DELIVERY_FORM_MISMATCH']),
+  return finishReport(
+    pec,
+    {
+      valid,
+      kind: pec.kind,
+      signature,
+      chain,
+      checks: {
+        signature:
+          signature.intact === null
+            ? signature.present
+              ? 'fail'
+              : pec.kind === 'non-pec'
+                ? 'skip'
+                : 'fail'
+            : signature.intact
+              ? 'pass'
+              : 'fail',
+        chain: chain.trusted === null ? 'skip' : chain.trusted ? worst(issues, CHAIN_CODES) : 'fail',
+        signer: signature.signer ? worst(issues, SIGNER_CODES) : 'skip',
+        daticert: pec.kind === 'non-pec' ? 'skip' : worst(issues, DATICERT_CODES),
+        headers: pec.kind === 'non-pec' ? 'skip' : worst(issues, HEADER_CODES),
+        postacert: pec.kind === 'non-pec' ? 'skip' : worst(issues, POSTACERT_CODES),
+      },
+      issues,
+      nested,
+      outcome: null,
     },
-    issues,
-    nested,
-    outcome: null,
-  });
+    daticertDate,
+  );
 }
 
 /**
