@@ -95,6 +95,8 @@ function tokenize(input: string): { main: string; pairs: [string, string, boolea
   return { main, pairs };
 }
 
+const RFC2231_NAME = /^([^*]+)\*(\d+)?(\*)?$/;
+
 /**
  * Parses a structured header value. RFC 2231 `name*=charset'lang'pct` and `name*0*=`…
  * continuations are joined and decoded; RFC 2047 words inside quoted values (common in the wild,
@@ -105,7 +107,8 @@ export function parseParams(input: string): ParsedValue {
   const params = new Map<string, string>();
   const continued = new Map<string, { parts: Map<number, { v: string; enc: boolean }> }>();
   for (const [rawName, v, quoted] of pairs) {
-    const m = /^([^*]+)\*(\d+)?(\*)?$/.exec(rawName);
+    // Only a name with a '*' can be an RFC 2231 one: the others skip the regex.
+    const m = rawName.includes('*') ? RFC2231_NAME.exec(rawName) : null;
     if (!m) {
       if (!params.has(rawName)) params.set(rawName, quoted && v.includes('=?') ? decodeEncodedWords(v) : v);
       continue;

@@ -325,9 +325,19 @@ export function decodeTextOrNull(entity: MimeEntity, limits: Limits): string | n
   }
 }
 
-/** Depth-first walk over an entity and all its descendants (including message/rfc822 insides). */
-export function* walk(entity: MimeEntity, intoMessages = true): Generator<MimeEntity> {
-  yield entity;
-  for (const p of entity.parts) yield* walk(p, intoMessages);
-  if (intoMessages && entity.message) yield* walk(entity.message, intoMessages);
+/**
+ * An entity and all its descendants (including message/rfc822 insides), depth first, as an array:
+ * callers walk small trees several times per message, and nested generators cost a resumption
+ * per level for every entity.
+ */
+export function walk(entity: MimeEntity, intoMessages = true): MimeEntity[] {
+  const out: MimeEntity[] = [];
+  collect(entity, intoMessages, out);
+  return out;
+}
+
+function collect(entity: MimeEntity, intoMessages: boolean, out: MimeEntity[]): void {
+  out.push(entity);
+  for (const p of entity.parts) collect(p, intoMessages, out);
+  if (intoMessages && entity.message) collect(entity.message, intoMessages, out);
 }

@@ -1,0 +1,302 @@
+// The fast paths of the MIME reader (issue 14) against references written independently of them:
+// 1. decodeBase64's native path gives the bytes, or the error, of the portable decoder;
+// 2. parseHeaderBlock equals the line-by-line reading of RFC 5322 it replaced (split(/\r?\n/), one
+//    regex per name, every value decoded);
+// 3. splitSigned with the header block already read equals splitSigned reading it;
+// 4. walk lists the entities depth first, exactly as the recursive generator did;
+// 5. parsePec's message objects keep their property order (they are no longer spread copies).
+import { readdirSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Bytes } from '../src/bytes.js';
+import { isPecError } from '../src/errors.js';
+import { type Limits, resolveLimits } from '../src/limits.js';
+import {
+  base64DecodedLength,
+  decodeBase64,
+  decodeBase64Portable,
+  encodeBase64Lines,
+} from '../src/mime/base64.js';
+import { decodeValue, parseHeaderBlock, splitHeaderBody } from '../src/mime/headers.js';
+import { parseContentType } from '../src/mime/params.js';
+import { type MimeEntity, readMime, walk } from '../src/mime/read.js';
+import { splitSigned } from '../src/mime/signed.js';
+import { parsePec } from '../src/reading/parse.js';
+import { corpusBytes, EXPECTED, HAVE_CORPUS } from './helpers/corpus.js';
+import { enc, syntheticPec } from './helpers/synthetic.js';
+
+const SEED = Number(process.env.FC_SEED ?? 20261203);
+fc.configureGlobal({ seed: SEED, numRuns: 300, endOnFailure: true });
+
+const MALFORMED = resolve(import.meta.dirname, '../fixtures/malformed');
+const malformed = readdirSync(MALFORMED)
+  .filter((f) => f.endsWith('.eml'))
+  .map((f) => new Uint8Array(readFileSync(resolve(MALFORMED, f))) as Bytes);
+let messages: Bytes[] = [];
+
+beforeAll(async () => {
+  messages = [...malformed];
+  for (const kind of ['accettazione', 'posta-certificata', 'avvenuta-consegna'] as const)
+    messages.push((await syntheticPec({ kind })).bytes as Bytes);
+  if (HAVE_CORPUS) for (const e of EXPECTED) messages.push(corpusBytes(e.file) as Bytes);
+});
+
+/** The outcome of `f`: its value, or the code and message of the PecError it threw. */
+function outcome<T>(f: () => T): { value: T } | { code: string; message: string } {
+  try {
+    return { value: f() };
+  } catch (e) {
+    if (!isPecError(e)) throw e;
+    return { code: e.code, message: e.message };
+  }
+}
+
+/** Text from fragments, as latin1 bytes. */
+const fragments = (list: string[], max: number): fc.Arbitrary<Uint8Array> =>
+  fc.array(fc.constantFrom(...list), { maxLength: max }).map((a) => enc(a.join('')));
+
+describe('decodeBase64: the native path reads what the portable decoder reads', () => {
+  const valid = encodeBase64Lines(Uint8Array.from({ length: 300 }, (_, i) => (i * 37) & 0xff));
+  const pieces = ['QUJD', 'A', 'z', '+', '/', '0', '=', '==', '\r\n', '\n', '\r', ' ', '\t'];
+  const hostile = [...pieces, '-', '_', '\f', '\v', '\x00', '\x80', '\xff', '.', '=A'];
+
+  it('agrees on text long enough for the native path, valid or not', () => {
+    fc.assert(
+      fc.property(fc.boolean(), fragments(hostile, 80), fragments(pieces, 40), (head, mid, tail) => {
+        const text = enc(
+          (head ? String.fromCharCode(...valid) : 'QUJD'.repeat(70)) + String.fromCharCode(...mid, ...tail),
+        );
+        expect(text.length).toBeGreaterThanOrEqual(256);
+        expect(outcome(() => decodeBase64(text))).toEqual(outcome(() => decodeBase64Portable(text)));
+        // The validity check the native path relies on is the portable decoder's verdict.
+        const n = base64DecodedLength(text);
+        const portable = outcome(() => decodeBase64Portable(text));
+        expect(n >= 0).toBe('value' in portable);
+        if ('value' in portable) expect(n).toBe(portable.value.length);
+      }),
+    );
+  });
+
+  it('decodes any bytes encoded in any line length, and returns a plain Uint8Array of its own', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 190, maxLength: 2000 }),
+        fc.integer({ min: 1, max: 120 }),
+        (data, line) => {
+          const text = encodeBase64Lines(data, line);
+          const out = decodeBase64(text);
+          expect(out).toEqual(data);
+          expect(Object.getPrototypeOf(out)).toBe(Uint8Array.prototype);
+          expect(out.byteOffset).toBe(0);
+          expect(out.buffer.byteLength).toBe(out.length);
+        },
+      ),
+    );
+  });
+
+  it('the lenient mode is the portable one', () => {
+    const text = enc(`${'QUJD'.repeat(70)}-_!QUJD`);
+    expect(decodeBase64(text, false)).toEqual(decodeBase64Portable(text, false));
+    expect(() => decodeBase64(text)).toThrow(/invalid base64 character 0x2d at offset 280/);
+  });
+});
+
+/** The header reading parseHeaderBlock replaced, expressed with the regexes it avoids. */
+function referenceHeaders(text: string, limits: Limits): { name: string; raw: string; value: string }[] {
+  if (text.length > limits.maxHeaderBytes)
+    throw new Error(`header block (${text.length}) exceeds maxHeaderBytes (${limits.maxHeaderBytes})`);
+  const pieces = text.split('\n');
+  const lines = pieces.map((l, i) => (i < pieces.length - 1 ? l.replace(/\r$/, '') : l));
+  const out: { name: string; value: string }[] = [];
+  let current: { name: string; value: string } | null = null;
+  for (const line of lines) {
+    if (line.length > limits.maxLineBytes)
+      throw new Error(`header line (${line.length}) exceeds maxLineBytes (${limits.maxLineBytes})`);
+    if (line === '' || line === '\r') continue;
+    if (/^[ \t]/.test(line) && current) {
+      current.value += line.replace(/\r$/, '');
+      continue;
+    }
+    if (current) out.push(current);
+    current = null;
+    const m = /^([^:]+):([\s\S]*)$/.exec(line);
+    if (!m) continue;
+    const name = m[1]!.trimEnd();
+    if (!/^[\x21-\x39\x3b-\x7e]+$/.test(name)) continue;
+    current = { name, value: m[2]!.replace(/\r$/, '') };
+  }
+  if (current) out.push(current);
+  return out.map((f) => ({ name: f.name, raw: f.value.trim(), value: decodeValue(f.value.trim()) }));
+}
+
+describe('parseHeaderBlock: the fields of the line-by-line reading', () => {
+  const header = [
+    'From',
+    'Subject',
+    'x-ricevuta',
+    'A b',
+    ':',
+    ': ',
+    ' ',
+    '\t',
+    '\r',
+    '\n',
+    '\r\n',
+    '\r\r\n',
+    '\n ',
+    '\r\n\t',
+    'a',
+    'posta-certificata@pec.example.it',
+    '=?utf-8?B?w6g=?=',
+    '=?iso-8859-1?Q?caf=E9?=',
+    '=?',
+    '?=',
+    '\xe8',
+    '\xc3\xa8',
+    '\xa0',
+    '\x00',
+    ';',
+    '"',
+    '(',
+  ];
+  const latin = (b: Uint8Array, from: number, to: number): string =>
+    String.fromCharCode(...b.subarray(from, to));
+
+  it('reads every block, anywhere in a buffer, as the reference does', () => {
+    fc.assert(
+      fc.property(fragments(header, 60), fc.nat(3), fc.nat(3), (block, pre, post) => {
+        const b = new Uint8Array(pre + block.length + post).fill(0x41);
+        b.set(block, pre);
+        const limits = resolveLimits();
+        const got = parseHeaderBlock(b, pre, pre + block.length, limits).fields;
+        expect(got).toEqual(referenceHeaders(latin(b, pre, pre + block.length), limits));
+      }),
+    );
+  });
+
+  it('stops on the same line limit', () => {
+    fc.assert(
+      fc.property(fragments(header, 40), fc.integer({ min: 1, max: 12 }), (block, maxLineBytes) => {
+        const limits = resolveLimits({ maxLineBytes });
+        let want: unknown;
+        try {
+          want = { value: referenceHeaders(latin(block, 0, block.length), limits) };
+        } catch (e) {
+          want = { code: 'LIMIT_EXCEEDED', message: (e as Error).message };
+        }
+        expect(outcome(() => parseHeaderBlock(block, 0, block.length, limits).fields)).toEqual(want);
+      }),
+    );
+  });
+
+  it('reads the header blocks of real and malformed messages as the reference does', () => {
+    const limits = resolveLimits();
+    let read = 0;
+    for (const m of messages) {
+      const split = splitHeaderBody(m);
+      if (split.headerEnd > limits.maxHeaderBytes) continue; // a limit case, pinned above
+      expect(parseHeaderBlock(m, 0, split.headerEnd, limits).fields).toEqual(
+        referenceHeaders(latin(m, 0, split.headerEnd), limits),
+      );
+      read++;
+    }
+    expect(read).toBeGreaterThan(50);
+  });
+
+  it('a block of lines without a colon is read in linear time', () => {
+    const block = enc('x\n'.repeat(200_000));
+    const t = performance.now();
+    expect(
+      parseHeaderBlock(block, 0, block.length, resolveLimits({ maxHeaderBytes: 1 << 30 })).fields,
+    ).toEqual([]);
+    // Quadratic would be 2·10^10 character steps: minutes. Linear is milliseconds.
+    expect(performance.now() - t).toBeLessThan(5_000);
+  });
+});
+
+/** `v` with each byte array replaced by where it lies in `m` (the parts are views, never copies). */
+function ranges(m: Uint8Array, v: unknown): unknown {
+  if (v instanceof Uint8Array)
+    return { view: v.buffer === m.buffer, at: v.byteOffset - m.byteOffset, n: v.length };
+  if (v === null || typeof v !== 'object') return v;
+  if (v instanceof Map) return [...v].map((e) => ranges(m, e));
+  if ('fields' in v) return (v as { fields: unknown }).fields;
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, ranges(m, x)]));
+}
+
+describe('splitSigned with the header block already read', () => {
+  it('gives what splitSigned reading it gives, on every message', () => {
+    const limits = resolveLimits();
+    for (const m of messages) {
+      const split = splitHeaderBody(m);
+      if (split.headerEnd > limits.maxHeaderBytes) continue;
+      const headers = parseHeaderBlock(m, 0, split.headerEnd, limits);
+      const known = { split, headers, contentType: parseContentType(headers.get('content-type')) };
+      expect(
+        ranges(
+          m,
+          outcome(() => splitSigned(m, limits, 0, m.length, known)),
+        ),
+      ).toEqual(
+        ranges(
+          m,
+          outcome(() => splitSigned(m, limits)),
+        ),
+      );
+    }
+  });
+});
+
+function* referenceWalk(entity: MimeEntity, intoMessages = true): Generator<MimeEntity> {
+  yield entity;
+  for (const p of entity.parts) yield* referenceWalk(p, intoMessages);
+  if (intoMessages && entity.message) yield* referenceWalk(entity.message, intoMessages);
+}
+
+describe('walk', () => {
+  it('lists the same entities in the same order as the recursive generator', () => {
+    for (const m of messages) {
+      const root = outcome(() => readMime(m));
+      if (!('value' in root)) continue;
+      for (const into of [true, false]) {
+        const got = walk(root.value, into);
+        const want = [...referenceWalk(root.value, into)];
+        expect(got.length).toBe(want.length);
+        for (let i = 0; i < got.length; i++) expect(got[i]).toBe(want[i]);
+      }
+    }
+  });
+});
+
+describe('parsePec message objects', () => {
+  const base = ['headers', 'rawHeaders', 'raw', 'signature', 'nested', 'location', 'issues'];
+  const content = ['daticert', 'text', 'original'];
+  it('keep their property order for every kind', async () => {
+    // What is not mail at all (empty, a PDF…) is read by notAMessage, kind first, as always.
+    const notMail = ['kind', ...base.slice(0, 4), ...content, ...base.slice(4)];
+    const order = (kind: string, first: string): string[] =>
+      first === 'kind'
+        ? notMail
+        : kind === 'non-pec'
+          ? [...base, 'kind', ...content]
+          : kind === 'posta-certificata'
+            ? [...base, ...content, 'kind', 'ricevutaRichiesta']
+            : kind === 'errore'
+              ? [...base, ...content, 'kind']
+              : [...base, ...content, 'kind', 'deliveryForm', 'hashes'];
+    const seen = new Set<string>();
+    for (const m of messages) {
+      const pec = outcome(() => parsePec(m));
+      if (!('value' in pec)) continue;
+      seen.add(pec.value.kind);
+      const keys = Object.keys(pec.value);
+      expect(keys).toEqual(order(pec.value.kind, keys[0]!));
+      const o = pec.value.original;
+      if (o) expect(Object.keys(o).slice(-2)).toEqual(['xRiferimentoMessageId', 'xTipoRicevuta']);
+    }
+    expect(seen).toContain('non-pec');
+    expect(seen).toContain('posta-certificata');
+    expect(seen).toContain('accettazione');
+  });
+});
