@@ -4,7 +4,9 @@
 //    regex per name, every value decoded);
 // 3. splitSigned with the header block already read equals splitSigned reading it;
 // 4. walk lists the entities depth first, exactly as the recursive generator did;
-// 5. parsePec's message objects keep their property order (they are no longer spread copies).
+// 5. parsePec's message objects keep their property order (they are no longer spread copies);
+// 6. address lists split, RFC 2047 "Q" words and charsets decode as before (slices instead of
+//    per-character strings, no regex per "=", one TextDecoder per label).
 import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import fc from 'fast-check';
@@ -12,12 +14,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Bytes } from '../src/bytes.js';
 import { isPecError } from '../src/errors.js';
 import { type Limits, resolveLimits } from '../src/limits.js';
+import { parseAddressList } from '../src/mime/address.js';
 import {
   base64DecodedLength,
   decodeBase64,
   decodeBase64Portable,
   encodeBase64Lines,
 } from '../src/mime/base64.js';
+import { decodeCharset, decodeEncodedWords } from '../src/mime/encoded-words.js';
 import { decodeValue, parseHeaderBlock, splitHeaderBody } from '../src/mime/headers.js';
 import { parseContentType } from '../src/mime/params.js';
 import { type MimeEntity, readMime, walk } from '../src/mime/read.js';
@@ -298,5 +302,110 @@ describe('parsePec message objects', () => {
     expect(seen).toContain('non-pec');
     expect(seen).toContain('posta-certificata');
     expect(seen).toContain('accettazione');
+  });
+});
+
+/** The address-list split parseAddressList used: one string per character, appended. */
+function referenceSplit(value: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let quoted = false;
+  let angle = false;
+  let cur = '';
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i]!;
+    if (quoted) {
+      cur += c;
+      if (c === '\\' && i + 1 < value.length) cur += value[++i];
+      else if (c === '"') quoted = false;
+      continue;
+    }
+    if (c === '"') quoted = true;
+    else if (c === '(') depth++;
+    else if (c === ')' && depth > 0) depth--;
+    else if (c === '<') angle = true;
+    else if (c === '>') angle = false;
+    else if (c === ',' && depth === 0 && !angle) {
+      out.push(cur);
+      cur = '';
+      continue;
+    }
+    cur += c;
+  }
+  out.push(cur);
+  return out;
+}
+
+/** RFC 2047 "Q" as it was decoded: a regex per "=". */
+function referenceQ(text: string): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '_') out.push(0x20);
+    else if (c === '=' && /^[0-9A-Fa-f]{2}$/.test(text.slice(i + 1, i + 3))) {
+      out.push(Number.parseInt(text.slice(i + 1, i + 3), 16));
+      i += 2;
+    } else out.push(c.charCodeAt(0) & 0xff);
+  }
+  return out;
+}
+
+describe('address lists, Q words and charsets', () => {
+  it('an address list splits into the items of the per-character split', () => {
+    const pieces = [
+      'a@b.it',
+      ',',
+      ' ',
+      '"',
+      '\\',
+      '(',
+      ')',
+      '<',
+      '>',
+      ':',
+      ';',
+      'Per conto di',
+      '=?utf-8?Q?x?=',
+    ];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 30 }), (a) => {
+        const value = a.join('');
+        // Each item of a top-level split starts at top level: read alone, it is the same item.
+        expect(parseAddressList(value)).toEqual(
+          referenceSplit(value).flatMap((item) => parseAddressList(item)),
+        );
+      }),
+    );
+  });
+
+  it('"Q" text decodes to the bytes of the regex decoder', () => {
+    const chars = ['=', '_', 'A', 'f', '0', '9', 'G', '=4', '=E8', '=e8', '=ZZ', 'é', '€', '*'];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...chars), { maxLength: 30 }), (a) => {
+        const text = a.join('');
+        // An unknown charset shows the bytes one char each (decodeCharset's latin1 fallback).
+        expect(decodeEncodedWords(`=?x-unknown?Q?${text}?=`)).toBe(String.fromCharCode(...referenceQ(text)));
+      }),
+    );
+  });
+
+  it('a decoder kept for its label reads each input as a new one would', () => {
+    const inputs = [
+      [0xef, 0xbb, 0xbf, 0x61],
+      [0xe3, 0x81],
+      [0x1b, 0x24, 0x42, 0x30, 0x21],
+      [0xff, 0xfe, 0x61, 0],
+      [0x82],
+    ];
+    for (const cs of ['utf-8', 'utf-16le', 'iso-2022-jp', 'shift_jis', 'windows-1252', 'ISO-8859-1 ', 'utf8'])
+      for (const a of inputs)
+        for (const b of inputs) {
+          decodeCharset(Uint8Array.from(a), cs); // may leave a truncated sequence or a mode behind
+          const label = cs.trim().toLowerCase() === 'utf8' ? 'utf-8' : cs.trim().toLowerCase();
+          expect(decodeCharset(Uint8Array.from(b), cs)).toBe(
+            new TextDecoder(label).decode(Uint8Array.from(b)),
+          );
+        }
+    expect(decodeCharset(Uint8Array.from([0x41, 0xe8]), 'no-such-charset')).toBe('A\xe8');
   });
 });

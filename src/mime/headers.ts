@@ -98,13 +98,16 @@ export function splitHeaderBody(bytes: Uint8Array, start = 0, end = bytes.length
   return { headerEnd: end, bodyStart: end, complete: false };
 }
 
+// Made once: a fatal decoder throws on bad input and starts afresh on the next call.
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
 /** Raw 8-bit header bytes (not allowed by RFC 5322, sent anyway): UTF-8 when they decode cleanly, else latin1. */
 export function decode8bit(raw: string): string {
-  if (!/[\x80-\xff]/.test(raw)) return raw;
+  if (!HIGH.test(raw)) return raw;
   const bytes = new Uint8Array(raw.length);
   for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return strictUtf8.decode(bytes);
   } catch {
     return raw;
   }
@@ -126,11 +129,7 @@ function isFieldName(n: string): boolean {
   return true;
 }
 
-/** True when some byte of `b[start, end)` is above 0x7F. */
-function hasHighByte(b: Uint8Array, start: number, end: number): boolean {
-  for (let i = start; i < end; i++) if (b[i]! > 0x7f) return true;
-  return false;
-}
+const HIGH = /[\x80-\xff]/;
 
 /**
  * Parses the header block `bytes[start, end)` into fields. Lines that are neither a field nor a
@@ -146,7 +145,7 @@ export function parseHeaderBlock(bytes: Uint8Array, start: number, end: number, 
   const text = latin1(bytes, start, end);
   // Unfolding joins lines with the leading whitespace of the next: it cannot form a "=?" or an
   // 8-bit character the block does not hold, so a block without either needs no decoding at all.
-  const plain = !text.includes('=?') && !hasHighByte(bytes, start, end);
+  const plain = !text.includes('=?') && !HIGH.test(text);
   const maxLine = limits.maxLineBytes;
   const len = text.length;
   const fields: HeaderField[] = [];
