@@ -5,7 +5,8 @@
 // 3. splitSigned with the header block already read equals splitSigned reading it;
 // 4. walk lists the entities depth first, exactly as the recursive generator did;
 // 5. parsePec's message objects keep their property order (they are no longer spread copies);
-// 6. address lists split, RFC 2047 "Q" words and charsets decode as before (slices instead of
+// 6. lastIndexOfAtLineStart finds what the line-by-line backward walk found;
+// 7. address lists split, RFC 2047 "Q" words and charsets decode as before (slices instead of
 //    per-character strings, no regex per "=", one TextDecoder per label).
 import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -24,7 +25,7 @@ import {
 import { decodeCharset, decodeEncodedWords } from '../src/mime/encoded-words.js';
 import { decodeValue, parseHeaderBlock, splitHeaderBody } from '../src/mime/headers.js';
 import { parseContentType } from '../src/mime/params.js';
-import { type MimeEntity, readMime, walk } from '../src/mime/read.js';
+import { lastIndexOfAtLineStart, type MimeEntity, readMime, walk } from '../src/mime/read.js';
 import { splitSigned } from '../src/mime/signed.js';
 import { parsePec } from '../src/reading/parse.js';
 import { corpusBytes, EXPECTED, HAVE_CORPUS } from './helpers/corpus.js';
@@ -407,5 +408,58 @@ describe('address lists, Q words and charsets', () => {
           );
         }
     expect(decodeCharset(Uint8Array.from([0x41, 0xe8]), 'no-such-charset')).toBe('A\xe8');
+  });
+});
+
+/** The backward delimiter search it replaced: every line start, from the last one back. */
+function referenceLastAtLineStart(
+  b: Uint8Array,
+  needle: Uint8Array,
+  from: number,
+  floor: number,
+  end: number,
+): number {
+  const stop = Math.min(end, b.length);
+  for (
+    let lf = b.lastIndexOf(0x0a, from - 1);
+    lf !== -1 && from - 1 >= 0 && lf + 1 >= floor;
+    lf = lf === 0 ? -1 : b.lastIndexOf(0x0a, lf - 1)
+  ) {
+    const i = lf + 1;
+    if (i + needle.length <= stop && needle.every((x, j) => b[i + j] === x)) return i;
+  }
+  return -1;
+}
+
+describe('lastIndexOfAtLineStart', () => {
+  it('finds the last line start holding the needle, as the line-by-line walk does', () => {
+    const pieces = ['-', '--', '--b', '--b--', '--bb', 'b', 'Q', '\n', '\r\n', '\r', ' '];
+    fc.assert(
+      fc.property(
+        fragments(pieces, 40),
+        fc.constantFrom('--b', '-', '--bb', 'b'),
+        fc.nat(),
+        fc.nat(),
+        fc.nat(),
+        (b, needle, x, y, z) => {
+          const len = b.length + 1;
+          const [from, floor, end] = [x % len, y % len, z % (len + 2)];
+          const n = enc(needle);
+          expect(lastIndexOfAtLineStart(b, n, from, floor, end)).toBe(
+            referenceLastAtLineStart(b, n, from, floor, end),
+          );
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('stays linear on a body of dashes and on dash lines', () => {
+    const needle = enc(`--${'-'.repeat(5000)}x`);
+    for (const body of [enc('-'.repeat(1 << 20)), enc('--\n'.repeat(1 << 18))]) {
+      const t = performance.now();
+      expect(lastIndexOfAtLineStart(body, needle, body.length, 0, body.length)).toBe(-1);
+      expect(performance.now() - t).toBeLessThan(5_000);
+    }
   });
 });
