@@ -77,7 +77,8 @@ function tokenize(input: string): { main: string; pairs: [string, string, boolea
       c = input.charCodeAt(i);
       while (i < n && c !== DQUOTE) {
         if (c === BACKSLASH && i + 1 < n) {
-          (parts ??= []).push(input.slice(from, i));
+          parts ??= [];
+          parts.push(input.slice(from, i));
           from = ++i;
         }
         c = input.charCodeAt(++i);
