@@ -23,10 +23,11 @@ import {
   encodeBase64Lines,
 } from '../src/mime/base64.js';
 import { decodeCharset, decodeEncodedWords } from '../src/mime/encoded-words.js';
-import { decodeValue, parseHeaderBlock, splitHeaderBody } from '../src/mime/headers.js';
+import { decodeValue, Headers, parseHeaderBlock, splitHeaderBody } from '../src/mime/headers.js';
 import { parseContentType } from '../src/mime/params.js';
 import { lastIndexOfAtLineStart, type MimeEntity, readMime, walk } from '../src/mime/read.js';
 import { splitSigned } from '../src/mime/signed.js';
+import { decodeQuotedPrintable } from '../src/mime/transfer.js';
 import { parsePec } from '../src/reading/parse.js';
 import { corpusBytes, EXPECTED, HAVE_CORPUS } from './helpers/corpus.js';
 import { enc, syntheticPec } from './helpers/synthetic.js';
@@ -461,5 +462,77 @@ describe('lastIndexOfAtLineStart', () => {
       expect(lastIndexOfAtLineStart(body, needle, body.length, 0, body.length)).toBe(-1);
       expect(performance.now() - t).toBeLessThan(5_000);
     }
+  });
+});
+
+/** Quoted-printable as it was decoded (reads past the end allowed). */
+function referenceQp(input: Uint8Array): number[] {
+  const hex = (c: number | undefined): number => {
+    const h = c === undefined ? -1 : '0123456789ABCDEF'.indexOf(String.fromCharCode(c).toUpperCase());
+    return c !== undefined && /[0-9A-Fa-f]/.test(String.fromCharCode(c)) ? h : -1;
+  };
+  const out: number[] = [];
+  for (let i = 0; i < input.length; i++) {
+    const c = input[i]!;
+    if (c !== 0x3d) {
+      out.push(c);
+      continue;
+    }
+    let j = i + 1;
+    while (input[j] === 0x20 || input[j] === 0x09) j++;
+    if (input[j] === 0x0a) i = j;
+    else if (input[j] === 0x0d && input[j + 1] === 0x0a) i = j + 1;
+    else if (j >= input.length) i = j;
+    else if (hex(input[i + 1]) >= 0 && hex(input[i + 2]) >= 0) {
+      out.push((hex(input[i + 1]) << 4) | hex(input[i + 2]));
+      i += 2;
+    } else out.push(c);
+  }
+  return out;
+}
+
+describe('quoted-printable and header lookups', () => {
+  it('quoted-printable decodes to the bytes of the reference', () => {
+    const pieces = [
+      '=',
+      '=\r\n',
+      '=\n',
+      '= \t\r\n',
+      '=E8',
+      '=e8',
+      '=4',
+      '=G1',
+      ' ',
+      '\t',
+      '\r',
+      '\n',
+      'a',
+      '\xe8',
+    ];
+    fc.assert(
+      fc.property(fragments(pieces, 40), (b) => {
+        expect([...decodeQuotedPrintable(b)]).toEqual(referenceQp(b));
+      }),
+    );
+  });
+
+  it('Headers finds fields as a case-insensitive index of lists would', () => {
+    const names = ['From', 'from', 'FROM', 'To', 'Content-Type', 'x-a', 'X-A'];
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom(...names), { maxLength: 12 }),
+        fc.constantFrom(...names, 'absent'),
+        (list, ask) => {
+          const fields = list.map((name, i) => ({ name, raw: `v${i}`, value: `v${i}` }));
+          const h = new Headers(fields);
+          const want = fields.filter((f) => f.name.toLowerCase() === ask.toLowerCase());
+          expect(h.getAll(ask)).toEqual(want);
+          expect(h.field(ask)).toBe(want[0]);
+          expect(h.get(ask)).toBe(want[0]?.value);
+          expect(h.has(ask)).toBe(want.length > 0);
+          if (want.length > 0) expect(h.getAll(ask)).toBe(h.getAll(ask.toUpperCase()));
+        },
+      ),
+    );
   });
 });

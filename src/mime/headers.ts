@@ -33,21 +33,22 @@ export interface HeaderField {
  */
 export class Headers {
   readonly fields: readonly HeaderField[];
-  readonly #index = new Map<string, HeaderField[]>();
+  // The lower-cased names, in field order: a lookup scans them (an entity has a handful of
+  // fields and a reader asks for a handful of names; building a Map per entity cost more).
+  readonly #names: string[];
+  #lists: Map<string, HeaderField[]> | undefined;
 
   constructor(fields: readonly HeaderField[]) {
     this.fields = fields;
-    for (const f of fields) {
-      const k = f.name.toLowerCase();
-      const list = this.#index.get(k);
-      if (list) list.push(f);
-      else this.#index.set(k, [f]);
-    }
+    const names = new Array<string>(fields.length);
+    for (let i = 0; i < fields.length; i++) names[i] = fields[i]!.name.toLowerCase();
+    this.#names = names;
   }
 
   /** The first field with this name (any case), or undefined. */
   field(name: string): HeaderField | undefined {
-    return this.#index.get(name.toLowerCase())?.[0];
+    const i = this.#names.indexOf(name.toLowerCase());
+    return i === -1 ? undefined : this.fields[i];
   }
 
   /** The decoded value of the first field with this name, or undefined. */
@@ -62,12 +63,22 @@ export class Headers {
 
   /** Every field with this name, in order. */
   getAll(name: string): HeaderField[] {
-    return this.#index.get(name.toLowerCase()) ?? [];
+    const key = name.toLowerCase();
+    // One list per name, made on first ask and kept: the same array on every call, as before.
+    this.#lists ??= new Map();
+    let list = this.#lists.get(key);
+    if (list === undefined) {
+      list = [];
+      for (let i = 0; i < this.#names.length; i++) if (this.#names[i] === key) list.push(this.fields[i]!);
+      if (list.length === 0) return list;
+      this.#lists.set(key, list);
+    }
+    return list;
   }
 
   /** True when a field with this name exists. */
   has(name: string): boolean {
-    return this.#index.has(name.toLowerCase());
+    return this.#names.includes(name.toLowerCase());
   }
 }
 
