@@ -24,12 +24,11 @@ function splitTopLevel(value: string, sep: string): string[] {
   let depth = 0;
   let quoted = false;
   let angle = false;
-  let cur = '';
+  let from = 0; // start of the current item: every character but a top-level separator is kept
   for (let i = 0; i < value.length; i++) {
     const c = value[i]!;
     if (quoted) {
-      cur += c;
-      if (c === '\\' && i + 1 < value.length) cur += value[++i];
+      if (c === '\\' && i + 1 < value.length) i++;
       else if (c === '"') quoted = false;
       continue;
     }
@@ -39,13 +38,11 @@ function splitTopLevel(value: string, sep: string): string[] {
     else if (c === '<') angle = true;
     else if (c === '>') angle = false;
     else if (c === sep && depth === 0 && !angle) {
-      out.push(cur);
-      cur = '';
-      continue;
+      out.push(value.slice(from, i));
+      from = i + 1;
     }
-    cur += c;
   }
-  out.push(cur);
+  out.push(value.slice(from));
   return out;
 }
 

@@ -36,6 +36,31 @@ function invalidAt(c: number, v: number, offset: number): PecError {
   );
 }
 
+// Node's native decoder (Buffer#base64Write) is lenient: it skips any character it does not know
+// and reads the URL-safe alphabet too. It is used only on text that base64DecodedLength has
+// already found strictly valid (alphabet, SP/TAB/CR/LF, at most two final '='), where both
+// decoders read the same bits; the JS decoder below still says why a text is invalid. Taken only
+// when present and decoding a probe exactly as the JS decoder does (a bundler's polyfill may not).
+type Base64Write = (this: Uint8Array, text: string, offset: number, length: number) => number;
+const NATIVE_MIN = 256; // below this the JS loop costs less than the string and the native call
+const PROBE_TEXT = `${ALPHABET}\r\n ${ALPHABET.slice(0, 28)}\t\nQUI= \r\n=`;
+const nativeBase64Write = ((): Base64Write | undefined => {
+  const f = (globalThis as { Buffer?: { prototype?: { base64Write?: Base64Write } } }).Buffer?.prototype
+    ?.base64Write;
+  if (typeof f !== 'function') return undefined;
+  try {
+    const text = new Uint8Array(PROBE_TEXT.length);
+    for (let i = 0; i < text.length; i++) text[i] = PROBE_TEXT.charCodeAt(i);
+    const want = decodeBase64Portable(text, true);
+    const got = new Uint8Array(want.length);
+    if (f.call(got, PROBE_TEXT, 0, got.length) !== want.length) return undefined;
+    for (let i = 0; i < want.length; i++) if (got[i] !== want[i]) return undefined;
+    return f;
+  } catch {
+    return undefined;
+  }
+})();
+
 /**
  * Decodes base64 text, ignoring whitespace and any line length.
  * With `strict` (the default) any other character outside the alphabet, data after padding or a
@@ -43,6 +68,21 @@ function invalidAt(c: number, v: number, offset: number): PecError {
  * something that merely looks like DER.
  */
 export function decodeBase64(text: Uint8Array, strict = true): Bytes {
+  if (strict && nativeBase64Write !== undefined && text.length >= NATIVE_MIN) {
+    const n = base64DecodedLength(text);
+    if (n >= 0) {
+      const out = new Uint8Array(n);
+      if (nativeBase64Write.call(out, latin1(text), 0, n) === n) return out;
+    }
+  }
+  return decodeBase64Portable(text, strict);
+}
+
+/**
+ * The portable decoder behind {@link decodeBase64}: the one browsers run, the one that says why a
+ * text is invalid, and the reference the native fast path is tested against.
+ */
+export function decodeBase64Portable(text: Uint8Array, strict = true): Bytes {
   const len = text.length;
   const out = new Uint8Array(Math.floor((len * 3) / 4) + 3);
   let o = 0;

@@ -3,30 +3,59 @@ import { latin1 } from '../bytes.js';
 import { decodeBase64 } from './base64.js';
 import { decodeUtf7, isUtf7Label } from './utf7.js';
 
+// One decoder per label, made on first use: building a TextDecoder costs more than decoding a
+// header or a short text part with it, and decode() without `stream` starts afresh each call.
+// Only labels that name an encoding are kept (a finite set, whatever the input says).
+const decoders = new Map<string, TextDecoder>();
+
 /** Decodes bytes in the named charset; unknown charsets fall back to latin1 so no byte is lost. */
 export function decodeCharset(bytes: Uint8Array, charset: string): string {
   let cs = charset.trim().toLowerCase();
   if (cs === 'utf8') cs = 'utf-8';
   if (isUtf7Label(cs)) return decodeUtf7(bytes); // TextDecoder has no UTF-7 (WHATWG dropped it)
-  try {
-    return new TextDecoder(cs).decode(bytes);
-  } catch {
-    return latin1(bytes); // one char per byte: nothing lost
+  let decoder = decoders.get(cs);
+  if (decoder === undefined) {
+    try {
+      decoder = new TextDecoder(cs);
+    } catch {
+      return latin1(bytes); // one char per byte: nothing lost
+    }
+    decoders.set(cs, decoder);
   }
+  return decoder.decode(bytes);
 }
 
-function decodeQ(text: string): Uint8Array {
-  const out: number[] = [];
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (c === '_') out.push(0x20);
-    else if (c === '=' && /^[0-9A-Fa-f]{2}$/.test(text.slice(i + 1, i + 3))) {
-      out.push(Number.parseInt(text.slice(i + 1, i + 3), 16));
-      i += 2;
-    } else out.push(c.charCodeAt(0) & 0xff);
-  }
-  return Uint8Array.from(out);
+function hexDigit(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  if (c >= 0x41 && c <= 0x46) return c - 0x37;
+  if (c >= 0x61 && c <= 0x66) return c - 0x57;
+  return -1;
 }
+
+/** RFC 2047 "Q": `_` is a space, `=XX` a byte, anything else its char code's low byte. */
+function decodeQ(text: string): Uint8Array {
+  const out = new Uint8Array(text.length);
+  let o = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5f) out[o++] = 0x20;
+    else if (c === 0x3d && hexPair(text, i + 1) >= 0) {
+      out[o++] = hexPair(text, i + 1);
+      i += 2;
+    } else out[o++] = c & 0xff;
+  }
+  return out.slice(0, o);
+}
+
+/** The byte written as two hex digits at `text[i]`, or -1. */
+function hexPair(text: string, i: number): number {
+  if (i + 1 >= text.length) return -1;
+  const h = hexDigit(text.charCodeAt(i));
+  const l = hexDigit(text.charCodeAt(i + 1));
+  return h < 0 || l < 0 ? -1 : (h << 4) | l;
+}
+
+const utf8Encoder = new TextEncoder();
 
 const WORD = /=\?([^?\s]+)\?([BbQq])\?([^?\s]*)\?=/g;
 
@@ -58,7 +87,7 @@ export function decodeEncodedWords(value: string): string {
     const between = value.slice(last, m.index);
     const charset = m[1]!.split('*')[0]!;
     const bytes =
-      m[2]!.toUpperCase() === 'B' ? decodeBase64(new TextEncoder().encode(m[3]!), false) : decodeQ(m[3]!);
+      m[2]!.toUpperCase() === 'B' ? decodeBase64(utf8Encoder.encode(m[3]!), false) : decodeQ(m[3]!);
     if (pending && /^[ \t\r\n]*$/.test(between)) {
       if ((pending as { charset: string }).charset.toLowerCase() === charset.toLowerCase()) {
         (pending as { bytes: Uint8Array[] }).bytes.push(bytes);

@@ -71,18 +71,24 @@ function tokenize(input: string): { main: string; pairs: [string, string, boolea
     let quoted = false;
     if (c === DQUOTE) {
       quoted = true;
-      const parts: string[] = [];
+      // Pieces between backslash escapes; most values have none and are one slice.
+      let parts: string[] | null = null;
       let from = ++i;
       c = input.charCodeAt(i);
       while (i < n && c !== DQUOTE) {
         if (c === BACKSLASH && i + 1 < n) {
+          parts ??= [];
           parts.push(input.slice(from, i));
           from = ++i;
         }
         c = input.charCodeAt(++i);
       }
-      parts.push(input.slice(from, i));
-      value = parts.join('');
+      const last = input.slice(from, i);
+      if (parts === null) value = last;
+      else {
+        parts.push(last);
+        value = parts.join('');
+      }
       i++; // closing quote (or end of a truncated value)
       while (i < n && input.charCodeAt(i) !== SEMI) i++;
     } else {
@@ -95,6 +101,8 @@ function tokenize(input: string): { main: string; pairs: [string, string, boolea
   return { main, pairs };
 }
 
+const RFC2231_NAME = /^([^*]+)\*(\d+)?(\*)?$/;
+
 /**
  * Parses a structured header value. RFC 2231 `name*=charset'lang'pct` and `name*0*=`…
  * continuations are joined and decoded; RFC 2047 words inside quoted values (common in the wild,
@@ -103,9 +111,11 @@ function tokenize(input: string): { main: string; pairs: [string, string, boolea
 export function parseParams(input: string): ParsedValue {
   const { main, pairs } = tokenize(input);
   const params = new Map<string, string>();
-  const continued = new Map<string, { parts: Map<number, { v: string; enc: boolean }> }>();
+  // RFC 2231 parameters are rare: their map is made for the first one.
+  let continued: Map<string, { parts: Map<number, { v: string; enc: boolean }> }> | undefined;
   for (const [rawName, v, quoted] of pairs) {
-    const m = /^([^*]+)\*(\d+)?(\*)?$/.exec(rawName);
+    // Only a name with a '*' can be an RFC 2231 one: the others skip the regex.
+    const m = rawName.includes('*') ? RFC2231_NAME.exec(rawName) : null;
     if (!m) {
       if (!params.has(rawName)) params.set(rawName, quoted && v.includes('=?') ? decodeEncodedWords(v) : v);
       continue;
@@ -113,6 +123,7 @@ export function parseParams(input: string): ParsedValue {
     const base = m[1]!;
     const index = m[2] === undefined ? 0 : Number(m[2]);
     const enc = m[3] === '*' || (m[2] === undefined && rawName.endsWith('*'));
+    continued ??= new Map();
     let entry = continued.get(base);
     if (!entry) {
       entry = { parts: new Map() };
@@ -120,6 +131,7 @@ export function parseParams(input: string): ParsedValue {
     }
     if (index < 10_000) entry.parts.set(index, { v, enc });
   }
+  if (continued === undefined) return { value: main.toLowerCase(), params };
   for (const [base, { parts }] of continued) {
     let charset = 'us-ascii';
     const bytes: number[] = [];

@@ -121,8 +121,11 @@ export function indexOfAtLineStart(
 
 /**
  * Last offset `i` with `floor <= i <= from` where `needle` follows a LF (`b[i - 1]` is LF) and
- * fits before `end`. Walks back one line at a time and compares at line starts only: linear
- * whatever the needle (see {@link indexOfAtLineStart}). `needle` must not contain LF.
+ * fits before `end`. Only lines holding the needle's first byte are looked at: the last such byte
+ * is found, then the start of its line compared, then the search goes on before that line. A
+ * base64 signature part (no `-` in it) is crossed in one native search instead of one per line,
+ * and each line costs a bounded number of searches and one comparison whatever the input (linear,
+ * see {@link indexOfAtLineStart}). `needle` must not contain LF.
  */
 export function lastIndexOfAtLineStart(
   b: Uint8Array,
@@ -133,15 +136,19 @@ export function lastIndexOfAtLineStart(
 ): number {
   const n = needle.length;
   const stop = Math.min(end, b.length);
-  let lf = lastIndexOfByte(b, 0x0a, from - 1);
-  while (lf !== -1 && lf + 1 >= floor) {
+  const first = needle[0]!;
+  let c = lastIndexOfByte(b, first, from);
+  while (c !== -1 && c >= floor) {
+    const lf = lastIndexOfByte(b, 0x0a, c - 1);
+    if (lf === -1) return -1; // no line break before: no line start at all
     const i = lf + 1;
-    if (i + n <= stop) {
-      let j = 0;
+    if (i < floor) return -1;
+    if (b[i] === first && i + n <= stop) {
+      let j = 1;
       while (j < n && b[i + j] === needle[j]) j++;
       if (j === n) return i;
     }
-    lf = lastIndexOfByte(b, 0x0a, lf - 1);
+    c = lastIndexOfByte(b, first, lf - 1);
   }
   return -1;
 }
@@ -325,9 +332,19 @@ export function decodeTextOrNull(entity: MimeEntity, limits: Limits): string | n
   }
 }
 
-/** Depth-first walk over an entity and all its descendants (including message/rfc822 insides). */
-export function* walk(entity: MimeEntity, intoMessages = true): Generator<MimeEntity> {
-  yield entity;
-  for (const p of entity.parts) yield* walk(p, intoMessages);
-  if (intoMessages && entity.message) yield* walk(entity.message, intoMessages);
+/**
+ * An entity and all its descendants (including message/rfc822 insides), depth first, as an array:
+ * callers walk small trees several times per message, and nested generators cost a resumption
+ * per level for every entity.
+ */
+export function walk(entity: MimeEntity, intoMessages = true): MimeEntity[] {
+  const out: MimeEntity[] = [];
+  collect(entity, intoMessages, out);
+  return out;
+}
+
+function collect(entity: MimeEntity, intoMessages: boolean, out: MimeEntity[]): void {
+  out.push(entity);
+  for (const p of entity.parts) collect(p, intoMessages, out);
+  if (intoMessages && entity.message) collect(entity.message, intoMessages, out);
 }

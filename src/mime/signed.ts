@@ -4,7 +4,7 @@ import { ascii, type Bytes } from '../bytes.js';
 import { PecError } from '../errors.js';
 import { enforce, type Limits } from '../limits.js';
 import { decodeBase64 } from './base64.js';
-import { type Headers, parseHeaderBlock, splitHeaderBody } from './headers.js';
+import { type HeaderSplit, type Headers, parseHeaderBlock, splitHeaderBody } from './headers.js';
 import { type ContentType, parseContentType } from './params.js';
 import {
   indexOfAtLineStart,
@@ -50,20 +50,37 @@ function signatureEntity(b: Bytes, start: number, end: number, limits: Limits) {
 }
 
 /**
+ * The header block of the entity at `start`, already read by the caller (parsePec reads the
+ * top-level headers first to decide whether the message is signed): not parsed a second time.
+ */
+export interface KnownHead {
+  split: HeaderSplit;
+  headers: Headers;
+  contentType: ContentType;
+}
+
+/**
  * Splits a multipart/signed entity `b[start, end)` into its exact signed bytes and its signature
  * part. Throws a coded {@link PecError} saying precisely what is missing:
  * MIME_NOT_SIGNED, MIME_BAD_PROTOCOL, MIME_MALFORMED (no boundary, no delimiter),
  * MIME_SIGNATURE_PART_MISSING (one part only, or no close delimiter after it).
+ * `known` is the entity's header block when the caller has read it already (same result).
  *
  * @example
  * ```ts
  * const { signed, signatureBody } = splitSigned(bytes, resolveLimits());
  * ```
  */
-export function splitSigned(b: Bytes, limits: Limits, start = 0, end = b.length): SignedParts {
-  const split = splitHeaderBody(b, start, end);
-  const headers = parseHeaderBlock(b, start, split.headerEnd, limits);
-  const contentType = parseContentType(headers.get('content-type'));
+export function splitSigned(
+  b: Bytes,
+  limits: Limits,
+  start = 0,
+  end = b.length,
+  known?: KnownHead,
+): SignedParts {
+  const split = known?.split ?? splitHeaderBody(b, start, end);
+  const headers = known?.headers ?? parseHeaderBlock(b, start, split.headerEnd, limits);
+  const contentType = known?.contentType ?? parseContentType(headers.get('content-type'));
   if (contentType.value !== 'multipart/signed') {
     throw new PecError('MIME_NOT_SIGNED', `the message is ${contentType.value}, not multipart/signed`, {
       contentType: contentType.value,

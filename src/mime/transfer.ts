@@ -15,35 +15,39 @@ function hexValue(c: number): number {
  * decoded; a malformed `=` is kept literally (RFC 2045 §6.7 note 1) rather than failing.
  */
 export function decodeQuotedPrintable(input: Uint8Array): Bytes {
-  const out = new Uint8Array(input.length);
+  const n = input.length;
+  const out = new Uint8Array(n);
   let o = 0;
-  for (let i = 0; i < input.length; i++) {
+  let i = 0;
+  while (i < n) {
     const c = input[i]!;
     if (c !== 0x3d) {
       out[o++] = c;
+      i++;
       continue;
     }
-    // Soft break: '=' then optional trailing whitespace then EOL.
+    // Soft break: '=' then optional trailing whitespace then EOL. (Every read is bounds-checked:
+    // a typed-array read past the end makes V8 compile the whole loop for the slow case.)
     let j = i + 1;
-    while (input[j] === 0x20 || input[j] === 0x09) j++;
+    while (j < n && (input[j] === 0x20 || input[j] === 0x09)) j++;
+    if (j >= n) break; // '=' and blanks at the very end: dropped
     if (input[j] === 0x0a) {
-      i = j;
-      continue;
-    }
-    if (input[j] === 0x0d && input[j + 1] === 0x0a) {
       i = j + 1;
       continue;
     }
-    if (j >= input.length) {
-      i = j;
+    if (input[j] === 0x0d && j + 1 < n && input[j + 1] === 0x0a) {
+      i = j + 2;
       continue;
     }
-    const h = hexValue(input[i + 1] ?? 0);
-    const l = hexValue(input[i + 2] ?? 0);
+    const h = i + 1 < n ? hexValue(input[i + 1]!) : -1;
+    const l = i + 2 < n ? hexValue(input[i + 2]!) : -1;
     if (h >= 0 && l >= 0) {
       out[o++] = (h << 4) | l;
-      i += 2;
-    } else out[o++] = c;
+      i += 3;
+    } else {
+      out[o++] = c;
+      i++;
+    }
   }
   return out.slice(0, o);
 }
