@@ -3,7 +3,6 @@
 // reports any other reference as an error, and it refuses XML 1.0 ill-formed input outright.
 import { SaxesParser } from 'saxes';
 import { PecError } from '../errors.js';
-import { parseXmlSubset } from './xml-subset.js';
 
 /** An element with its attributes, child elements and its own (direct) text, CDATA included. */
 export interface XmlElement {
@@ -19,14 +18,8 @@ export interface XmlElement {
  * Parses `text` (already decoded, pre-scanned and repaired) into a tree of elements.
  * Comments and processing instructions are dropped. Throws XML_MALFORMED on any well-formedness
  * error; a DOCTYPE reaching the parser (the pre-scan should have refused it) is XML_FORBIDDEN.
- * The plain subset daticerts are written in is read without saxes (xml-subset.ts), to the same tree.
  */
 export function parseXmlTree(text: string): XmlElement {
-  return parseXmlSubset(text) ?? parseXmlTreeWithSaxes(text);
-}
-
-/** {@link parseXmlTree} through saxes alone: any input, every error. */
-export function parseXmlTreeWithSaxes(text: string): XmlElement {
   // XML 1.0 forced: a `version="1.1"` declaration must not re-admit control characters.
   const parser = new SaxesParser({
     xmlns: false,
