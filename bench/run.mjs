@@ -343,14 +343,14 @@ md('| | messages/s (wall) | messages per CPU-second (“per core”) | CPU per m
 md('| --- | ---: | ---: | ---: |');
 for (const [label, xs] of [
   ['one at a time (`await verify(m)` in a loop)', seq],
-  ['8 in flight (awaits interleaved; with a caller's WebCrypto its jobs would overlap with parsing)', par],
+  ['8 in flight (awaits interleaved; with a caller’s WebCrypto its jobs would overlap with parsing)', par],
 ]) {
   md(
     `| ${label} | ${rate(xs, 'wall').toFixed(0)} | ${rate(xs, 'cpu').toFixed(0)} | ${((median(xs.map((x) => x.cpu)) / BATCH) * 1000).toFixed(0)} µs |`,
   );
 }
 md();
-md('CPU-seconds are the process’s user + system time, so every thread of the process counts (the garbage collector's, and libuv's pool when WebCrypto is used).');
+md('CPU-seconds are the process’s user + system time, so every thread of the process counts (the garbage collector’s, and libuv’s pool when WebCrypto is used).');
 md();
 const perCore = Math.max(rate(seq, 'cpu'), rate(par, 'cpu'));
 target('receipts per second per core', '≥ 2,000', `${perCore.toFixed(0)} /s/core`, perCore >= 2000);
