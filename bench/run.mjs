@@ -350,7 +350,9 @@ for (const [label, xs] of [
   );
 }
 md();
-md('CPU-seconds are the process’s user + system time, so every thread of the process counts (the garbage collector’s, and libuv’s pool when WebCrypto is used).');
+md(
+  'CPU-seconds are the process’s user + system time, so every thread of the process counts (the garbage collector’s, and libuv’s pool when WebCrypto is used).',
+);
 md();
 const perCore = Math.max(rate(seq, 'cpu'), rate(par, 'cpu'));
 target('receipts per second per core', '≥ 2,000', `${perCore.toFixed(0)} /s/core`, perCore >= 2000);
