@@ -84,23 +84,7 @@ const TRICKY: readonly unknown[] = [
   '2018-11-13T15:39:27',
 ];
 const tricky = fc.constantFrom(...TRICKY);
-const KEYS = [
-  'tipo',
-  'errore',
-  'mittente',
-  'destinatari',
-  'risposte',
-  'oggetto',
-  'gestoreEmittente',
-  'data',
-  'dataUtc',
-  'identificativo',
-  'msgid',
-  'ricevutaTipo',
-  'consegna',
-  'ricezione',
-  'erroreEsteso',
-] as const;
+const KEYS = Object.keys(DaticertSchema.def.shape);
 
 type Mutation =
   | { op: 'set' | 'setData' | 'setDest' | 'pushRicezione'; key: number; value: unknown; resync: boolean }

@@ -4,7 +4,15 @@
 // which gives the same value or the same DATICERT_INVALID as before. It must therefore never accept
 // what the schema refuses (src/daticert/schema-check.test.ts checks both ways, on generated data).
 import { dataToUtc } from './date.js';
-import { type Daticert, DESTINATARIO_TIPI, ERRORI, RICEVUTA_TIPI, TIPI, XML_CHARS } from './schema.js';
+import {
+  type Daticert,
+  DaticertSchema,
+  DESTINATARIO_TIPI,
+  ERRORI,
+  RICEVUTA_TIPI,
+  TIPI,
+  XML_CHARS,
+} from './schema.js';
 import { isXmlTrimmed } from './xml-text.js';
 
 const TIPO_SET: ReadonlySet<unknown> = new Set(TIPI);
@@ -41,23 +49,8 @@ function hasKeys(v: Record<string, unknown>, keys: readonly string[]): boolean {
   return true;
 }
 
-const DATICERT_KEYS = [
-  'tipo',
-  'errore',
-  'mittente',
-  'destinatari',
-  'risposte',
-  'oggetto',
-  'gestoreEmittente',
-  'data',
-  'dataUtc',
-  'identificativo',
-  'msgid',
-  'ricevutaTipo',
-  'consegna',
-  'ricezione',
-  'erroreEsteso',
-] as const;
+// The schema's own field names: one list, read from the definition this check must match.
+const DATICERT_KEYS = Object.keys(DaticertSchema.def.shape);
 const DATA_KEYS = ['giorno', 'ora', 'zona'] as const;
 const DESTINATARIO_KEYS = ['address', 'tipo'] as const;
 
