@@ -47,6 +47,7 @@ export async function plainCallSection({ quick = false } = {}) {
   }
   const view = await dist('dist/cms/view.js');
   const { DIGESTS } = await dist('dist/cms/oids.js');
+  const { NODE_HASHES } = await dist('dist/crypto.js');
   const { verifySignature } = await dist('dist/x509/signature.js');
   const { validateChain } = await dist('dist/trust/chain.js');
   const { loadTrustAnchors } = await dist('dist/trust/anchors.js');
@@ -69,6 +70,16 @@ export async function plainCallSection({ quick = false } = {}) {
     if (!equal(new Uint8Array(await subtle.digest(hash, signed)), v.messageDigest)) signed = toCRLF(signed);
     parts.push({ signed, v, hash });
   }
+  // The chain verdict (from the cache after the first call), in both floors.
+  const trustedChain = async (x) => {
+    const c = await validateChain({
+      signer: x.v.signerCertificate,
+      certificates: x.v.certificates,
+      anchors,
+      at: x.v.signingTime,
+    });
+    if (!c.trusted) throw new Error('chain not trusted');
+  };
   const floorOne = async (x) => {
     const d = new Uint8Array(await subtle.digest(x.hash, x.signed));
     if (!equal(d, x.v.messageDigest)) throw new Error('digest mismatch');
@@ -81,40 +92,25 @@ export async function plainCallSection({ quick = false } = {}) {
       x.hash,
     );
     if (!ok) throw new Error('RSA verify failed');
-    const c = await validateChain({
-      signer: x.v.signerCertificate,
-      certificates: x.v.certificates,
-      anchors,
-      at: x.v.signingTime,
-    });
-    if (!c.trusted) throw new Error('chain not trusted');
+    await trustedChain(x);
   };
-  const NODE_HASH = { 'SHA-1': 'sha1', 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' };
+  // rsaEncryption and sha1/256/384/512WithRSAEncryption: what the corpus receipts are signed with.
+  const PKCS1 = new Set(['1', '5', '11', '12', '13'].map((n) => `1.2.840.113549.1.1.${n}`));
   for (const x of parts) {
-    if (
-      x.v.signatureAlgorithm.oid !== '1.2.840.113549.1.1.1' &&
-      !x.v.signatureAlgorithm.oid.startsWith('1.2.840.113549.1.1.')
-    )
-      throw new Error('the floor expects RSA PKCS#1 v1.5 receipts');
+    if (!PKCS1.has(x.v.signatureAlgorithm.oid)) throw new Error('the floor expects RSA PKCS#1 v1.5 receipts');
     x.nodeKey = createPublicKey({
       key: Buffer.from(x.v.signerCertificate.publicKey.der),
       format: 'der',
       type: 'spki',
     });
-    x.nodeHash = NODE_HASH[x.hash];
+    x.nodeHash = NODE_HASHES[x.hash];
   }
   const floorNativeOne = async (x) => {
     const d = createHash(x.nodeHash).update(x.signed).digest();
     if (!equal(d, x.v.messageDigest)) throw new Error('digest mismatch');
     if (!nodeVerify(x.nodeHash, x.v.signedAttrs, x.nodeKey, x.v.signature))
       throw new Error('RSA verify failed');
-    const c = await validateChain({
-      signer: x.v.signerCertificate,
-      certificates: x.v.certificates,
-      anchors,
-      at: x.v.signingTime,
-    });
-    if (!c.trusted) throw new Error('chain not trusted');
+    await trustedChain(x);
   };
   const check = (r) => {
     if (!r.valid) throw new Error('a receipt did not verify');
