@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { cmsWithSid } from '../../test/helpers/cms-builder.js';
 import { type Bytes, tailHash } from '../bytes.js';
 import {
   children,
@@ -23,7 +24,6 @@ import {
   octetString,
   oid,
   seq,
-  setOf,
   time,
   tlv,
   utf8String,
@@ -65,24 +65,9 @@ function certDer(name: string, mark = 0): Bytes {
   return seq(tbs, SHA256_RSA, bitString(new Uint8Array(16).fill(mark)));
 }
 
-/** A ContentInfo/SignedData with one SignerInfo whose sid is `sid`, carrying `certs`. */
-function cms(certs: Uint8Array[], sid: Uint8Array = seq(nameDer('Nobody'), integer(7))): Bytes {
-  const signerInfo = seq(
-    integer(sid[0] === 0x30 ? 1 : 3),
-    sid,
-    seq(oid('2.16.840.1.101.3.4.2.1')),
-    seq(oid(RSA_ENCRYPTION), nullValue()),
-    octetString(new Uint8Array(8)),
-  );
-  const sd = seq(
-    integer(3),
-    setOf(seq(oid('2.16.840.1.101.3.4.2.1'))),
-    seq(oid('1.2.840.113549.1.7.1')),
-    ...(certs.length > 0 ? [tlv(0xa0, ...certs)] : []),
-    tlv(0x31, signerInfo),
-  );
-  return seq(oid('1.2.840.113549.1.7.2'), explicit(0, sd));
-}
+/** {@link cmsWithSid} with `certs` first and a sid that names no carried certificate by default. */
+const cms = (certs: Uint8Array[], sid: Uint8Array = seq(nameDer('Nobody'), integer(7))): Bytes =>
+  cmsWithSid(sid, certs);
 
 /** The bytes of the certificates field [0] of `der`, as the reader finds it. */
 function certificatesField(der: Uint8Array): Uint8Array {

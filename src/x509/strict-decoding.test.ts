@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { cmsWithSid } from '../../test/helpers/cms-builder.js';
 import type { Bytes } from '../bytes.js';
 import { signDetached } from '../cms/sign.js';
 import { importSigner } from '../cms/signer.js';
@@ -71,25 +72,6 @@ function certDer(
 
 // ---------------------------------------------------------------------------------------------
 // cms/view.ts
-
-/** A ContentInfo/SignedData with one SignerInfo whose sid is `sid`, carrying `certs`. */
-function cmsWithSid(sid: Uint8Array, certs: Uint8Array[] = []): Bytes {
-  const signerInfo = seq(
-    integer(sid[0] === 0x30 ? 1 : 3), // RFC 5652 §5.3: the version follows the sid form
-    sid,
-    seq(oid('2.16.840.1.101.3.4.2.1')),
-    seq(oid(RSA_ENCRYPTION), nullValue()),
-    octetString(new Uint8Array(8)),
-  );
-  const sd = seq(
-    integer(3),
-    setOf(seq(oid('2.16.840.1.101.3.4.2.1'))),
-    seq(oid('1.2.840.113549.1.7.1')),
-    ...(certs.length > 0 ? [tlv(0xa0, ...certs)] : []),
-    tlv(0x31, signerInfo),
-  );
-  return seq(oid('1.2.840.113549.1.7.2'), explicit(0, sd));
-}
 
 describe('CMS signer identifier', () => {
   // An empty constructed [0] once reached octets(b, undefined): a bare TypeError out of
