@@ -307,21 +307,21 @@ function nodeKey(
 }
 
 /**
- * The same check as WebCrypto's, through node:crypto on the calling thread: the hash, padding and
- * salt length of the plan, ECDSA in WebCrypto's r‖s form. As with WebCrypto, a signature that is
- * not even of the key's size is false, not an error.
+ * The same check as WebCrypto's, through node:crypto on the calling thread: `hash` (node:crypto's
+ * name of the plan's hash), the plan's padding and salt length, ECDSA in WebCrypto's r‖s form. As
+ * with WebCrypto, a signature that is not even of the key's size is false, not an error.
  */
 function verifyNative(
   native: NonNullable<ReturnType<typeof nativeCrypto>>,
   key: PublicKeyInfo,
   p: Plan,
+  hash: string,
   sig: Bytes,
   data: Uint8Array,
 ): boolean {
   const k = nodeKey(native, key, p.spki);
   const c = native.constants;
   const name = p.verifyParams.name;
-  const hash = NODE_HASHES[planHash(p)!]!;
   const options =
     name === 'ECDSA'
       ? { key: k, dsaEncoding: 'ieee-p1363' as const }
@@ -369,8 +369,8 @@ export async function verifySignature(
     return false; // an ECDSA value that is not even a SEQUENCE of two integers
   }
   const native = nativeCrypto(crypto);
-  const hash = planHash(p);
-  if (native && hash && NODE_HASHES[hash]) return verifyNative(native, key, p, sig, data);
+  const hash = native ? NODE_HASHES[planHash(p) ?? ''] : undefined;
+  if (native && hash) return verifyNative(native, key, p, hash, sig, data);
   return crypto.subtle.verify(p.verifyParams, await importKey(crypto, key, p), sig, data as Bytes);
 }
 
