@@ -64,12 +64,18 @@ Examples:
   pec-kit verify --jsonl archive.mbox Maildir/ export.zip | jq -c 'select(.valid | not)'
   cat CONSEGNA.eml | pec-kit verify --lang it -`;
 
+/** `value` as an ISO-8601 instant (it must start with a date), or null when it is not one. */
+function isoInstant(value: string): string | null {
+  const d = new Date(value);
+  return /^\d{4}-\d{2}-\d{2}/.test(value) && !Number.isNaN(d.getTime()) ? d.toISOString() : null;
+}
+
 function parseAt(value: string | undefined): string | undefined {
   if (value === undefined || value === 'signing-time' || value === 'now') return value;
-  const d = new Date(value);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(d.getTime()))
+  const iso = isoInstant(value);
+  if (iso === null)
     throw new UsageError(`--at expects signing-time, now or an ISO-8601 instant, got "${value}"`);
-  return d.toISOString();
+  return iso;
 }
 
 function parseMinRsaBits(value: string | undefined): number | undefined {
@@ -82,10 +88,10 @@ function parseMinRsaBits(value: string | undefined): number | undefined {
 function parseLegacyKeysUntil(value: string | undefined): string | null | undefined {
   if (value === undefined) return undefined;
   if (value === 'none') return null;
-  const d = new Date(value);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(d.getTime()))
+  const iso = isoInstant(value);
+  if (iso === null)
     throw new UsageError(`--legacy-keys-until expects an ISO-8601 date or none, got "${value}"`);
-  return d.toISOString();
+  return iso;
 }
 
 function parseClockSkew(value: string | undefined): number | undefined {
