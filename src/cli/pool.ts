@@ -102,9 +102,9 @@ export async function* verifyInOrder(
     throw new SetupError((e as Error).message);
   }
   const local = (item: WorkItem): Promise<FileReport> => verifyItem(verify, item);
-  // A few concurrent messages: one's awaits overlap with the next (a caller's WebCrypto would run
-  // on libuv's pool).
-  if (jobs === 1) yield* ordered(items, Math.min(window, 4), local);
+  // One message at a time (the CLI hashes and verifies with node:crypto, synchronously: nothing
+  // would overlap), so that only one message's objects are alive when the collector runs.
+  if (jobs === 1) yield* ordered(items, 1, local);
   // This thread verifies too, beside jobs - 1 workers: its verifier is ready at once, while a
   // worker needs ~100 ms to load and prepare its own, and its results need no trip between threads.
   else yield* inWorkers(items, setup, jobs - 1, window, options.workerUrl ?? workerEntry(), local);
@@ -112,10 +112,12 @@ export async function* verifyInOrder(
 
 interface Slot {
   worker: Worker;
+  /** Its verifier is prepared (the worker said so): until then it is given nothing. */
+  ready: boolean;
   pending: Map<number, { resolve(r: FileReport): void; reject(e: Error): void }>;
 }
 
-type FromWorker = { id: number; json: string } | { setupError: string };
+type FromWorker = { id: number; json: string } | { setupError: string } | { ready: true };
 
 // The JSON text a worker sent for a report, so that printing it does not stringify it again (the
 // report is JSON.parse of that text, so JSON.stringify would give the same text).
@@ -144,9 +146,17 @@ async function* inWorkers(
     }
   };
   for (let i = 0; i < workers; i++) {
-    const slot: Slot = { worker: new Worker(url, { workerData: { setup } }), pending: new Map() };
+    const slot: Slot = {
+      worker: new Worker(url, { workerData: { setup } }),
+      ready: false,
+      pending: new Map(),
+    };
     slot.worker.on('message', (m: FromWorker) => {
       if ('setupError' in m) return failAll(new SetupError(m.setupError));
+      if ('ready' in m) {
+        slot.ready = true;
+        return;
+      }
       const waiter = slot.pending.get(m.id);
       slot.pending.delete(m.id);
       if (!waiter) return;
@@ -162,29 +172,51 @@ async function* inWorkers(
     slots.push(slot);
   }
   let nextId = 0;
-  let localPending = 0;
-  // This thread's share: one message per macrotask (setImmediate), so that the workers' results
-  // and requests for more are served between two of its own.
-  const runLocal = (item: WorkItem): Promise<FileReport> => {
-    localPending++;
-    return new Promise<FileReport>((resolve, reject) =>
-      setImmediate(() => {
-        local(item).then(resolve, reject);
-      }),
-    ).finally(() => {
-      localPending--;
-    });
+  // This thread's share, one message per turn of the event loop: Node runs every immediate queued
+  // before a check phase in that phase, so a setImmediate per message would verify a whole batch
+  // before the workers' results (and their requests for more) are read, and a worker would run dry.
+  // One immediate at a time, re-armed after each message, lets the poll phase serve them between.
+  const localQueue: { item: WorkItem; resolve(r: FileReport): void; reject(e: unknown): void }[] = [];
+  let localHead = 0;
+  let localPending = 0; // queued or being verified
+  let armed = false;
+  const localStep = (): void => {
+    const job = localQueue[localHead];
+    if (!job) return;
+    localQueue[localHead++] = undefined as never;
+    local(job.item)
+      .then(job.resolve, job.reject)
+      .finally(() => {
+        localPending--;
+        if (localHead === localQueue.length) {
+          localQueue.length = 0;
+          localHead = 0;
+          armed = false;
+        } else setImmediate(localStep);
+      });
   };
+  const runLocal = (item: WorkItem): Promise<FileReport> =>
+    new Promise<FileReport>((resolve, reject) => {
+      localPending++;
+      localQueue.push({ item, resolve, reject });
+      if (!armed) {
+        armed = true;
+        setImmediate(localStep);
+      }
+    });
   const run = (item: WorkItem): Promise<FileReport> => {
     if (failure) return Promise.reject(failure);
     // The least busy thread: a slow message does not hold back the others' share. This thread also
     // writes the output, so it takes a message only when it has fewer in hand than every worker.
-    let slot = slots[0]!;
-    for (const s of slots) if (s.pending.size < slot.pending.size) slot = s;
-    if (localPending < slot.pending.size) return runLocal(item);
+    // A worker still starting (~100-150 ms: its own bundle, anchors and verifier) gets nothing: what
+    // it was given would wait there while this thread, done with its share, waits for it in order.
+    let slot: Slot | null = null;
+    for (const s of slots) if (s.ready && (!slot || s.pending.size < slot.pending.size)) slot = s;
+    if (!slot || localPending < slot.pending.size) return runLocal(item);
+    const to = slot;
     const id = nextId++;
     return new Promise<FileReport>((resolve, reject) => {
-      slot.pending.set(id, { resolve, reject });
+      to.pending.set(id, { resolve, reject });
       const bytes = item.bytes;
       if (bytes) {
         // Transfer, not copy: a message that owns its whole buffer moves; a view (a Buffer from Node's
@@ -193,8 +225,8 @@ async function* inWorkers(
           bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && !Buffer.isBuffer(bytes)
             ? bytes
             : new Uint8Array(bytes);
-        slot.worker.postMessage({ id, item: { ...item, bytes: own } }, [own.buffer as ArrayBuffer]);
-      } else slot.worker.postMessage({ id, item });
+        to.worker.postMessage({ id, item: { ...item, bytes: own } }, [own.buffer as ArrayBuffer]);
+      } else to.worker.postMessage({ id, item });
     });
   };
   try {
