@@ -131,6 +131,10 @@ describe('ordinary mail reads like an original', () => {
     expect(r.mail.text).toMatch(/^Ricevuta di accettazione/);
     expect(r.mail.attachments.map((a) => a.filename)).toEqual(['daticert.xml', 'smime.p7s']);
     expect(Object.keys(r)).not.toContain('mail'); // lazy: verifying never pays for it
+    expect(r.mail).toBe(r.mail); // read once, then kept
+    expect((Object.create(r) as typeof r).mail).toBe(r.mail); // an object inheriting from it
+    const getter = Object.getOwnPropertyDescriptor(r, 'mail')?.get;
+    expect(() => getter?.call({})).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
   });
 });
 

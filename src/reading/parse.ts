@@ -3,7 +3,7 @@
 import { type Bytes, type BytesInput, hasBareCR, toBytes } from '../bytes.js';
 import { parseDaticert } from '../daticert/parse.js';
 import type { Daticert } from '../daticert/schema.js';
-import { isPecError, type PecError } from '../errors.js';
+import { invalidArgument, isPecError, type PecError } from '../errors.js';
 import { type Issue, issue, type MessageIssueCode } from '../issues.js';
 import {
   type DeliveryForm,
@@ -553,6 +553,33 @@ function parseAt(b: Bytes, limits: Limits, level: number, search: Search): PecMe
   return withMail(parseContent(b, limits, level, search, read), b, limits, level, read);
 }
 
+/** What the `mail` getter of a parsed message needs, until it has run. */
+interface MailSource {
+  b: Bytes;
+  limits: Limits;
+  level: number;
+  read: { whole: MimeEntity | null };
+  mail?: MessageReading;
+}
+const MAIL_SOURCES = new WeakMap<object, MailSource>();
+
+// One getter for every message, its state in MAIL_SOURCES: a getter closure per message gave each
+// message object a hidden class of its own (V8 shares a class only between objects whose accessors
+// are the same functions): a new class per message, and polymorphic reads of it in the verifier
+// (test/hidden-class.test.ts).
+function mailGetter(this: object): MessageReading {
+  // The object parsePec returned, or one that inherits from it (Object.create).
+  let owner: object | null = this;
+  while (owner && !MAIL_SOURCES.has(owner)) owner = Object.getPrototypeOf(owner) as object | null;
+  const source = owner ? MAIL_SOURCES.get(owner) : undefined;
+  if (!source) throw invalidArgument('mail can be read only on a message parsePec returned');
+  if (!source.mail) {
+    const entity = source.read.whole ?? readMimeWith(source.b, source.limits, source.level);
+    source.mail = readingOf(entity, source.limits, attachmentsOf(entity, source.limits), {});
+  }
+  return source.mail;
+}
+
 /**
  * Adds `mail`, the reading of the message itself, computed on first use: verifying a 20 MB
  * envelope must not pay for a second MIME pass that nobody looks at.
@@ -564,18 +591,8 @@ function withMail(
   level: number,
   read: { whole: MimeEntity | null },
 ): PecMessage {
-  let mail: MessageReading | undefined;
-  Object.defineProperty(pec, 'mail', {
-    configurable: true,
-    enumerable: false,
-    get() {
-      if (!mail) {
-        const entity = read.whole ?? readMimeWith(b, limits, level);
-        mail = readingOf(entity, limits, attachmentsOf(entity, limits), {});
-      }
-      return mail;
-    },
-  });
+  MAIL_SOURCES.set(pec, { b, limits, level, read });
+  Object.defineProperty(pec, 'mail', { configurable: true, enumerable: false, get: mailGetter });
   return pec as PecMessage;
 }
 
