@@ -1,6 +1,7 @@
 // daticert <data>: local wall time (giorno dd/mm/yyyy, ora hh:mm:ss) plus a UTC offset (zona ±hhmm).
 // Computed with integer calendar arithmetic, not Date: Date.UTC maps years 0-99 to 19xx and
 // would make the result depend on quirks instead of on the three strings.
+import { civilFromDays, daysFromCivil } from '../calendar.js';
 
 const GIORNO = /^(\d{2})\/(\d{2})\/(\d{4})$/;
 const ORA = /^([01]\d|2[0-3]):([0-5]\d):([0-5]\d)$/;
@@ -36,30 +37,6 @@ function realDay(giorno: string): [number, number, number] | null {
 /** True when `giorno` is `dd/mm/yyyy` and names a day that exists (no 31/02, 29/02 only in leap years). */
 export function isRealGiorno(giorno: string): boolean {
   return realDay(giorno) !== null;
-}
-
-// Howard Hinnant's days_from_civil / civil_from_days (proleptic Gregorian, day 0 = 1970-01-01).
-function daysFromCivil(y: number, m: number, d: number): number {
-  const yy = m <= 2 ? y - 1 : y;
-  const era = Math.floor(yy / 400);
-  const yoe = yy - era * 400;
-  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
-
-function civilFromDays(z: number): [number, number, number] {
-  const zz = z + 719468;
-  const era = Math.floor(zz / 146097);
-  const doe = zz - era * 146097;
-  const yoe = Math.floor(
-    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365,
-  );
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const m = mp + (mp < 10 ? 3 : -9);
-  return [yoe + era * 400 + (m <= 2 ? 1 : 0), m, d];
 }
 
 const pad = (n: number, w = 2): string => String(n).padStart(w, '0');

@@ -9,8 +9,8 @@
 // anchor, CRLs with their revocation dates — and keeps the best. (pkijs' engine, used before, took
 // the last certificate as the leaf and skipped most of these checks: stack-notes §4.)
 import { describe } from '../bytes.js';
+import { isoString } from '../calendar.js';
 import { resolveCrypto } from '../crypto.js';
-import { isoString } from '../der/read.js';
 import { invalidArgument } from '../errors.js';
 import { enforce, type Limits, resolveLimits } from '../limits.js';
 import { Certificate } from '../x509/certificate.js';

@@ -2,8 +2,8 @@
 // verdict that vouches for it (as jose hands back a payload only with a verified signature). A
 // message that is not valid gets no `certified` field at all, and its content checks never say pass.
 import { equalBytes } from '../bytes.js';
+import { isoString } from '../calendar.js';
 import type { Daticert, Destinatario } from '../daticert/schema.js';
-import { isoString } from '../der/read.js';
 import type { DeliveryForm, PecKind } from '../kinds.js';
 import { parseDate } from '../mime/address.js';
 import type { Attachment, BreveHash, OriginalMessage } from '../reading/original.js';

@@ -1,10 +1,10 @@
 // verifyPec: signature over the exact signed bytes, the provider chain against the PEC anchors at
 // the signing time, and the integrity of what was signed. A bad message gives a report, not a throw.
 import { type BytesInput, describe as describeValue, equalBytes, toBytes } from '../bytes.js';
+import { isoString } from '../calendar.js';
 import type { CmsVerification } from '../cms/verify.js';
 import { verifyDetached } from '../cms/verify.js';
 import { resolveCrypto } from '../crypto.js';
-import { isoString } from '../der/read.js';
 import { invalidArgument, isPecError } from '../errors.js';
 import { type Issue, issue } from '../issues.js';
 import type { PecKind } from '../kinds.js';
