@@ -399,8 +399,18 @@ export function toHex(b: Uint8Array): string {
  * cache keyed by it must confirm a hit with {@link equalBytes}.
  */
 export function tailHash(b: Uint8Array): number {
-  let h = Math.imul(0x811c9dc5 ^ b.length, 0x01000193);
-  for (let i = Math.max(0, b.length - 64); i < b.length; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
+  return fnv1a(b, Math.max(0, b.length - 64), b.length, b.length);
+}
+
+/**
+ * 32-bit FNV-1a over `seed` (a length, mixed in first) and the bytes `b[from, to)`: the hash of
+ * the caches keyed by content ({@link tailHash}, the OID cache of der/read.ts).
+ *
+ * @internal
+ */
+export function fnv1a(b: Uint8Array, from: number, to: number, seed: number): number {
+  let h = Math.imul(0x811c9dc5 ^ seed, 0x01000193);
+  for (let i = from; i < to; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
   return h >>> 0;
 }
 

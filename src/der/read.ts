@@ -3,7 +3,7 @@
 // reader touches only the fields it uses. Every inconsistency — a length past its parent,
 // children that do not fill a definite length, a missing end-of-contents, nesting deeper than
 // MAX_DEPTH — throws a DerError; callers turn it into their own coded PecError.
-import { concat, latin1 } from '../bytes.js';
+import { concat, fnv1a, latin1 } from '../bytes.js';
 
 /** Thrown for any encoding error; never escapes the library (callers wrap it). */
 export class DerError extends Error {
@@ -210,9 +210,7 @@ const oidCache = new Map<number, { readonly bytes: Uint8Array; readonly text: st
 
 /** @internal The cache key of OID content `b[from, to)`: FNV-1a over the length and the bytes. */
 export function oidKey(b: Uint8Array, from: number, to: number): number {
-  let h = Math.imul(0x811c9dc5 ^ (to - from), 0x01000193);
-  for (let i = from; i < to; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
-  return h >>> 0;
+  return fnv1a(b, from, to, to - from);
 }
 
 /** @internal How many OID contents are remembered (at most {@link OID_CACHE_MAX}). */
