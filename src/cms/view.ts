@@ -25,6 +25,7 @@ import {
 import { setOf, tlv } from '../der/write.js';
 import { PecError } from '../errors.js';
 import type { Limits } from '../limits.js';
+import { setRecent } from '../lru.js';
 import { certificateFromDer } from '../trust/certificates.js';
 import { type AlgorithmIdentifier, readAlgorithm } from '../x509/algorithm.js';
 import type { Certificate } from '../x509/certificate.js';
@@ -88,15 +89,17 @@ function readCertificates(b: Bytes, node: Node | undefined, limits: Limits): Cer
   const hit = setCache.get(key);
   if (hit && equalBytes(hit.der, field)) {
     if (hit.count > limits.maxCertificates) throw certificateCountError(limits);
-    setCache.delete(key); // refresh recency: a Map iterates oldest first
-    setCache.set(key, hit);
+    setRecent(setCache, key, hit, CERTIFICATE_SET_CACHE_MAX); // a hit counts as recent
     return hit.certificates.slice(); // the caller's own array
   }
   const { count, certificates } = decodeCertificates(b, node, limits);
-  setCache.delete(key);
   // A private copy, not frozen: slicing a frozen array takes V8's slow path on every hit.
-  setCache.set(key, { der: field.slice(), count, certificates: certificates.slice() });
-  if (setCache.size > CERTIFICATE_SET_CACHE_MAX) setCache.delete(setCache.keys().next().value!);
+  setRecent(
+    setCache,
+    key,
+    { der: field.slice(), count, certificates: certificates.slice() },
+    CERTIFICATE_SET_CACHE_MAX,
+  );
   return certificates;
 }
 

@@ -4,6 +4,7 @@
 // children that do not fill a definite length, a missing end-of-contents, nesting deeper than
 // MAX_DEPTH — throws a DerError; callers turn it into their own coded PecError.
 import { concat, fnv1a, latin1 } from '../bytes.js';
+import { setRecent } from '../lru.js';
 
 /** Thrown for any encoding error; never escapes the library (callers wrap it). */
 export class DerError extends Error {
@@ -194,8 +195,7 @@ export function oid(b: Uint8Array, node: Node): string {
     if (same) return hit.text;
   }
   const text = dottedOid(b, node);
-  if (!oidCache.has(key) && oidCache.size >= OID_CACHE_MAX) oidCache.delete(oidCache.keys().next().value!);
-  oidCache.set(key, { bytes: b.slice(from, node.valueEnd), text });
+  setRecent(oidCache, key, { bytes: b.slice(from, node.valueEnd), text }, OID_CACHE_MAX);
   return text;
 }
 

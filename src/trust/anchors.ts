@@ -2,6 +2,7 @@
 // roots above them. These certificates are public: every real PEC signature carries one of them.
 import { describe } from '../bytes.js';
 import { invalidArgument } from '../errors.js';
+import { setRecent } from '../lru.js';
 import { Certificate } from '../x509/certificate.js';
 import { type PkiInput, parseCertificates } from './certificates.js';
 
@@ -514,8 +515,7 @@ function parseCached(text: string): readonly Certificate[] {
   let certs = parsed.get(text);
   if (!certs) {
     certs = Object.freeze(parseCertificates(text));
-    if (parsed.size >= PARSED_MAX) parsed.delete(parsed.keys().next().value as string);
-    parsed.set(text, certs);
+    setRecent(parsed, text, certs, PARSED_MAX);
   }
   return certs;
 }

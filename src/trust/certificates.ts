@@ -5,6 +5,7 @@ import { type Bytes, type BytesInput, describe, equalBytes, tailHash, toHex } fr
 import { digestOf, resolveCrypto } from '../crypto.js';
 import { content, DerError, readRoot, sequence } from '../der/read.js';
 import { invalidArgument, PecError } from '../errors.js';
+import { setRecent } from '../lru.js';
 import { pemArmor, pemDer } from '../pem.js';
 import { Certificate } from '../x509/certificate.js';
 import { Crl } from '../x509/crl.js';
@@ -48,14 +49,11 @@ export function certificateFromDer(der: Uint8Array): Certificate {
   const key = tailHash(der);
   const hit = certCache.get(key);
   if (hit && equalBytes(hit.der, der)) {
-    certCache.delete(key); // refresh recency: a Map iterates oldest first
-    certCache.set(key, hit);
+    setRecent(certCache, key, hit, CACHE_MAX); // a hit counts as recent
     return hit;
   }
   const cert = new Certificate(der);
-  certCache.delete(key);
-  certCache.set(key, cert);
-  if (certCache.size > CACHE_MAX) certCache.delete(certCache.keys().next().value!);
+  setRecent(certCache, key, cert, CACHE_MAX);
   return cert;
 }
 

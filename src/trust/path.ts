@@ -5,6 +5,7 @@
 // Kept apart from the policy (policy.ts) and CRLs (revocation.ts): this part decides which paths
 // exist, those decide what each path is worth.
 import { toHex } from '../bytes.js';
+import { setRecent } from '../lru.js';
 import type { Certificate } from '../x509/certificate.js';
 import type { Crl } from '../x509/crl.js';
 import { rsaKeyProblem, verifySignature } from '../x509/signature.js';
@@ -112,8 +113,7 @@ export class Context {
         signed.tbs,
       ).catch(() => false);
     }
-    sigMemo.set(key, p);
-    while (sigMemo.size > SIG_MEMO_MAX) sigMemo.delete(sigMemo.keys().next().value as string);
+    setRecent(sigMemo, key, p, SIG_MEMO_MAX);
     return p;
   }
 
@@ -349,8 +349,7 @@ export function cachedCore(key: string, compute: () => Promise<Core>): Promise<C
     corePromise = compute();
     corePromise.catch(() => cache.delete(key));
   }
-  cache.set(key, corePromise);
-  while (cache.size > CACHE_MAX) cache.delete(cache.keys().next().value as string);
+  setRecent(cache, key, corePromise, CACHE_MAX);
   return corePromise;
 }
 
@@ -439,8 +438,7 @@ function contentIdOf(contentKey: string): number {
   let id = contentIds.get(contentKey);
   if (id === undefined) {
     id = nextContentId++;
-    contentIds.set(contentKey, id);
-    if (contentIds.size > CONTENT_IDS_MAX) contentIds.delete(contentIds.keys().next().value as string);
+    setRecent(contentIds, contentKey, id, CONTENT_IDS_MAX);
   }
   return id;
 }
@@ -497,7 +495,6 @@ export function inputsOf(
     })();
     p.catch(() => inputsMemo.delete(idKey));
   }
-  inputsMemo.set(idKey, p);
-  while (inputsMemo.size > INPUTS_MAX) inputsMemo.delete(inputsMemo.keys().next().value as string);
+  setRecent(inputsMemo, idKey, p, INPUTS_MAX);
   return p;
 }

@@ -2,6 +2,7 @@
 // the signed daticert names? A receipt re-signed by another trusted provider (with From swapped to
 // match) verifies and chains, and only this comparison tells it from the first provider's.
 import type { PecKind } from '../kinds.js';
+import { setRecent } from '../lru.js';
 import { certificateEmails } from '../trust/certificates.js';
 import type { Certificate } from '../x509/certificate.js';
 
@@ -27,8 +28,7 @@ export function siteOf(domain: string): string {
   let site = siteMemo.get(domain);
   if (site === undefined) {
     site = registrablePart(domain);
-    siteMemo.set(domain, site);
-    if (siteMemo.size > SITES_MAX) siteMemo.delete(siteMemo.keys().next().value!);
+    setRecent(siteMemo, domain, site, SITES_MAX);
   }
   return site;
 }
@@ -130,8 +130,7 @@ function wordsOfName(name: string): readonly string[] {
   let words = gestoreWords.get(name);
   if (!words) {
     words = nameWords(name);
-    gestoreWords.set(name, words);
-    if (gestoreWords.size > GESTORE_WORDS_MAX) gestoreWords.delete(gestoreWords.keys().next().value!);
+    setRecent(gestoreWords, name, words, GESTORE_WORDS_MAX);
   }
   return words;
 }
