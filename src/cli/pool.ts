@@ -177,27 +177,21 @@ async function* inWorkers(
   // before the workers' results (and their requests for more) are read, and a worker would run dry.
   // One immediate at a time, re-armed after each message, lets the poll phase serve them between.
   const localQueue: { item: WorkItem; resolve(r: FileReport): void; reject(e: unknown): void }[] = [];
-  let localHead = 0;
-  let localPending = 0; // queued or being verified
-  let armed = false;
+  let verifying = 0; // 1 while this thread verifies one of them
+  let armed = false; // a step is queued or running
   const localStep = (): void => {
-    const job = localQueue[localHead];
-    if (!job) return;
-    localQueue[localHead++] = undefined as never;
+    const job = localQueue.shift()!; // armed only with a job waiting
+    verifying = 1;
     local(job.item)
       .then(job.resolve, job.reject)
       .finally(() => {
-        localPending--;
-        if (localHead === localQueue.length) {
-          localQueue.length = 0;
-          localHead = 0;
-          armed = false;
-        } else setImmediate(localStep);
+        verifying = 0;
+        if (localQueue.length > 0) setImmediate(localStep);
+        else armed = false;
       });
   };
   const runLocal = (item: WorkItem): Promise<FileReport> =>
     new Promise<FileReport>((resolve, reject) => {
-      localPending++;
       localQueue.push({ item, resolve, reject });
       if (!armed) {
         armed = true;
@@ -212,7 +206,7 @@ async function* inWorkers(
     // it was given would wait there while this thread, done with its share, waits for it in order.
     let slot: Slot | null = null;
     for (const s of slots) if (s.ready && (!slot || s.pending.size < slot.pending.size)) slot = s;
-    if (!slot || localPending < slot.pending.size) return runLocal(item);
+    if (!slot || localQueue.length + verifying < slot.pending.size) return runLocal(item);
     const to = slot;
     const id = nextId++;
     return new Promise<FileReport>((resolve, reject) => {
