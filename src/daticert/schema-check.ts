@@ -27,7 +27,7 @@ function isText(v: unknown): boolean {
 
 /** The schema's `required`: non-empty `text`. */
 function isRequired(v: unknown): boolean {
-  return typeof v === 'string' && v.length > 0 && isXmlTrimmed(v) && XML_CHARS.test(v);
+  return typeof v === 'string' && v.length > 0 && isText(v);
 }
 
 /**

@@ -450,11 +450,10 @@ async function verifyParsed(pec: PecMessage, p: Prepared): Promise<VerificationR
         );
       }
       // daticert time vs signing time: the provider writes both for one event.
-      const dataUtc = daticertDate;
       if (
-        dataUtc &&
+        daticertDate &&
         cms.signingTime &&
-        Math.abs(dataUtc.getTime() - cms.signingTime.getTime()) > 15 * 60 * 1000
+        Math.abs(daticertDate.getTime() - cms.signingTime.getTime()) > 15 * 60 * 1000
       ) {
         issues.push(
           vIssue(
