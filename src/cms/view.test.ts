@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { cmsWithSid } from '../../test/helpers/cms-builder.js';
+import { certificateDer, cmsWithSid } from '../../test/helpers/cms-builder.js';
 import { type Bytes, tailHash } from '../bytes.js';
 import {
   children,
@@ -16,18 +16,7 @@ import {
   readRoot,
   sequence,
 } from '../der/read.js';
-import {
-  bitString,
-  explicit,
-  integer,
-  nullValue,
-  octetString,
-  oid,
-  seq,
-  time,
-  tlv,
-  utf8String,
-} from '../der/write.js';
+import { integer, octetString, oid, seq, tlv, utf8String } from '../der/write.js';
 import { isPecError } from '../errors.js';
 import { resolveLimits } from '../limits.js';
 import { parseCertificate } from '../trust/certificates.js';
@@ -44,26 +33,8 @@ const PKI = join(import.meta.dirname, '../../fixtures/pki');
 const pkiFile = (f: string): string => readFileSync(join(PKI, f), 'latin1');
 const limits = resolveLimits({});
 
-const RSA_ENCRYPTION = '1.2.840.113549.1.1.1';
-const SHA256_RSA = seq(oid('1.2.840.113549.1.1.11'), nullValue());
 const cn = (v: string): Bytes => seq(oid('2.5.4.3'), utf8String(v));
 const nameDer = (v: string): Bytes => seq(tlv(0x31, cn(v)));
-
-/** A structurally valid certificate named `name`, its signature bytes all `mark` (not checked by the decoder). */
-function certDer(name: string, mark = 0): Bytes {
-  const n = nameDer(name);
-  const spki = seq(seq(oid(RSA_ENCRYPTION), nullValue()), bitString(seq(integer(12345), integer(65537))));
-  const tbs = seq(
-    explicit(0, integer(2)),
-    integer(1),
-    SHA256_RSA,
-    n,
-    seq(time(new Date('2024-01-01T00:00:00Z')), time(new Date('2030-01-01T00:00:00Z'))),
-    n,
-    spki,
-  );
-  return seq(tbs, SHA256_RSA, bitString(new Uint8Array(16).fill(mark)));
-}
 
 /** {@link cmsWithSid} with `certs` first and a sid that names no carried certificate by default. */
 const cms = (certs: Uint8Array[], sid: Uint8Array = seq(nameDer('Nobody'), integer(7))): Bytes =>
@@ -86,8 +57,8 @@ describe('the decoded certificates fields of CMS', () => {
 
   it('does not confuse two fields with the same tail hash: the bytes decide', () => {
     const last = parseCertificate(pkiFile('pec-ca.cert.pem')).der;
-    const a = cms([certDer('Alpha'), last]);
-    const b = cms([certDer('Omega'), last]);
+    const a = cms([certificateDer({ name: 'Alpha' }), last]);
+    const b = cms([certificateDer({ name: 'Omega' }), last]);
     // Same length, same last 64 bytes: one cache key for both fields.
     expect(tailHash(certificatesField(a))).toBe(tailHash(certificatesField(b)));
     expect(subjects(a)[0]).toBe('CN=Alpha');
@@ -125,7 +96,11 @@ describe('the decoded certificates fields of CMS', () => {
   });
 
   it('applies maxCertificates on a hit as on a miss, and hands out the caller’s own array', () => {
-    const der = cms([certDer('One'), certDer('Two'), certDer('Six')]);
+    const der = cms([
+      certificateDer({ name: 'One' }),
+      certificateDer({ name: 'Two' }),
+      certificateDer({ name: 'Six' }),
+    ]);
     const first = signerView(der, limits);
     expect(first.certificates).toHaveLength(3);
     first.certificates.length = 0; // the caller may change its array
@@ -142,10 +117,10 @@ describe('the decoded certificates fields of CMS', () => {
 
   it('stays bounded', () => {
     for (let i = 0; i < CERTIFICATE_SET_CACHE_MAX + 20; i++)
-      signerView(cms([certDer(`Cert ${i}`, i)]), limits);
+      signerView(cms([certificateDer({ name: `Cert ${i}`, mark: i })]), limits);
     expect(certificateSetCacheSize()).toBe(CERTIFICATE_SET_CACHE_MAX);
     // The oldest went first; the newest are still read right.
-    expect(subjects(cms([certDer('Cert 0', 0)]))).toEqual(['CN=Cert 0']);
+    expect(subjects(cms([certificateDer({ name: 'Cert 0', mark: 0 })]))).toEqual(['CN=Cert 0']);
   });
 });
 

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cmsWithSid } from '../../test/helpers/cms-builder.js';
+import { certificateDer, cmsWithSid } from '../../test/helpers/cms-builder.js';
 import type { Bytes } from '../bytes.js';
 import { signDetached } from '../cms/sign.js';
 import { importSigner } from '../cms/signer.js';
@@ -40,7 +40,6 @@ const PKI = join(import.meta.dirname, '../../fixtures/pki');
 const pkiFile = (f: string): string => readFileSync(join(PKI, f), 'latin1');
 const subtle = globalThis.crypto.subtle;
 
-const RSA_ENCRYPTION = '1.2.840.113549.1.1.1';
 const SHA1_RSA = seq(oid('1.2.840.113549.1.1.5'), nullValue());
 const SHA256_RSA = seq(oid('1.2.840.113549.1.1.11'), nullValue());
 const cn = (v: string): Bytes => seq(oid('2.5.4.3'), utf8String(v));
@@ -49,26 +48,6 @@ const nameDer = (...rdns: Uint8Array[][]): Bytes => seq(...rdns.map((r) => tlv(0
 const readName = (der: Uint8Array): Name => Name.read(der, readRoot(der), 'name');
 const ext = (id: string, value: Uint8Array, critical = false): Bytes =>
   seq(oid(id), ...(critical ? [boolean(true)] : []), octetString(value));
-
-/** A structurally valid certificate (signature not checked by the decoder). */
-function certDer(
-  opts: { extensions?: Uint8Array[]; extraTbs?: Uint8Array[]; outerAlg?: Uint8Array } = {},
-): Bytes {
-  const n = nameDer([cn('Review')]);
-  const spki = seq(seq(oid(RSA_ENCRYPTION), nullValue()), bitString(seq(integer(12345), integer(65537))));
-  const tbs = seq(
-    explicit(0, integer(2)),
-    integer(1),
-    SHA256_RSA,
-    n,
-    seq(time(new Date('2024-01-01T00:00:00Z')), time(new Date('2030-01-01T00:00:00Z'))),
-    n,
-    spki,
-    ...(opts.extensions ? [explicit(3, seq(...opts.extensions))] : []),
-    ...(opts.extraTbs ?? []),
-  );
-  return seq(tbs, opts.outerAlg ?? SHA256_RSA, bitString(new Uint8Array(16)));
-}
 
 // ---------------------------------------------------------------------------------------------
 // cms/view.ts
@@ -126,7 +105,7 @@ describe('certificate decoding', () => {
     const ku = ext('2.5.29.15', tlv(0x03, new Uint8Array([0x03, 0x84])), true);
     let keyUsage: number | null | undefined;
     try {
-      keyUsage = new Certificate(certDer({ extensions: [ku] })).keyUsage;
+      keyUsage = new Certificate(certificateDer({ extensions: [ku] })).keyUsage;
     } catch (e) {
       if (!(e instanceof DerError)) throw e;
       keyUsage = undefined; // rejecting the non-DER value is fine too
@@ -137,14 +116,14 @@ describe('certificate decoding', () => {
   // RFC 5280 §4.1.1.2: signatureAlgorithm MUST equal tbsCertificate.signature (the outer one is
   // not signed).
   it('rejects a certificate whose outer signatureAlgorithm differs from the signed one', () => {
-    expect(() => new Certificate(certDer({ outerAlg: SHA1_RSA }))).toThrow(DerError);
+    expect(() => new Certificate(certificateDer({ outerAlg: SHA1_RSA }))).toThrow(DerError);
   });
 
   // A second [3] field must not replace the first, hiding its critical extensions from the chain's
   // unknown-critical-extension check.
   it('rejects a tbsCertificate with two [3] extensions fields', () => {
     const critical = ext('1.3.6.1.4.1.99999.1', nullValue(), true);
-    const der = certDer({
+    const der = certificateDer({
       extensions: [critical],
       extraTbs: [explicit(3, seq(ext('2.5.29.14', octetString(new Uint8Array([1])))))],
     });
@@ -155,7 +134,9 @@ describe('certificate decoding', () => {
   it('rejects a nameConstraints with two permittedSubtrees fields', () => {
     const subtree = (dns: string) => seq(tlv(0x82, new TextEncoder().encode(dns)));
     const nc = seq(tlv(0xa0, subtree('good.example')), tlv(0xa0, subtree('evil.example')));
-    expect(() => new Certificate(certDer({ extensions: [ext('2.5.29.30', nc, true)] }))).toThrow(DerError);
+    expect(() => new Certificate(certificateDer({ extensions: [ext('2.5.29.30', nc, true)] }))).toThrow(
+      DerError,
+    );
   });
 });
 
@@ -415,7 +396,7 @@ describe('DER details', () => {
 
   it('stops at 10,000 elements in one value (a subjectAltName of 20,000 names is malformed)', () => {
     const san = seq(...Array.from({ length: 20_000 }, () => tlv(0x82, new Uint8Array([0x61]))));
-    expect(() => new Certificate(certDer({ extensions: [ext('2.5.29.17', san)] }))).toThrow(
+    expect(() => new Certificate(certificateDer({ extensions: [ext('2.5.29.17', san)] }))).toThrow(
       /more than 10000/,
     );
   });
