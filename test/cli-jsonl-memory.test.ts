@@ -2,14 +2,14 @@
 // runs in a child process (test/helpers/jsonl-memory.mjs) that samples the heap after a full GC
 // every 1,000 output lines, over 5,000 small files (one thread and two) and an mbox file of 5,000
 // messages. Growth is measured by count, not time; a run that keeps its lines is the control that
-// shows the sampler sees growth.
+// shows the sampler sees growth. A --resume run that skips 4,000 earlier lines holds none of them.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from './helpers/browser.js';
-import { ensureDist } from './helpers/dist.js';
+import { CLI, ensureDist } from './helpers/dist.js';
 import { TEST_ROOT_PEM, testTransaction } from './helpers/sample.js';
 
 const N = 5000;
@@ -76,5 +76,21 @@ describe('pec-kit verify --jsonl: memory by message count', () => {
     // Keeping the 4,000 later lines (~0.6 KB each) must show up, or the sampler proves nothing.
     const kept = sample(['-j', '1', 'big.mbox'], true);
     expect(growth(kept.samples)).toBeGreaterThan(2 * MB);
+  });
+
+  it('--resume reads the earlier lines one at a time: skipping 4,000 holds nothing', () => {
+    const plain = sample(['-j', '1', 'big.mbox']);
+    const all = spawnSync(process.execPath, [CLI, 'verify', '--jsonl', '-j', '1', 'big.mbox'], {
+      cwd: dir,
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    }).stdout;
+    writeFileSync(join(dir, 'earlier.jsonl'), `${all.split('\n').slice(0, 4000).join('\n')}\n`);
+    const resumed = sample(['-j', '1', '--resume', 'earlier.jsonl', 'big.mbox']);
+    expect(resumed.lines).toBe(N - 4000);
+    expect(resumed.code).toBe(1);
+    // The heap at the 1,000th line printed: after 1,000 messages, and after 4,000 skipped + 1,000.
+    // Kept, the 4,000 reports read back (~0.6 KB of JSON each) would add several MB.
+    expect(resumed.samples[0]![1] - plain.samples[0]![1]).toBeLessThan(1 * MB);
   });
 });

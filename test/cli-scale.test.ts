@@ -3,7 +3,16 @@
 // the same objects as --json), mbox files and Maildir folders as PATHs (each message named by its
 // place), and the usage errors of the new flags. No timing assertions.
 import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { zipSync } from 'fflate';
@@ -152,6 +161,199 @@ describe('pec-kit verify --jsonl', () => {
     mkdirSync(join(dir, 'empty'), { recursive: true });
     const r = cli(['verify', '--json', 'empty']);
     expect(JSON.parse(r.stdout)).toEqual([]);
+  });
+});
+
+describe('pec-kit verify --jsonl --resume', () => {
+  // The run as a shell's `>> FILE` starts it: standard output appends to FILE.
+  function appendingTo(file: string, args: string[]): SpawnSyncReturns<string> {
+    const fd = openSync(join(dir, file), 'a');
+    try {
+      return spawnSync(process.execPath, [CLI, ...args], {
+        cwd: dir,
+        encoding: 'utf8',
+        env: { ...process.env, NO_COLOR: '1' },
+        stdio: ['ignore', fd, 'pipe'],
+      });
+    } finally {
+      closeSync(fd);
+    }
+  }
+  const read = (file: string): string => readFileSync(join(dir, file), 'utf8');
+  /** The first `n` lines of `text`, then `cut` bytes of the next one (a run killed mid-write). */
+  const interrupted = (text: string, n: number, cut = 0): string => {
+    const lines = text.split('\n');
+    return `${lines.slice(0, n).join('\n')}\n${lines[n]!.slice(0, cut)}`;
+  };
+  let full = '';
+  beforeAll(() => {
+    const r = cli(['verify', '--jsonl', '--trust', 'root.pem', 'many']);
+    expect(r.status).toBe(1);
+    full = r.stdout;
+  });
+
+  it('continues an interrupted run after its last line: FILE ends as the uninterrupted output, on 1 and 2 threads', () => {
+    for (const j of ['1', '2']) {
+      writeFileSync(join(dir, 'out.jsonl'), interrupted(full, 40, 700));
+      const r = appendingTo('out.jsonl', [
+        'verify',
+        '--jsonl',
+        '--resume',
+        'out.jsonl',
+        '-j',
+        j,
+        '--trust',
+        'root.pem',
+        'many',
+      ]);
+      expect(r.status).toBe(1);
+      expect(read('out.jsonl')).toBe(full);
+      expect(r.stderr).toContain('40 message(s) already in out.jsonl skipped');
+      expect(r.stderr).toContain('cut by the interruption (700 bytes), was removed');
+      // Run again when complete: nothing to do, the same verdict.
+      const again = appendingTo('out.jsonl', [
+        'verify',
+        '--jsonl',
+        '--resume',
+        'out.jsonl',
+        '--trust',
+        'root.pem',
+        'many',
+      ]);
+      expect(again.status).toBe(1);
+      expect(read('out.jsonl')).toBe(full);
+      expect(again.stderr).toContain('150 message(s) already in out.jsonl skipped');
+    }
+  });
+
+  it('counts the skipped results in the exit code, as the uninterrupted run would', () => {
+    const whole = cli(['verify', '--jsonl', '--trust', 'root.pem', 'tampered.eml', 'envelope.eml']);
+    expect(whole.status).toBe(1);
+    writeFileSync(join(dir, 'first.jsonl'), interrupted(whole.stdout, 1));
+    const r = appendingTo('first.jsonl', [
+      'verify',
+      '--jsonl',
+      '--resume',
+      'first.jsonl',
+      '--trust',
+      'root.pem',
+      'tampered.eml',
+      'envelope.eml',
+    ]);
+    expect(r.status).toBe(1); // tampered.eml, verified before the interruption, is still invalid
+    expect(read('first.jsonl')).toBe(whole.stdout);
+  });
+
+  it('leaves FILE as it is when the output goes elsewhere, and verifies the cut line again', () => {
+    const text = interrupted(full, 10, 50);
+    writeFileSync(join(dir, 'kept.jsonl'), text);
+    const r = cli([
+      'verify',
+      '--jsonl',
+      '--resume',
+      'kept.jsonl',
+      '--lang',
+      'it',
+      '--trust',
+      'root.pem',
+      'many',
+    ]);
+    expect(r.status).toBe(1);
+    expect(read('kept.jsonl')).toBe(text);
+    expect(full.split('\n').slice(0, 10).join('\n') + '\n' + r.stdout).toBe(full);
+    expect(r.stderr).toContain('10 messaggi già presenti in kept.jsonl saltati');
+    expect(r.stderr).toContain('resta com');
+  });
+
+  it('resumes an mbox file message by message, by name and offset', () => {
+    const whole = cli(['verify', '--jsonl', '--trust', 'root.pem', 'archive.mbox']);
+    writeFileSync(join(dir, 'mbox.jsonl'), interrupted(whole.stdout, 2, 9));
+    const r = appendingTo('mbox.jsonl', [
+      'verify',
+      '--jsonl',
+      '--resume',
+      'mbox.jsonl',
+      '--trust',
+      'root.pem',
+      'archive.mbox',
+    ]);
+    expect(r.status).toBe(1);
+    expect(read('mbox.jsonl')).toBe(whole.stdout);
+    // Another offset in place of the second message's: not this mailbox.
+    const moved = whole.stdout.replace(
+      /("file":"archive\.mbox#2","offset":)(\d+)/,
+      (_, k, n) => `${k}${Number(n) + 1}`,
+    );
+    writeFileSync(join(dir, 'moved.jsonl'), interrupted(moved, 2));
+    const bad = cli(['verify', '--jsonl', '--resume', 'moved.jsonl', '--trust', 'root.pem', 'archive.mbox']);
+    expect(bad.status).toBe(2);
+    expect(bad.stdout).toBe('');
+    expect(bad.stderr).toMatch(
+      /line 2 of moved\.jsonl is archive\.mbox#2 \(offset \d+\), but message 2 of this run is archive\.mbox#2 \(offset \d+\)/,
+    );
+  });
+
+  it('refuses, verifying nothing, when FILE is not the beginning of this run', () => {
+    writeFileSync(join(dir, 'other.jsonl'), interrupted(full, 3));
+    const moved = cli(['verify', '--jsonl', '--resume', 'other.jsonl', 'envelope.eml', 'many']);
+    expect(moved.status).toBe(2);
+    expect(moved.stdout).toBe('');
+    expect(moved.stderr).toContain(
+      `line 1 of other.jsonl is ${join('many', 'm000.eml')}, but message 1 of this run is envelope.eml`,
+    );
+    const fewer = cli(['verify', '--jsonl', '--resume', 'other.jsonl', join('many', 'm000.eml')]);
+    expect(fewer.status).toBe(2);
+    expect(fewer.stdout).toBe('');
+    expect(fewer.stderr).toContain('other.jsonl has more results than this run has messages (line 2');
+  });
+
+  it('refuses a FILE that is not --jsonl output, and touches nothing', () => {
+    const lines = full.split('\n');
+    for (const [text, msg] of [
+      [`${lines[0]}\nhello\n`, 'line 2 of bad.jsonl is not a pec-kit verify --jsonl result'],
+      [`${lines[0]}\n{"file":1}\n`, 'line 2 of bad.jsonl is not a pec-kit verify --jsonl result'],
+      [`${lines[0]}\n[\n`, 'line 2 of bad.jsonl is not a pec-kit verify --jsonl result'],
+      [
+        `${lines[0]}\nnot ours`,
+        'the last line of bad.jsonl is not the start of a pec-kit verify --jsonl result',
+      ],
+    ] as const) {
+      writeFileSync(join(dir, 'bad.jsonl'), text);
+      const r = appendingTo('bad.jsonl', ['verify', '--jsonl', '--resume', 'bad.jsonl', 'many']);
+      expect(r.status, text).toBe(2);
+      expect(r.stderr).toContain(msg);
+      expect(read('bad.jsonl')).toBe(text);
+    }
+  });
+
+  it('a FILE that does not exist or is empty: every message is verified, and said so', () => {
+    const missing = cli(['verify', '--jsonl', '--resume', 'none.jsonl', '--trust', 'root.pem', 'many']);
+    expect(missing.stdout).toBe(full);
+    expect(missing.stderr).toContain('none.jsonl does not exist; every message is verified');
+    writeFileSync(join(dir, 'empty.jsonl'), '');
+    const empty = appendingTo('empty.jsonl', [
+      'verify',
+      '--jsonl',
+      '--resume',
+      'empty.jsonl',
+      '--trust',
+      'root.pem',
+      'many',
+    ]);
+    expect(read('empty.jsonl')).toBe(full);
+    expect(empty.stderr).toContain('empty.jsonl is empty, nothing to skip (a > redirection empties it first');
+  });
+
+  it('is a usage error without --jsonl or without a FILE', () => {
+    for (const args of [
+      ['--resume', 'out.jsonl'],
+      ['--json', '--resume', 'out.jsonl'],
+      ['--jsonl', '--resume', ''],
+    ]) {
+      const r = cli(['verify', ...args, 'envelope.eml']);
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(/--resume (continues a --jsonl run: add --jsonl|expects the FILE)/);
+    }
   });
 });
 

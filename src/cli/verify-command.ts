@@ -7,6 +7,7 @@ import type { VerificationReport } from '../verify/verify.js';
 import { inputText, type Lang, reportText } from './assessment.js';
 import { type Io, UsageError } from './io.js';
 import { defaultJobs, reportJson, SetupError, verifyInOrder } from './pool.js';
+import { type ResumeSummary, resumeItems, stdoutIsFile } from './resume.js';
 import { progressBar, styleFor } from './style.js';
 import type { FileReport, FileStatus } from './verify-item.js';
 import { drained, jsonArrayWriter, sourcesFor } from './verify-stream.js';
@@ -43,6 +44,8 @@ Options:
   -q, --quiet        print only the files that fail, their errors and the summary
   --json             print one JSON array, an object per message
   --jsonl            print one JSON object per line, as each message is done (in input order)
+  --resume FILE      with --jsonl: continue an interrupted run whose output is FILE, after its
+                     last line (same PATHs, same folder; append: >> FILE)
   -j, --jobs N       verify on N threads, this one and N-1 workers (default: one per core;
                      one for fewer than 100 files)
   --mbox-format FMT  how mbox files escape "From " lines: mboxrd (default) or mboxo
@@ -62,6 +65,7 @@ Examples:
   pec-kit verify --json --at now inbox/*.eml > report.json
   pec-kit verify --strict --allow SIGNATURE_SHA1 --exclude '*.md' archive/
   pec-kit verify --jsonl archive.mbox Maildir/ export.zip | jq -c 'select(.valid | not)'
+  pec-kit verify --jsonl --resume out.jsonl archive/ >> out.jsonl
   cat CONSEGNA.eml | pec-kit verify --lang it -`;
 
 /** `value` as an ISO-8601 instant (it must start with a date), or null when it is not one. */
@@ -156,6 +160,18 @@ const TEXT = {
     nothingMessage: (n: number) =>
       `nothing verified: none of the ${n} files is an e-mail message (see the lines above)`,
     loops: (n: number) => `${n} symbolic link(s) to a folder already walked were not walked again`,
+    resumed: (s: ResumeSummary, file: string) =>
+      s.missing
+        ? `--resume: ${file} does not exist; every message is verified`
+        : s.skipped === 0 && s.tornBytes === 0
+          ? `--resume: ${file} is empty, nothing to skip (a > redirection empties it first: append with >>)`
+          : `--resume: ${s.skipped} message(s) already in ${file} skipped${
+              s.tornBytes === 0
+                ? ''
+                : s.tornRemoved
+                  ? `; its last line, cut by the interruption (${s.tornBytes} bytes), was removed and its message is verified again`
+                  : `; its last line is cut (${s.tornBytes} bytes): its message is verified again, and ${file} is left as it is`
+            }`,
   },
   it: {
     status: {
@@ -174,6 +190,18 @@ const TEXT = {
     nothingMessage: (n: number) =>
       `nessuna verifica: nessuno dei ${n} file è un messaggio e-mail (vedi le righe sopra)`,
     loops: (n: number) => `${n} collegamenti simbolici a cartelle già esaminate non sono stati riesaminati`,
+    resumed: (s: ResumeSummary, file: string) =>
+      s.missing
+        ? `--resume: ${file} non esiste; si verificano tutti i messaggi`
+        : s.skipped === 0 && s.tornBytes === 0
+          ? `--resume: ${file} è vuoto, niente da saltare (la redirezione > lo svuota prima: per aggiungere usare >>)`
+          : `--resume: ${s.skipped} messaggi già presenti in ${file} saltati${
+              s.tornBytes === 0
+                ? ''
+                : s.tornRemoved
+                  ? `; la sua ultima riga, troncata dall'interruzione (${s.tornBytes} byte), è stata rimossa e il suo messaggio viene verificato di nuovo`
+                  : `; la sua ultima riga è troncata (${s.tornBytes} byte): il suo messaggio viene verificato di nuovo e ${file} resta com'è`
+            }`,
   },
 } as const;
 
@@ -195,6 +223,7 @@ export async function verifyCommand(args: string[], io: Io): Promise<number> {
       quiet: { type: 'boolean', short: 'q' },
       json: { type: 'boolean' },
       jsonl: { type: 'boolean' },
+      resume: { type: 'string' },
       jobs: { type: 'string', short: 'j' },
       'mbox-format': { type: 'string' },
       lang: { type: 'string' },
@@ -212,6 +241,9 @@ export async function verifyCommand(args: string[], io: Io): Promise<number> {
   if (positionals.filter((p) => p === '-').length > 1)
     throw new UsageError('standard input (-) can be read only once');
   if (values.json && values.jsonl) throw new UsageError('--json and --jsonl exclude each other');
+  if (values.resume !== undefined && !values.jsonl)
+    throw new UsageError('--resume continues a --jsonl run: add --jsonl');
+  if (values.resume === '') throw new UsageError('--resume expects the FILE of the earlier --jsonl run');
   const at = parseAt(values.at);
   const policy = {
     minRsaBits: parseMinRsaBits(values['min-rsa-bits']),
@@ -247,11 +279,24 @@ export async function verifyCommand(args: string[], io: Io): Promise<number> {
     // Results arrive in input order, as soon as the ones before them are done (on --jobs threads):
     // each is written at once and dropped, so memory does not grow with the number of messages.
     // Bad --trust/--crl material is found by the verifier before the first result.
-    for await (const r of verifyInOrder(sources.items, { trust, crls, at, ...policy }, { jobs })) {
+    const tally = (r: FileReport): boolean => {
       total++;
       counts[r.status]++;
       const failed = fails(r);
       anyFails ||= failed;
+      return failed;
+    };
+    // With --resume the messages FILE already reports are skipped, and count as reported there.
+    const resume = values.resume;
+    const items =
+      resume === undefined
+        ? sources.items
+        : resumeItems(sources.items, resume, stdoutIsFile((io.stdout as { fd?: number }).fd, resume), {
+            skipped: tally,
+            caughtUp: (s) => io.err(`pec-kit verify: ${w.resumed(s, resume)}`),
+          });
+    for await (const r of verifyInOrder(items, { trust, crls, at, ...policy }, { jobs })) {
+      const failed = tally(r);
       bar.tick(r.file);
       if (values.jsonl) io.out(reportJson(r));
       else if (array) array.item(r);
