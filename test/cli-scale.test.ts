@@ -179,6 +179,9 @@ describe('pec-kit verify --jsonl --resume', () => {
       closeSync(fd);
     }
   }
+  /** `verify --jsonl --resume FILE ARGS... >> FILE`. */
+  const resumeInto = (file: string, args: string[]): SpawnSyncReturns<string> =>
+    appendingTo(file, ['verify', '--jsonl', '--resume', file, ...args]);
   const read = (file: string): string => readFileSync(join(dir, file), 'utf8');
   /** The first `n` lines of `text`, then `cut` bytes of the next one (a run killed mid-write). */
   const interrupted = (text: string, n: number, cut = 0): string => {
@@ -195,31 +198,13 @@ describe('pec-kit verify --jsonl --resume', () => {
   it('continues an interrupted run after its last line: FILE ends as the uninterrupted output, on 1 and 2 threads', () => {
     for (const j of ['1', '2']) {
       writeFileSync(join(dir, 'out.jsonl'), interrupted(full, 40, 700));
-      const r = appendingTo('out.jsonl', [
-        'verify',
-        '--jsonl',
-        '--resume',
-        'out.jsonl',
-        '-j',
-        j,
-        '--trust',
-        'root.pem',
-        'many',
-      ]);
+      const r = resumeInto('out.jsonl', ['-j', j, '--trust', 'root.pem', 'many']);
       expect(r.status).toBe(1);
       expect(read('out.jsonl')).toBe(full);
       expect(r.stderr).toContain('40 message(s) already in out.jsonl skipped');
       expect(r.stderr).toContain('cut by the interruption (700 bytes), was removed');
       // Run again when complete: nothing to do, the same verdict.
-      const again = appendingTo('out.jsonl', [
-        'verify',
-        '--jsonl',
-        '--resume',
-        'out.jsonl',
-        '--trust',
-        'root.pem',
-        'many',
-      ]);
+      const again = resumeInto('out.jsonl', ['--trust', 'root.pem', 'many']);
       expect(again.status).toBe(1);
       expect(read('out.jsonl')).toBe(full);
       expect(again.stderr).toContain('150 message(s) already in out.jsonl skipped');
@@ -230,16 +215,7 @@ describe('pec-kit verify --jsonl --resume', () => {
     const whole = cli(['verify', '--jsonl', '--trust', 'root.pem', 'tampered.eml', 'envelope.eml']);
     expect(whole.status).toBe(1);
     writeFileSync(join(dir, 'first.jsonl'), interrupted(whole.stdout, 1));
-    const r = appendingTo('first.jsonl', [
-      'verify',
-      '--jsonl',
-      '--resume',
-      'first.jsonl',
-      '--trust',
-      'root.pem',
-      'tampered.eml',
-      'envelope.eml',
-    ]);
+    const r = resumeInto('first.jsonl', ['--trust', 'root.pem', 'tampered.eml', 'envelope.eml']);
     expect(r.status).toBe(1); // tampered.eml, verified before the interruption, is still invalid
     expect(read('first.jsonl')).toBe(whole.stdout);
   });
@@ -268,15 +244,7 @@ describe('pec-kit verify --jsonl --resume', () => {
   it('resumes an mbox file message by message, by name and offset', () => {
     const whole = cli(['verify', '--jsonl', '--trust', 'root.pem', 'archive.mbox']);
     writeFileSync(join(dir, 'mbox.jsonl'), interrupted(whole.stdout, 2, 9));
-    const r = appendingTo('mbox.jsonl', [
-      'verify',
-      '--jsonl',
-      '--resume',
-      'mbox.jsonl',
-      '--trust',
-      'root.pem',
-      'archive.mbox',
-    ]);
+    const r = resumeInto('mbox.jsonl', ['--trust', 'root.pem', 'archive.mbox']);
     expect(r.status).toBe(1);
     expect(read('mbox.jsonl')).toBe(whole.stdout);
     // Another offset in place of the second message's: not this mailbox.
@@ -319,7 +287,7 @@ describe('pec-kit verify --jsonl --resume', () => {
       ],
     ] as const) {
       writeFileSync(join(dir, 'bad.jsonl'), text);
-      const r = appendingTo('bad.jsonl', ['verify', '--jsonl', '--resume', 'bad.jsonl', 'many']);
+      const r = resumeInto('bad.jsonl', ['many']);
       expect(r.status, text).toBe(2);
       expect(r.stderr).toContain(msg);
       expect(read('bad.jsonl')).toBe(text);
@@ -331,15 +299,7 @@ describe('pec-kit verify --jsonl --resume', () => {
     expect(missing.stdout).toBe(full);
     expect(missing.stderr).toContain('none.jsonl does not exist; every message is verified');
     writeFileSync(join(dir, 'empty.jsonl'), '');
-    const empty = appendingTo('empty.jsonl', [
-      'verify',
-      '--jsonl',
-      '--resume',
-      'empty.jsonl',
-      '--trust',
-      'root.pem',
-      'many',
-    ]);
+    const empty = resumeInto('empty.jsonl', ['--trust', 'root.pem', 'many']);
     expect(read('empty.jsonl')).toBe(full);
     expect(empty.stderr).toContain('empty.jsonl is empty, nothing to skip (a > redirection empties it first');
   });
