@@ -27,6 +27,7 @@ export type {
   ParsedDaticert,
 } from './daticert/index.js';
 export { buildDaticert, DaticertSchema, parseDaticert } from './daticert/index.js';
+export { displayText } from './display.js';
 export { ERROR_CODES, isPecError, PecError, type PecErrorCode, PecTypeError } from './errors.js';
 export type { Issue, IssueCode, Severity } from './issues.js';
 export type { Presence } from './kinds.js';

@@ -453,7 +453,10 @@ describe('pec-kit verify in a CI job', () => {
     expect(x).toMatchObject({ file: '-', status: 'valid', kind: 'posta-certificata' });
     const inspect = cli(['inspect', '-'], {}, envelope);
     expect(inspect.status).toBe(0);
-    expect(inspect.stdout).toContain('-: Busta di trasporto');
+    expect(inspect.stdout).toContain('-: Transport envelope (posta-certificata)');
+    const italian = cli(['inspect', '-'], { LANG: 'it_IT.UTF-8' }, envelope);
+    expect(italian.stdout).toContain('-: Busta di trasporto (posta-certificata)');
+    expect(italian.stdout).toContain('NON VERIFICATO');
     expect(cli(['verify', '-', '-'], {}, envelope).status).toBe(2);
   });
 

@@ -124,7 +124,7 @@ describe('pec-kit inspect --json', () => {
         'inoltrato.eml',
       ]);
       out.length = 0;
-      expect(await run(['inspect', file], io)).toBe(0);
+      expect(await run(['inspect', '--lang', 'it', file], io)).toBe(0);
       expect(out.join('\n')).toContain('Busta di trasporto (posta-certificata)');
       expect(await run(['inspect', join(dir, 'missing.eml')], io)).toBe(2);
     } finally {

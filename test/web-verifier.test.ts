@@ -342,6 +342,22 @@ describe.skipIf(!HAVE_CHROMIUM)('web verifier page', () => {
     await session!.page.screenshot({ path: shot('screenshot-non-pec.png'), fullPage: true });
   });
 
+  it('shows a direction override or a line break in a name or a subject as a mark, never obeys it', async () => {
+    // "fattura<RLO>lmx.pdf" would read "fatturafdp.xml" reversed; the subject tries a line of its own.
+    const subject = '=?utf-8?q?Fattura=0AVALIDO=E2=80=AE_fdp.exe?=';
+    await drop([
+      {
+        name: 'fattura\u202Elmx.eml',
+        bytes: `From: posta-certificata@pec.example.it\r\nTo: b@example.it\r\nSubject: POSTA CERTIFICATA: ${subject}\r\nX-Trasporto: posta-certificata\r\n\r\ncorpo\r\n`,
+      },
+    ]);
+    const card = cards().first();
+    expect(await card.getAttribute('data-valid')).toBe('false');
+    expect(await card.locator('h2').textContent()).toBe('fattura<U+202E>lmx.eml');
+    const text = (await card.textContent()) ?? '';
+    expect(text).not.toMatch(/[\u0000-\u001f\u2028-\u202e\u2066-\u2069]/);
+  });
+
   it('switches to English and back', async () => {
     const page = session!.page;
     await drop([

@@ -13,6 +13,7 @@ import {
   DEFAULT_LIMITS,
   DEFAULT_TRUST_ANCHOR_INFO,
   DEFAULT_TRUST_ANCHORS,
+  displayText,
   formatInstant,
   type PecMessage,
   parsePec,
@@ -35,7 +36,10 @@ import { buildSampleTransaction, type SampleTransaction } from './sample.js';
 
 type Child = Node | string | null | undefined | false;
 
-/** A DOM element; text always goes in as text nodes (message content is hostile input). */
+/**
+ * A DOM element; text always goes in as text nodes (message content is hostile input), through
+ * displayText: a direction override in a subject or a file name cannot reorder what follows it.
+ */
 function h<K extends keyof HTMLElementTagNameMap>(
   tag: K,
   attrs: Record<string, string> = {},
@@ -43,7 +47,9 @@ function h<K extends keyof HTMLElementTagNameMap>(
 ): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
-  for (const c of children.flat()) if (c !== null && c !== undefined && c !== false) el.append(c);
+  for (const c of children.flat()) {
+    if (c !== null && c !== undefined && c !== false) el.append(typeof c === 'string' ? displayText(c) : c);
+  }
   return el;
 }
 
@@ -632,7 +638,7 @@ async function render(): Promise<void> {
   if (run !== renderRun) return;
   $('#results').replaceChildren(...nodes);
   for (const u of old) URL.revokeObjectURL(u);
-  $('#status').textContent = status ? status() : '';
+  $('#status').textContent = status ? displayText(status()) : '';
 }
 
 /**
@@ -667,7 +673,7 @@ async function showFiles(files: FileList | File[]): Promise<void> {
 
 function setStatus(text: () => string): void {
   status = text;
-  $('#status').textContent = text();
+  $('#status').textContent = displayText(text());
 }
 
 function renderTrust(): void {

@@ -5,6 +5,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { encodeUtf8 } from '../bytes.js';
+import { displayText } from '../display.js';
 import { createVerifier } from '../verify/verify.js';
 import { DEMO_FAILURES, DEMO_ORIGINAL } from './demo-sample.js';
 import type { Io } from './io.js';
@@ -101,7 +102,7 @@ export async function demoCommand(args: string[], io: Io): Promise<number> {
     for (const f of result.files) await writeFile(join(dir, f.name), f.bytes);
     await writeFile(join(dir, 'ca.pem'), result.caPem);
     await writeFile(join(dir, 'transaction.json'), `${JSON.stringify(result.record, null, 2)}\n`);
-    io.out(`\nwrote ${result.files.length} messages, ca.pem and transaction.json to ${dir}`);
+    io.out(`\nwrote ${result.files.length} messages, ca.pem and transaction.json to ${displayText(dir)}`);
   }
   io.out(
     allValid

@@ -1,13 +1,16 @@
 // `pec-kit inspect`: what a message says, without a trust verdict.
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { KINDS } from '../kinds.js';
+import { displayText } from '../display.js';
+import type { Severity } from '../issues.js';
 import { type PecMessage, parsePec } from '../reading/parse.js';
+import { issueText } from '../verify/messages-it.js';
+import { kindName, type Lang } from './assessment.js';
 import { expandTargets } from './files.js';
-import { type Io, readAllStdin, UsageError } from './io.js';
+import { type Io, pickLang, readAllStdin, UsageError } from './io.js';
 import { styleFor } from './style.js';
 
-export const INSPECT_HELP = `Usage: pec-kit inspect [--json] FILE...  (- reads standard input)
+export const INSPECT_HELP = `Usage: pec-kit inspect [--json] [--lang it|en] FILE...  (- reads standard input)
 
 Shows what a PEC message says: its kind, the PEC headers, every daticert.xml field, the
 original message (postacert.eml) and its attachments, and any disagreement between the
@@ -15,6 +18,7 @@ unsigned headers and the signed data. No trust verdict: use "pec-kit verify" for
 
 Options:
   --json       print one JSON array of { file, kind, headers, daticert, original, issues }
+  --lang it|en language of the text output (default: LANG, else English); JSON is the same
   -h, --help   show this help
 
 Examples:
@@ -53,51 +57,121 @@ export function inspectJson(file: string, pec: PecMessage): Record<string, unkno
   };
 }
 
-function human(file: string, pec: PecMessage, io: Io): void {
+// The labels of the text output. Every value printed beside them is the message's own text (or
+// a file's name), passed through displayText: shown, never obeyed.
+const TEXT = {
+  en: {
+    unverified:
+      'NOT VERIFIED: what the message says, with no signature or chain check ("pec-kit verify" tells whether it is certified)',
+    provider: 'provider  ',
+    at: 'at',
+    sender: 'sender    ',
+    recipient: 'recipient ',
+    subject: 'subject   ',
+    id: 'id        ',
+    msgid: 'msgid     ',
+    error: 'error     ',
+    delivered: 'delivered ',
+    takenFor: 'taken for ',
+    receipt: 'receipt   ',
+    really: 'really',
+    original: 'original  ',
+    noId: '(no Message-ID)',
+    from: 'from',
+    attachment: 'attachment',
+    unnamed: '(unnamed)',
+    bytes: 'bytes',
+    hash: 'hash      ',
+    notSha1: '(not a SHA-1)',
+    nested: 'nested    ',
+    detail: 'detail',
+  },
+  it: {
+    unverified:
+      'NON VERIFICATO: è ciò che il messaggio dichiara, senza controllo di firma né di catena ("pec-kit verify" dice se è certificato)',
+    provider: 'gestore   ',
+    at: 'il',
+    sender: 'mittente  ',
+    recipient: 'destinat. ',
+    subject: 'oggetto   ',
+    id: 'id        ',
+    msgid: 'msgid     ',
+    error: 'errore    ',
+    delivered: 'consegna  ',
+    takenFor: 'in carico ',
+    receipt: 'ricevuta  ',
+    really: 'in realtà',
+    original: 'originale ',
+    noId: '(senza Message-ID)',
+    from: 'da',
+    attachment: 'allegato  ',
+    unnamed: '(senza nome)',
+    bytes: 'byte',
+    hash: 'impronta  ',
+    notSha1: '(non è uno SHA-1)',
+    nested: 'contenuto ',
+    detail: 'dettaglio tecnico',
+  },
+} as const;
+
+const TAG: Record<Lang, Record<Severity, string>> = {
+  en: { error: 'error', warning: 'warn ', info: 'info ' },
+  it: { error: 'errore', warning: 'avviso', info: 'nota  ' },
+};
+
+function human(file: string, pec: PecMessage, io: Io, lang: Lang): void {
   const s = styleFor(io.stdout);
-  const name =
-    pec.kind === 'non-pec' ? 'ordinary e-mail (not PEC)' : `${KINDS[pec.kind].italian} (${pec.kind})`;
-  io.out(`${s.bold(file)}: ${name}`);
+  const t = TEXT[lang];
+  const line = (label: string, value: string) => io.out(`  ${label} ${displayText(value)}`);
+  io.out(
+    `${s.bold(displayText(file))}: ${kindName(pec.kind, lang)}${pec.kind === 'non-pec' ? '' : ` (${pec.kind})`}`,
+  );
+  io.out(`  ${s.yellow(t.unverified)}`);
   const d = pec.daticert;
   if (d) {
-    io.out(
-      `  provider   ${d.gestoreEmittente}   at ${d.data.giorno} ${d.data.ora} (${d.data.zona})  = ${d.dataUtc}`,
+    line(
+      t.provider,
+      `${d.gestoreEmittente}   ${t.at} ${d.data.giorno} ${d.data.ora} (${d.data.zona})  = ${d.dataUtc}`,
     );
-    io.out(`  sender     ${d.mittente}`);
-    for (const r of d.destinatari) io.out(`  recipient  ${r.address} (${r.tipo})`);
-    if (d.oggetto !== null) io.out(`  subject    ${d.oggetto}`);
-    io.out(`  id         ${d.identificativo}`);
-    if (d.msgid) io.out(`  msgid      ${d.msgid}`);
-    if (d.errore !== 'nessuno')
-      io.out(`  error      ${d.errore}${d.erroreEsteso ? ` - ${d.erroreEsteso}` : ''}`);
-    if (d.consegna) io.out(`  delivered  ${d.consegna}`);
-    for (const r of d.ricezione) io.out(`  taken for  ${r}`);
-    if (d.ricevutaTipo)
-      io.out(
-        `  receipt    ${d.ricevutaTipo}${'deliveryForm' in pec && pec.deliveryForm && pec.deliveryForm !== d.ricevutaTipo ? ` (really ${pec.deliveryForm})` : ''}`,
-      );
-  } else if (pec.headers.subject) io.out(`  subject    ${pec.headers.subject}`);
+    line(t.sender, d.mittente);
+    for (const r of d.destinatari) line(t.recipient, `${r.address} (${r.tipo})`);
+    if (d.oggetto !== null) line(t.subject, d.oggetto);
+    line(t.id, d.identificativo);
+    if (d.msgid) line(t.msgid, d.msgid);
+    if (d.errore !== 'nessuno') line(t.error, `${d.errore}${d.erroreEsteso ? ` - ${d.erroreEsteso}` : ''}`);
+    if (d.consegna) line(t.delivered, d.consegna);
+    for (const r of d.ricezione) line(t.takenFor, r);
+    if (d.ricevutaTipo) {
+      const form = 'deliveryForm' in pec ? pec.deliveryForm : null;
+      line(t.receipt, `${d.ricevutaTipo}${form && form !== d.ricevutaTipo ? ` (${t.really} ${form})` : ''}`);
+    }
+  } else if (pec.headers.subject) line(t.subject, pec.headers.subject);
   const o = pec.original;
   if (o) {
-    io.out(`  original   ${o.messageId ?? '(no Message-ID)'} "${o.subject ?? ''}" from ${o.from ?? '?'}`);
+    line(t.original, `${o.messageId ?? t.noId} "${o.subject ?? ''}" ${t.from} ${o.from ?? '?'}`);
     for (const a of o.attachments)
-      io.out(`    attachment ${a.filename ?? '(unnamed)'} ${a.contentType} ${a.size} bytes`);
+      line(`  ${t.attachment}`, `${a.filename ?? t.unnamed} ${a.contentType} ${a.size} ${t.bytes}`);
   }
   if ('hashes' in pec)
-    for (const h of pec.hashes) io.out(`    hash       ${h.filename}: ${h.sha1 ?? '(not a SHA-1)'}`);
-  for (const n of pec.nested) io.out(`  nested     ${n.kind} ${n.daticert?.identificativo ?? ''}`);
-  for (const i of pec.issues)
-    io.out(
-      `  ${i.severity === 'error' ? s.red('error') : i.severity === 'warning' ? s.yellow('warn ') : s.dim('info ')} ${i.code}: ${i.message}`,
-    );
+    for (const h of pec.hashes) line(`  ${t.hash}`, `${h.filename}: ${h.sha1 ?? t.notSha1}`);
+  for (const n of pec.nested) line(t.nested, `${n.kind} ${n.daticert?.identificativo ?? ''}`);
+  for (const i of pec.issues) {
+    const tag = TAG[lang][i.severity];
+    const styled =
+      i.severity === 'error' ? s.red(tag) : i.severity === 'warning' ? s.yellow(tag) : s.dim(tag);
+    const meaning = lang === 'it' ? issueText(i.code, 'it') : null;
+    io.out(`  ${styled} ${i.code}: ${displayText(meaning ?? i.message)}`);
+    if (meaning) io.out(`        ${s.dim(`${t.detail}: ${displayText(i.message)}`)}`);
+  }
 }
 
 export async function inspectCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    options: { json: { type: 'boolean' }, lang: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
+  const lang = pickLang(values.lang, io.env ?? process.env);
   if (values.help) {
     io.out(INSPECT_HELP);
     return 0;
@@ -115,7 +189,7 @@ export async function inspectCommand(args: string[], io: Io): Promise<number> {
         error: t.error,
         issues: [{ code: 'READ_ERROR', severity: 'error', message: t.error }],
       });
-      if (!values.json) io.err(`${t.file}: ${t.error}`);
+      if (!values.json) io.err(`${displayText(t.file)}: ${displayText(t.error)}`);
       continue;
     }
     try {
@@ -123,7 +197,7 @@ export async function inspectCommand(args: string[], io: Io): Promise<number> {
         'stdin' in t ? await (io.readStdin ?? readAllStdin)() : new Uint8Array(await readFile(t.file));
       const pec = parsePec(bytes);
       if (values.json) out.push(inspectJson(t.file, pec));
-      else human(t.file, pec, io);
+      else human(t.file, pec, io, lang);
     } catch (e) {
       failed = true;
       const message = (e as Error).message;
@@ -133,7 +207,7 @@ export async function inspectCommand(args: string[], io: Io): Promise<number> {
         error: message,
         issues: [{ code: (e as { code?: string }).code ?? 'READ_ERROR', severity: 'error', message }],
       });
-      if (!values.json) io.err(`${t.file}: ${message}`);
+      if (!values.json) io.err(`${displayText(t.file)}: ${displayText(message)}`);
     }
   }
   if (values.json) io.out(JSON.stringify(out, null, 2));

@@ -17,6 +17,16 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
+/** --lang, else LC_ALL, LC_MESSAGES, LANG (POSIX order): Italian for it_*, English otherwise. */
+export function pickLang(flag: string | undefined, env: NodeJS.ProcessEnv): 'it' | 'en' {
+  if (flag !== undefined) {
+    if (flag !== 'it' && flag !== 'en') throw new UsageError(`--lang expects it or en, got "${flag}"`);
+    return flag;
+  }
+  const locale = env.LC_ALL || env.LC_MESSAGES || env.LANG || '';
+  return /^it(_|$|\.)/i.test(locale) ? 'it' : 'en';
+}
+
 export async function readAllStdin(): Promise<Uint8Array> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);

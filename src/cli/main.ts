@@ -1,5 +1,6 @@
 // The pec-kit command line: the only code in the package with I/O.
 import { readFileSync } from 'node:fs';
+import { displayText } from '../display.js';
 import { type Io, processIo, UsageError } from './io.js';
 
 /** A command once its module is loaded. */
@@ -91,7 +92,7 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
   }
   const entry = COMMANDS[name];
   if (!entry) {
-    io.err(`pec-kit: unknown command "${name}"\n\n${mainHelp()}`);
+    io.err(`pec-kit: unknown command "${displayText(name)}"\n\n${mainHelp()}`);
     return 2;
   }
   const command = await entry.load();
@@ -102,18 +103,23 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
     if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
       // One line: which option, and where the list is (the full usage buries it in a CI log).
       const option = /'([^']+)'/.exec((e as Error).message)?.[1] ?? '';
-      io.err(`pec-kit ${name}: unknown option ${option}; "pec-kit ${name} --help" lists the options`);
+      io.err(
+        `pec-kit ${name}: unknown option ${displayText(option)}; "pec-kit ${name} --help" lists the options`,
+      );
       return 2;
     }
     if (code?.startsWith('ERR_PARSE_ARGS')) {
-      io.err(`pec-kit ${name}: ${(e as Error).message}; "pec-kit ${name} --help" lists the options`);
+      io.err(
+        `pec-kit ${name}: ${displayText((e as Error).message)}; "pec-kit ${name} --help" lists the options`,
+      );
       return 2;
     }
     if (e instanceof UsageError) {
-      io.err(`pec-kit ${name}: ${(e as Error).message}\n\n${command.help}`);
+      io.err(`pec-kit ${name}: ${displayText((e as Error).message)}\n\n${command.help}`);
       return 2;
     }
-    io.err(`pec-kit ${name}: ${(e as Error).stack ?? String(e)}`);
+    const trace = (e as Error).stack ?? String(e);
+    io.err(`pec-kit ${name}: ${trace.split('\n').map(displayText).join('\n')}`);
     return 2;
   }
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { latin1 } from '../bytes.js';
 import { importSigner } from '../cms/signer.js';
+import { displayText } from '../display.js';
 import { isPecError } from '../errors.js';
 import { type Io, UsageError } from './io.js';
 import { type Failure, type GivenIdentity, type SimulationResult, simulate } from './simulation.js';
@@ -173,13 +174,19 @@ export async function simulateCommand(args: string[], io: Io): Promise<number> {
   io.out(
     `${r.accepted ? style.green('accepted') : style.red('not accepted')}  identificativo ${r.identificativo}`,
   );
-  for (const reason of r.reasons) io.out(`  ${style.red(reason.code)}: ${reason.message}`);
+  // The original's addresses and the output folder are the caller's text: shown, never obeyed.
+  const shown = displayText;
+  for (const reason of r.reasons) io.out(`  ${style.red(reason.code)}: ${shown(reason.message)}`);
   for (const f of result.files)
-    io.out(`  ${join(dir, f.name)}  ${style.dim(`${f.kind}${f.note ? ` (${f.note})` : ''}`)}`);
+    io.out(`  ${shown(join(dir, f.name))}  ${style.dim(shown(`${f.kind}${f.note ? ` (${f.note})` : ''}`))}`);
   for (const e of r.external)
-    io.out(`  ${style.dim(`${e}: not a PEC address, gets the envelope as ordinary mail and no receipt`)}`);
-  io.out(`  ${join(dir, 'ca.pem')}  ${style.dim('the CA to trust')}`);
-  io.out(`  ${join(dir, 'transaction.json')}  ${style.dim('the provider log')}`);
-  io.out(`Check them with: pec-kit verify --trust ${join(dir, 'ca.pem')} '${join(dir, '*.eml')}'`);
+    io.out(
+      `  ${style.dim(`${shown(e)}: not a PEC address, gets the envelope as ordinary mail and no receipt`)}`,
+    );
+  io.out(`  ${shown(join(dir, 'ca.pem'))}  ${style.dim('the CA to trust')}`);
+  io.out(`  ${shown(join(dir, 'transaction.json'))}  ${style.dim('the provider log')}`);
+  io.out(
+    `Check them with: pec-kit verify --trust ${shown(join(dir, 'ca.pem'))} '${shown(join(dir, '*.eml'))}'`,
+  );
   return 0;
 }

@@ -2,6 +2,7 @@
 // FORCE_COLOR (force-color.org, as Node reads it) decides first: 0 or false turns colours off,
 // any other value turns them on even when the output is a pipe (CI logs that render ANSI).
 import type { WriteStream } from 'node:tty';
+import { displayText } from '../display.js';
 
 export interface Style {
   green(s: string): string;
@@ -50,7 +51,8 @@ export function progressBar(
       last = now;
       const width = 28;
       const filled = Math.round((n / total) * width);
-      const name = label.length > 40 ? `…${label.slice(-39)}` : label;
+      const shown = displayText(label); // a file's name is anyone's choice
+      const name = shown.length > 40 ? `…${shown.slice(-39)}` : shown;
       stream.write(`\r\x1b[2K[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${n}/${total} ${name}`);
     },
     done() {

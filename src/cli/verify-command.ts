@@ -3,9 +3,10 @@
 // nothing at all was verified. One process for any number of files.
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { displayText } from '../display.js';
 import type { VerificationReport } from '../verify/verify.js';
 import { inputText, type Lang, reportText } from './assessment.js';
-import { type Io, UsageError } from './io.js';
+import { type Io, pickLang, UsageError } from './io.js';
 import { defaultJobs, reportJson, SetupError, verifyInOrder } from './pool.js';
 import { type ResumeSummary, resumeItems, stdoutIsFile } from './resume.js';
 import { progressBar, styleFor } from './style.js';
@@ -119,16 +120,6 @@ function parseMboxFormat(value: string | undefined): 'mboxrd' | 'mboxo' | undefi
 
 // Below this many files the default is one thread: starting a worker costs more than it saves.
 const FEW_FILES = 100;
-
-/** --lang, else LC_ALL, LC_MESSAGES, LANG (POSIX order): Italian for it_*, English otherwise. */
-export function pickLang(flag: string | undefined, env: NodeJS.ProcessEnv): Lang {
-  if (flag !== undefined) {
-    if (flag !== 'it' && flag !== 'en') throw new UsageError(`--lang expects it or en, got "${flag}"`);
-    return flag;
-  }
-  const locale = env.LC_ALL || env.LC_MESSAGES || env.LANG || '';
-  return /^it(_|$|\.)/i.test(locale) ? 'it' : 'en';
-}
 
 async function readAll(files: readonly string[], what: string): Promise<Uint8Array[]> {
   const out: Uint8Array[] = [];
@@ -293,7 +284,7 @@ export async function verifyCommand(args: string[], io: Io): Promise<number> {
         ? sources.items
         : resumeItems(sources.items, resume, stdoutIsFile((io.stdout as { fd?: number }).fd, resume), {
             skipped: tally,
-            caughtUp: (s) => io.err(`pec-kit verify: ${w.resumed(s, resume)}`),
+            caughtUp: (s) => io.err(`pec-kit verify: ${displayText(w.resumed(s, resume))}`),
           });
     for await (const r of verifyInOrder(items, { trust, crls, at, ...policy }, { jobs })) {
       const failed = tally(r);
@@ -342,11 +333,11 @@ function printText(
 ): void {
   const w = TEXT[lang];
   if (r.status === 'unreadable') {
-    io.out(`${style.red(w.status.unreadable)} ${r.file}: ${r.error}`);
+    io.out(`${style.red(w.status.unreadable)} ${displayText(r.file)}: ${displayText(r.error ?? '')}`);
     return;
   }
   if (r.status === 'not-a-message') {
-    io.out(`${style.yellow(w.status['not-a-message'])} ${r.file}: ${inputText(r.input!, lang)}`);
+    io.out(`${style.yellow(w.status['not-a-message'])} ${displayText(r.file)}: ${inputText(r.input!, lang)}`);
     return;
   }
   const verdict =
@@ -358,7 +349,9 @@ function printText(
   const t = reportText({ ...r, kind: r.kind! } as VerificationReport, lang);
   const when = r.signature.signingTime ? ` ${w.signed} ${r.signature.signingTime}` : '';
   const by = r.signature.signer ? ` ${w.by} ${r.signature.signer.email ?? r.signature.signer.subject}` : '';
-  io.out(`${verdict} ${r.file}  ${style.dim(`${r.kind}${by}${when}${t.note}`)}`);
+  // The file's name and the signer's are anyone's choice: shown, never obeyed (the summary's
+  // sentences below are already safe).
+  io.out(`${verdict} ${displayText(r.file)}  ${style.dim(displayText(`${r.kind}${by}${when}${t.note}`))}`);
   if (t.reason) io.out(`    ${t.reason}`);
   for (const i of t.issues) {
     if (quiet && i.severity !== 'error' && !(strictWarned && i.severity === 'warning')) continue;

@@ -1,5 +1,6 @@
 // Renders a VerificationReport for people, in Italian or English: the verdict first, the two
 // answers (authentic? what happened?), who certified what and when, then every finding.
+import { displayText } from '../display.js';
 import { KINDS } from '../kinds.js';
 import { checkOptions, optionKeys } from '../options.js';
 import { formatInstant, type ReportLanguage, summarize } from './summary.js';
@@ -146,11 +147,14 @@ function render(
       if (details && i.detail) lines.push(`      ${t.detail}: ${i.detail}`);
     }
   }
+  // Each line is shown, never obeyed: a signer's name or a finding that quotes the message cannot
+  // add a line of its own (the summary's sentences are already safe; displayText is idempotent).
+  const own = lines.map((l) => indent + displayText(l));
   for (const n of report.nested) {
-    lines.push(`${t.nested}:`);
-    lines.push(render(n, language, details, '  '));
+    own.push(`${indent}${t.nested}:`);
+    own.push(render(n, language, details, `${indent}  `));
   }
-  return lines.map((l) => indent + l).join('\n');
+  return own.join('\n');
 }
 
 /**

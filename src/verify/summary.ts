@@ -4,6 +4,7 @@
 // ICU would otherwise print another zone or an English month.
 
 import type { Daticert } from '../daticert/schema.js';
+import { displayText } from '../display.js';
 import type { Severity } from '../issues.js';
 import { KINDS, type PecKind } from '../kinds.js';
 import { italianTime } from '../provider/time.js';
@@ -406,6 +407,8 @@ function claimedSentence(r: VerificationReport, language: ReportLanguage): strin
   return t.claimed(kind, what);
 }
 
+const orNull = (s: string | null): string | null => (s === null ? null : displayText(s));
+
 function summaryIssues(r: VerificationReport, language: ReportLanguage): SummaryIssue[] {
   const t = T[language];
   return r.issues
@@ -414,8 +417,8 @@ function summaryIssues(r: VerificationReport, language: ReportLanguage): Summary
       code: i.code,
       severity: i.severity,
       severityText: t.severity[i.severity],
-      text: issueText(i.code, language) ?? issueText(i.code, 'en') ?? i.message,
-      detail: i.message,
+      text: displayText(issueText(i.code, language) ?? issueText(i.code, 'en') ?? i.message),
+      detail: displayText(i.message),
     }));
 }
 
@@ -424,7 +427,9 @@ function summaryIssues(r: VerificationReport, language: ReportLanguage): Summary
  * verdict, "is it authentic?", "what happened?", who certified what and when (Italian time and
  * UTC), what an invalid message merely claims, and every finding with its meaning in the
  * language. A chain to a certificate the caller added (a test CA) is worded "valid by your
- * configuration", never "an accredited PEC provider".
+ * configuration", never "an accredited PEC provider". Whatever a sentence quotes (subject,
+ * addresses, names, findings) passes through {@link displayText}: a line break or a terminal
+ * control in a message is shown as a mark, so no text can pose as a line of the summary.
  *
  * @example
  * ```ts
@@ -442,20 +447,23 @@ export function summarize(report: VerificationReport, language: ReportLanguage =
   const trust =
     source === 'pec-anchor' ? 'pec-provider' : source === 'caller' ? 'your-configuration' : 'none';
   const anchor = anchorName(report.chain.anchor, lang);
-  const headline =
+  // Sentences quote the message, its certificates and its findings: shown, never obeyed.
+  const headline = displayText(
     trust === 'pec-provider'
       ? t.validPec
       : trust === 'your-configuration'
         ? t.validCaller
-        : `${t.invalid}: ${whyInvalid(report, lang)}`;
+        : `${t.invalid}: ${whyInvalid(report, lang)}`,
+  );
   // Every headline is "VERDICT: reason" (the verdict words hold no colon).
   const reason = headline.slice(headline.indexOf(': ') + 2);
-  const authentic =
+  const authentic = displayText(
     trust === 'pec-provider'
       ? t.authYesPec(anchor)
       : trust === 'your-configuration'
         ? t.authYesCaller(anchor)
-        : t.authNo(whyInvalid(report, lang));
+        : t.authNo(whyInvalid(report, lang)),
+  );
   const outcome = report.certified?.outcome ?? null;
   return {
     language: lang,
@@ -467,8 +475,8 @@ export function summarize(report: VerificationReport, language: ReportLanguage =
     outcome: outcome?.status ?? null,
     outcomeText: outcome ? t.outcome(OUTCOME[lang][outcome.status]) : t.outcomeUnknown,
     failure: outcome?.failure ?? false,
-    certified: certifiedSentence(report, lang),
-    claimed: claimedSentence(report, lang),
+    certified: orNull(certifiedSentence(report, lang)),
+    claimed: orNull(claimedSentence(report, lang)),
     time: safeInstant(report.certified?.time?.utc, lang),
     checks: summaryChecks(report, lang),
     issues: summaryIssues(report, lang),
