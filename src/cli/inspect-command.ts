@@ -63,56 +63,77 @@ const TEXT = {
   en: {
     unverified:
       'NOT VERIFIED: what the message says, with no signature or chain check ("pec-kit verify" tells whether it is certified)',
-    provider: 'provider  ',
+    provider: 'provider',
     at: 'at',
-    sender: 'sender    ',
-    recipient: 'recipient ',
-    subject: 'subject   ',
-    id: 'id        ',
-    msgid: 'msgid     ',
-    error: 'error     ',
-    delivered: 'delivered ',
-    takenFor: 'taken for ',
-    receipt: 'receipt   ',
+    sender: 'sender',
+    recipient: 'recipient',
+    subject: 'subject',
+    id: 'id',
+    msgid: 'msgid',
+    error: 'error',
+    delivered: 'delivered',
+    takenFor: 'taken for',
+    receipt: 'receipt',
     really: 'really',
-    original: 'original  ',
+    original: 'original',
     noId: '(no Message-ID)',
     from: 'from',
     attachment: 'attachment',
     unnamed: '(unnamed)',
     bytes: 'bytes',
-    hash: 'hash      ',
+    hash: 'hash',
     notSha1: '(not a SHA-1)',
-    nested: 'nested    ',
+    nested: 'nested',
     detail: 'detail',
   },
   it: {
     unverified:
       'NON VERIFICATO: è ciò che il messaggio dichiara, senza controllo di firma né di catena ("pec-kit verify" dice se è certificato)',
-    provider: 'gestore   ',
+    provider: 'gestore',
     at: 'il',
-    sender: 'mittente  ',
-    recipient: 'destinat. ',
-    subject: 'oggetto   ',
-    id: 'id        ',
-    msgid: 'msgid     ',
-    error: 'errore    ',
-    delivered: 'consegna  ',
-    takenFor: 'in carico ',
-    receipt: 'ricevuta  ',
+    sender: 'mittente',
+    recipient: 'destinatario',
+    subject: 'oggetto',
+    id: 'id',
+    msgid: 'msgid',
+    error: 'errore',
+    delivered: 'consegna',
+    takenFor: 'in carico',
+    receipt: 'ricevuta',
     really: 'in realtà',
-    original: 'originale ',
+    original: 'originale',
     noId: '(senza Message-ID)',
     from: 'da',
-    attachment: 'allegato  ',
+    attachment: 'allegato',
     unnamed: '(senza nome)',
     bytes: 'byte',
-    hash: 'impronta  ',
+    hash: 'impronta',
     notSha1: '(non è uno SHA-1)',
-    nested: 'contenuto ',
+    nested: 'contenuto',
     detail: 'dettaglio tecnico',
   },
 } as const;
+
+// The labels that head a line (the others are words inside a value).
+const LABELS = [
+  'provider',
+  'sender',
+  'recipient',
+  'subject',
+  'id',
+  'msgid',
+  'error',
+  'delivered',
+  'takenFor',
+  'receipt',
+  'original',
+  'nested',
+] as const;
+
+const LABEL_WIDTH: Record<Lang, number> = {
+  en: Math.max(...LABELS.map((k) => TEXT.en[k].length)),
+  it: Math.max(...LABELS.map((k) => TEXT.it[k].length)),
+};
 
 const TAG: Record<Lang, Record<Severity, string>> = {
   en: { error: 'error', warning: 'warn ', info: 'info ' },
@@ -122,7 +143,9 @@ const TAG: Record<Lang, Record<Severity, string>> = {
 function human(file: string, pec: PecMessage, io: Io, lang: Lang): void {
   const s = styleFor(io.stdout);
   const t = TEXT[lang];
-  const line = (label: string, value: string) => io.out(`  ${label} ${displayText(value)}`);
+  // Labels padded to the language's longest, so that the values form one column.
+  const line = (label: string, value: string) =>
+    io.out(`  ${label.padEnd(LABEL_WIDTH[lang])} ${displayText(value)}`);
   io.out(
     `${s.bold(displayText(file))}: ${kindName(pec.kind, lang)}${pec.kind === 'non-pec' ? '' : ` (${pec.kind})`}`,
   );
