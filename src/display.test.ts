@@ -23,6 +23,26 @@ describe('displayText', () => {
     );
   });
 
+  it('marks every invisible (default-ignorable) character, so no two addresses look alike', () => {
+    expect(displayText('mario.rossi\u00ad@pec.it')).toBe('mario.rossi<U+00AD>@pec.it');
+    expect(displayText('a\u034fb\u115fc\u3164d\uffa0e\u180ef\u2064g')).toBe(
+      'a<U+034F>b<U+115F>c<U+3164>d<U+FFA0>e<U+180E>f<U+2064>g',
+    );
+    // Tag characters (ASCII smuggling: "ok" followed by an invisible "hi"), musical format marks.
+    expect(displayText('ok\u{e0068}\u{e0069}')).toBe('ok<U+E0068><U+E0069>');
+    expect(displayText('\u{e0001}\u{1d173}\u{1bca0}')).toBe('<U+E0001><U+1D173><U+1BCA0>');
+  });
+
+  it('keeps a variation selector where it chooses a glyph, marks it where it hides', () => {
+    expect(displayText('Grazie \u2764\ufe0f')).toBe('Grazie \u2764\ufe0f');
+    expect(displayText('\u845b\u{e0100}')).toBe('\u845b\u{e0100}');
+    expect(displayText('mario\ufe0f@pec.it')).toBe('mario<U+FE0F>@pec.it');
+    expect(displayText('\ufe0fx')).toBe('<U+FE0F>x');
+    expect(displayText('\u2764\ufe0f\ufe0f')).toBe('\u2764\ufe0f<U+FE0F>');
+    expect(displayText('\u200b\ufe0f')).toBe('<U+200B><U+FE0F>');
+    expect(displayText('\ud800\ufe0f')).toBe('<U+D800><U+FE0F>');
+  });
+
   it('marks lone surrogates and keeps pairs', () => {
     expect(displayText('a\ud800b')).toBe('a<U+D800>b');
     expect(displayText('\udc00')).toBe('<U+DC00>');
@@ -40,7 +60,30 @@ describe('displayText', () => {
     for (let c = 0; c < 0x3000; c++) all += String.fromCharCode(c);
     const once = displayText(all);
     expect(displayText(once)).toBe(once);
-    expect(once).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028-\u202e\u2066-\u2069]/);
+    // Every selector after every kind of neighbour, and the astral planes' marked ranges.
+    const neighbours = [
+      '',
+      'a',
+      '\u2764',
+      '\u200b',
+      '\ud800',
+      '\ufe0f',
+      '\u{e0100}',
+      '\u{1f600}',
+      '\u{e0041}',
+    ];
+    for (const n of neighbours)
+      for (const sel of ['\ufe00', '\ufe0f', '\u{e0100}', '\u{e01ef}']) {
+        const x = displayText(n + sel + sel);
+        expect(displayText(x), JSON.stringify(n + sel)).toBe(x);
+      }
+    let astral = '';
+    for (let c = 0x1bc90; c < 0x1bcb0; c++) astral += String.fromCodePoint(c);
+    for (let c = 0xe0000; c < 0xe0300; c++) astral += String.fromCodePoint(c);
+    const marked = displayText(astral);
+    expect(displayText(marked)).toBe(marked);
+    expect(marked).not.toMatch(/[\u{e0000}-\u{e00ff}\u{e01f0}-\u{e0fff}\u{1bca0}-\u{1bca3}]/u);
+    expect(once).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u00ad\u2028-\u202e\u2060-\u206f]/);
     // Repeated calls agree (the pattern is global: its position must not leak between calls).
     expect(displayText('x\ny')).toBe(displayText('x\ny'));
   });

@@ -5,17 +5,29 @@
 // Unicode direction controls reorder the rest of a line in a page. Each of them is shown instead
 // of obeyed, as a visible mark; nothing else changes.
 
-// C0 and C1 controls, DEL; Arabic letter mark, zero-width and direction marks (U+200B–U+200F),
-// line and paragraph separators, embeddings and overrides (U+202A–U+202E), invisible operators and
-// isolates (U+2060–U+2069), the BOM, interlinear annotation marks; lone surrogates.
+// Marked wherever they are: C0 and C1 controls, DEL, the line and paragraph separators, the
+// direction controls (marks, embeddings, overrides, isolates) and every other Unicode
+// Default_Ignorable_Code_Point (DerivedCoreProperties.txt: the soft hyphen, the combining grapheme
+// joiner, zero-width characters, Hangul fillers, invisible operators, the BOM, the tag characters
+// of ASCII smuggling...), plus the interlinear annotation marks. Each is drawn as nothing or
+// nearly nothing, so `mario.rossi@pec.it` and `mario.rossi\u00ad@pec.it` would look the same.
+const INVISIBLE =
+  '\\u0000-\\u001f\\u007f-\\u009f\\u00ad\\u034f\\u061c\\u115f\\u1160\\u17b4\\u17b5\\u180b-\\u180f' +
+  '\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u206f\\u3164\\ufeff\\uffa0\\ufff0-\\ufffb' +
+  '\\u{1bca0}-\\u{1bca3}\\u{1d173}-\\u{1d17a}\\u{e0000}-\\u{e00ff}\\u{e01f0}-\\u{e0fff}';
+// Variation selectors are default-ignorable too, but after an emoji or an ideograph they choose
+// how it is drawn (❤️ is U+2764 U+FE0F): kept there, marked after ASCII (where they change
+// nothing a reader sees), at the start, or after another selector or a marked character (so that
+// a second pass marks nothing more).
+const SELECTOR = '\\ufe00-\\ufe0f\\u{e0100}-\\u{e01ef}';
+// In Unicode mode a surrogate class matches only lone surrogates (pairs are one code point).
 const UNSAFE = new RegExp(
-  '[\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u2069\\ufeff\\ufff9-\\ufffb]' +
-    '|[\\ud800-\\udbff](?![\\udc00-\\udfff])|(?<![\\ud800-\\udbff])[\\udc00-\\udfff]',
-  'g',
+  `[${INVISIBLE}]|(?<=^|[\\u0000-\\u007f${INVISIBLE}${SELECTOR}\\ud800-\\udfff])[${SELECTOR}]|[\\ud800-\\udfff]`,
+  'gu',
 );
 
 function mark(c: string): string {
-  const code = c.charCodeAt(0);
+  const code = c.codePointAt(0) ?? 0;
   if (code === 0x09) return ' '; // a tab left by header unfolding is only a space to the reader
   // Control Pictures (U+2400–U+241F, U+2421): one visible glyph for each C0 control and DEL.
   if (code < 0x20) return String.fromCharCode(0x2400 + code);
@@ -25,11 +37,13 @@ function mark(c: string): string {
 
 /**
  * `text` made safe to show in a terminal or a page: every control character, line break, Unicode
- * direction control and invisible format character becomes a visible mark, so that text taken
- * from a message (its subject, addresses, a certificate's name, an attachment's or a file's name)
- * cannot add lines, move the cursor, recolour or reorder what is shown around it. C0 controls and
- * DEL become their Control Pictures (`␊`, `␛`, `␡`), a tab a space, anything else
- * `<U+XXXX>`; other text is returned as it is (the same string when nothing needed a mark).
+ * direction control and invisible character (Unicode's default-ignorable code points: zero-width
+ * characters, the soft hyphen, tag characters; a variation selector only where it changes nothing
+ * a reader sees) becomes a visible mark, so that text taken from a message (its subject,
+ * addresses, a certificate's name, an attachment's or a file's name) cannot add lines, move the
+ * cursor, recolour or reorder what is shown around it, nor hide a character from the reader.
+ * C0 controls and DEL become their Control Pictures (`␊`, `␛`, `␡`), a tab a space, anything
+ * else `<U+XXXX>`; other text is returned as it is (the same string when nothing needed a mark).
  * {@link summarize}, {@link formatReport} and the CLI pass every such value through it; use it
  * wherever an app shows a report's or a message's fields to people. Machine output (JSON) keeps
  * the values exactly as read.
