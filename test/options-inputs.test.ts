@@ -241,7 +241,7 @@ describe('Italian', () => {
     const tx = await testTransaction();
     const s = summarize(await verifyPec(tx.consegna, { trust: [TEST_ROOT_PEM] }), 'it');
     expect(s.certified).toBe(
-      'Postacert Example S.r.l. ha consegnato il messaggio «Fattura n. 42/2025» di mario.rossi@pec.example.it nella casella di ufficio.protocollo@postacert.example.org il 14/03/2025 11:30:07 ora italiana (UTC+01:00), 14/03/2025 10:30:07 UTC.',
+      'Postacert Example S.r.l. ha consegnato il messaggio di mario.rossi@pec.example.it nella casella di ufficio.protocollo@postacert.example.org il 14/03/2025 11:30:07 ora italiana (UTC+01:00), 14/03/2025 10:30:07 UTC. Oggetto del messaggio: «Fattura n. 42/2025».',
     );
     expect(s.outcomeText).toBe('Cosa è successo? consegnato.');
   });

@@ -194,7 +194,7 @@ describe.skipIf(!HAVE_CHROMIUM)('web verifier page', () => {
     // Who certified what, and when: Italian, Europe/Rome local time (10:30 UTC = 11:30 in March).
     const sentence = await valid.locator('.certified .sentence').textContent();
     expect(sentence).toBe(
-      'Example PEC S.p.A. ha accettato il messaggio «Fattura n. 42/2025» di mario.rossi@pec.example.it e lo ha trasmesso, firmato, a ufficio.protocollo@postacert.example.org il 14/03/2025 11:30:00 ora italiana (UTC+01:00), 14/03/2025 10:30:00 UTC.',
+      'Example PEC S.p.A. ha accettato il messaggio di mario.rossi@pec.example.it e lo ha trasmesso, firmato, a ufficio.protocollo@postacert.example.org il 14/03/2025 11:30:00 ora italiana (UTC+01:00), 14/03/2025 10:30:00 UTC. Oggetto del messaggio: «Fattura n. 42/2025».',
     );
     const daticert = await valid.locator('table.daticert').textContent();
     for (const text of [
@@ -208,7 +208,7 @@ describe.skipIf(!HAVE_CHROMIUM)('web verifier page', () => {
     expect(await receipt.getAttribute('data-outcome')).toBe('delivered');
     expect(await receipt.locator('.q-outcome td').textContent()).toBe('consegnato');
     expect(await receipt.locator('.certified .sentence').textContent()).toBe(
-      'Postacert Example S.r.l. ha consegnato il messaggio «Fattura n. 42/2025» di mario.rossi@pec.example.it nella casella di ufficio.protocollo@postacert.example.org il 14/03/2025 11:30:07 ora italiana (UTC+01:00), 14/03/2025 10:30:07 UTC.',
+      'Postacert Example S.r.l. ha consegnato il messaggio di mario.rossi@pec.example.it nella casella di ufficio.protocollo@postacert.example.org il 14/03/2025 11:30:07 ora italiana (UTC+01:00), 14/03/2025 10:30:07 UTC. Oggetto del messaggio: «Fattura n. 42/2025».',
     );
     // Jargon (checks, codes, chain) only behind "Dettagli tecnici".
     expect(await valid.locator('details.technical > summary').textContent()).toBe('Dettagli tecnici');

@@ -131,7 +131,11 @@ interface PecMessageBase {
  */
 export interface EnvelopeMessage extends PecMessageBase {
   kind: 'posta-certificata';
-  /** The receipt form the sender asked for (daticert ricevuta, else X-TipoRicevuta), or null. */
+  /**
+   * The receipt form the sender asked for, or null: the daticert's ricevuta, else postacert.eml's
+   * X-TipoRicevuta, else the envelope's (unsigned) X-TipoRicevuta. A verified report's
+   * `certified.deliveryForm` takes only the first two.
+   */
   ricevutaRichiesta: DeliveryForm | null;
 }
 
@@ -775,8 +779,13 @@ function parseContent(
   for (const n of nested)
     issues.push(issue('NESTED_PEC', `the original message is itself a PEC message (${n.kind})`));
   if (kind === 'posta-certificata') {
+    // The signed daticert first, then postacert.eml's own header (inside the signed part), and only
+    // then the envelope's header, which nobody signed.
     const asked =
-      daticert?.ricevutaTipo ?? (headers.xTipoRicevuta?.toLowerCase() as DeliveryForm | undefined) ?? null;
+      daticert?.ricevutaTipo ??
+      (original?.xTipoRicevuta as DeliveryForm | null | undefined) ??
+      (headers.xTipoRicevuta?.toLowerCase() as DeliveryForm | undefined) ??
+      null;
     return {
       headers,
       rawHeaders,

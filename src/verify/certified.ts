@@ -4,7 +4,7 @@
 import { equalBytes } from '../bytes.js';
 import { isoString } from '../calendar.js';
 import type { Daticert, Destinatario } from '../daticert/schema.js';
-import type { DeliveryForm, PecKind } from '../kinds.js';
+import { DELIVERY_FORMS, type DeliveryForm, type PecKind } from '../kinds.js';
 import { parseDate } from '../mime/address.js';
 import type { Attachment, BreveHash, OriginalMessage } from '../reading/original.js';
 import type { PecMessage } from '../reading/parse.js';
@@ -119,6 +119,13 @@ function timeOf(
   return null;
 }
 
+// What the signed part says of the receipt form an envelope asks for: its daticert, else the
+// X-TipoRicevuta of postacert.eml. Never the envelope's own header, which is outside the signature.
+function signedForm(pec: Extract<PecMessage, { kind: 'posta-certificata' }>): DeliveryForm | null {
+  const asked = pec.daticert?.ricevutaTipo ?? pec.original?.xTipoRicevuta ?? null;
+  return (DELIVERY_FORMS as readonly string[]).includes(asked ?? '') ? (asked as DeliveryForm) : null;
+}
+
 function certifiedFacts(
   pec: Exclude<PecMessage, { kind: 'non-pec' }>,
   r: VerificationReport,
@@ -127,7 +134,7 @@ function certifiedFacts(
   const d = pec.daticert;
   const deliveryForm =
     pec.kind === 'posta-certificata'
-      ? pec.ricevutaRichiesta
+      ? signedForm(pec)
       : pec.kind === 'errore'
         ? null
         : (pec.deliveryForm ?? d?.ricevutaTipo ?? null);

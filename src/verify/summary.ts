@@ -111,7 +111,10 @@ export interface ReportSummary {
   outcomeText: string;
   /** The certified outcome is a failure for the sender (not delivered, not accepted, timeout, virus). */
   failure: boolean;
-  /** "Who certified what, and when": only for a valid PEC message. */
+  /**
+   * "Who certified what, and when": only for a valid PEC message. The message's subject, the
+   * sender's own words, closes it (`Oggetto del messaggio: «…».`), after every certified fact.
+   */
   certified: string | null;
   /** What an invalid message claims, said to be uncertified; null when it claims nothing readable. */
   claimed: string | null;
@@ -165,36 +168,38 @@ function safeInstant(iso: string | null | undefined, language: ReportLanguage): 
   }
 }
 
-type Words = { p: string; s: string; m: string; r: string };
+// Provider, sender, recipients: what the provider certified about whom. The subject is not among
+// them: it is the sender's own text, so it closes the sentence after every certified fact (see
+// certifiedSentence), where no subject can pose as a sender, a recipient or a time.
+type Words = { p: string; m: string; r: string };
 
 const EVENT: Record<ReportLanguage, Record<PecKind, (w: Words) => string>> = {
   it: {
     'posta-certificata': (w) =>
-      `${w.p} ha accettato il messaggio ${w.s} di ${w.m} e lo ha trasmesso, firmato, a ${w.r}`,
+      `${w.p} ha accettato il messaggio di ${w.m} e lo ha trasmesso, firmato, a ${w.r}`,
     errore: (w) =>
       `${w.p} ha ricevuto un messaggio che non è PEC valida e lo ha recapitato dentro una busta di anomalia`,
-    accettazione: (w) => `${w.p} ha accettato il messaggio ${w.s} di ${w.m}, da inoltrare a ${w.r}`,
-    'non-accettazione': (w) => `${w.p} NON ha accettato il messaggio ${w.s} di ${w.m}`,
-    'presa-in-carico': (w) => `${w.p} ha preso in carico il messaggio ${w.s} di ${w.m} per ${w.r}`,
-    'avvenuta-consegna': (w) => `${w.p} ha consegnato il messaggio ${w.s} di ${w.m} nella casella di ${w.r}`,
-    'errore-consegna': (w) => `${w.p} NON ha potuto consegnare il messaggio ${w.s} di ${w.m} a ${w.r}`,
+    accettazione: (w) => `${w.p} ha accettato il messaggio di ${w.m}, da inoltrare a ${w.r}`,
+    'non-accettazione': (w) => `${w.p} NON ha accettato il messaggio di ${w.m}`,
+    'presa-in-carico': (w) => `${w.p} ha preso in carico il messaggio di ${w.m} per ${w.r}`,
+    'avvenuta-consegna': (w) => `${w.p} ha consegnato il messaggio di ${w.m} nella casella di ${w.r}`,
+    'errore-consegna': (w) => `${w.p} NON ha potuto consegnare il messaggio di ${w.m} a ${w.r}`,
     'preavviso-errore-consegna': (w) =>
-      `${w.p} non ha ricevuto entro i tempi massimi la ricevuta di consegna del messaggio ${w.s} di ${w.m} a ${w.r}`,
-    'rilevazione-virus': (w) => `${w.p} ha rilevato un virus nel messaggio ${w.s} di ${w.m} a ${w.r}`,
+      `${w.p} non ha ricevuto entro i tempi massimi la ricevuta di consegna del messaggio di ${w.m} a ${w.r}`,
+    'rilevazione-virus': (w) => `${w.p} ha rilevato un virus nel messaggio di ${w.m} a ${w.r}`,
   },
   en: {
-    'posta-certificata': (w) =>
-      `${w.p} accepted the message ${w.s} from ${w.m} and carried it, signed, to ${w.r}`,
+    'posta-certificata': (w) => `${w.p} accepted the message from ${w.m} and carried it, signed, to ${w.r}`,
     errore: (w) =>
       `${w.p} received a message that is not valid PEC and delivered it wrapped in an anomaly envelope`,
-    accettazione: (w) => `${w.p} accepted the message ${w.s} from ${w.m} for delivery to ${w.r}`,
-    'non-accettazione': (w) => `${w.p} did NOT accept the message ${w.s} from ${w.m}`,
-    'presa-in-carico': (w) => `${w.p} took charge of the message ${w.s} from ${w.m} for ${w.r}`,
-    'avvenuta-consegna': (w) => `${w.p} delivered the message ${w.s} from ${w.m} into the mailbox of ${w.r}`,
-    'errore-consegna': (w) => `${w.p} could NOT deliver the message ${w.s} from ${w.m} to ${w.r}`,
+    accettazione: (w) => `${w.p} accepted the message from ${w.m} for delivery to ${w.r}`,
+    'non-accettazione': (w) => `${w.p} did NOT accept the message from ${w.m}`,
+    'presa-in-carico': (w) => `${w.p} took charge of the message from ${w.m} for ${w.r}`,
+    'avvenuta-consegna': (w) => `${w.p} delivered the message from ${w.m} into the mailbox of ${w.r}`,
+    'errore-consegna': (w) => `${w.p} could NOT deliver the message from ${w.m} to ${w.r}`,
     'preavviso-errore-consegna': (w) =>
-      `${w.p} has had no delivery receipt in time for the message ${w.s} from ${w.m} to ${w.r}`,
-    'rilevazione-virus': (w) => `${w.p} found a virus in the message ${w.s} from ${w.m} to ${w.r}`,
+      `${w.p} has had no delivery receipt in time for the message from ${w.m} to ${w.r}`,
+    'rilevazione-virus': (w) => `${w.p} found a virus in the message from ${w.m} to ${w.r}`,
   },
 };
 
@@ -237,6 +242,10 @@ export function outcomeWords(status: OutcomeStatus, language: ReportLanguage): s
   return OUTCOME[language === 'en' ? 'en' : 'it'][status];
 }
 
+// A quotation mark inside quoted text, shown as displayText shows an invisible character.
+const unicodeMark = (c: string): string =>
+  `<U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}>`;
+
 const T = {
   it: {
     validPec: 'VALIDO: messaggio PEC autentico, firmato da un gestore PEC accreditato',
@@ -265,7 +274,8 @@ const T = {
       `NON CERTIFICATO: il messaggio si presenta come «${kind}»${what}, ma nulla di ciò è garantito da una firma valida.`,
     claimedWhat: (o: string) => ` e dichiara: ${o}`,
     severity: { error: 'errore', warning: 'avviso', info: 'nota' } as Record<Severity, string>,
-    subject: (s: string | null) => (s ? `«${s}»` : 'senza oggetto'),
+    subject: (s: string | null) =>
+      s ? `Oggetto del messaggio: «${s.replace(/[«»]/g, unicodeMark)}».` : 'Il messaggio non ha oggetto.',
     unknown: '(sconosciuto)',
   },
   en: {
@@ -296,7 +306,8 @@ const T = {
       `NOT CERTIFIED: the message presents itself as "${kind}"${what}, but no valid signature vouches for any of it.`,
     claimedWhat: (o: string) => ` and claims: ${o}`,
     severity: { error: 'error', warning: 'warning', info: 'note' } as Record<Severity, string>,
-    subject: (s: string | null) => (s ? `"${s}"` : 'without subject'),
+    subject: (s: string | null) =>
+      s ? `Subject of the message: “${s.replace(/[“”]/g, unicodeMark)}”.` : 'The message has no subject.',
     unknown: '(unknown)',
   },
 } as const;
@@ -372,7 +383,6 @@ function certifiedSentence(r: VerificationReport, language: ReportLanguage): str
   const recipients = c.outcome.recipient ?? c.recipients.map((x) => x.address).join(', ');
   const words: Words = {
     p: c.provider.name ?? c.provider.address ?? t.unknown,
-    s: t.subject(c.subject),
     m: c.sender ?? t.unknown,
     r: recipients || t.unknown,
   };
@@ -384,6 +394,9 @@ function certifiedSentence(r: VerificationReport, language: ReportLanguage): str
     const why = [c.outcome.reason, c.outcome.detail].filter(Boolean).join(' — ');
     sentence += ` ${t.reason}: ${why}.`;
   }
+  // Last, after every fact the provider certified: the subject, the sender's own words, with the
+  // closing quote marked inside it so that it ends where the quotes end.
+  if (c.kind !== 'errore') sentence += ` ${t.subject(c.subject)}`;
   return sentence;
 }
 
@@ -436,7 +449,7 @@ function summaryIssues(r: VerificationReport, language: ReportLanguage): Summary
  * import { summarize, verifyPec } from 'pec-kit';
  * const s = summarize(await verifyPec(bytes), 'it');
  * console.log(s.headline);   // VALIDO: messaggio PEC autentico, firmato da un gestore PEC accreditato
- * console.log(s.certified);  // ARUBA PEC S.p.A. ha consegnato il messaggio «Fattura» di … il 13/11/2018 16:39:27 ora italiana …
+ * console.log(s.certified);  // ARUBA PEC S.p.A. ha consegnato il messaggio di … il 13/11/2018 16:39:27 ora italiana …. Oggetto del messaggio: «Fattura».
  * console.log(s.outcomeText); // Cosa è successo? consegnato.
  * ```
  */
