@@ -2,9 +2,15 @@
 // review (2026-12-04). Each case starts from a message a provider of the test PKI really signed and
 // changes only what is outside the signature, or puts the sender's own words where a reader would
 // take them for pec-kit's.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { Io } from '../src/cli/io.js';
+import { run } from '../src/cli/main.js';
+import { formatReport } from '../src/verify/format.js';
 import { createVerifier } from '../src/verify/verify.js';
-import { syntheticPec, TEST_TRUST } from './helpers/synthetic.js';
+import { forgerSigner, pkiPem, syntheticPec, TEST_TRUST } from './helpers/synthetic.js';
 
 const verify = createVerifier({ trust: TEST_TRUST() });
 
@@ -68,5 +74,75 @@ describe("the sender's own subject in the certified sentence", () => {
     expect(en.indexOf('ufficio@pec.example.org')).toBeLessThan(en.indexOf('Subject of the message: “'));
     expect(en).toContain('Diffida ad adempiere<U+201D> di ufficio.legale');
     expect(en.match(/”/g)).toHaveLength(1);
+  });
+});
+
+/** `pec-kit verify --trust root.pem FILE` on `bytes`, in `lang`: its standard output. */
+async function cliVerify(bytes: Uint8Array, name: string, lang: 'it' | 'en'): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'pec-unsigned-'));
+  try {
+    writeFileSync(join(dir, 'root.pem'), pkiPem('root.cert.pem'));
+    writeFileSync(join(dir, name), bytes);
+    const out: string[] = [];
+    const io = {
+      out: (l: string) => out.push(l),
+      err: (l: string) => out.push(l),
+      stdout: process.stdout,
+      stderr: process.stderr,
+      env: { NO_COLOR: '1' },
+    } as unknown as Io;
+    await run(['verify', '--lang', lang, '--trust', join(dir, 'root.pem'), join(dir, name)], io);
+    return out.join('\n');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('pec-kit verify says what was certified, and what is only claimed', () => {
+  it('prints the certified sentence under a VALID line: not the file name nor the unsigned Subject', async () => {
+    // A genuine receipt for one subject, renamed and re-subjected by whoever stored it.
+    const receipt = await syntheticPec({
+      kind: 'avvenuta-consegna',
+      oggetto: 'Auguri di buone feste',
+      headers: [['Subject', 'CONSEGNA: Ricorso n. 4521/2025 - deposito atto']],
+    });
+    const en = await cliVerify(receipt.bytes, 'CONSEGNA-ricorso-4521.eml', 'en');
+    expect(en).toMatch(/^VALID /m);
+    expect(en).toContain(
+      '    certified: EXAMPLE PEC S.p.A. delivered the message from mario.rossi@pec.example.it',
+    );
+    expect(en).toContain('Subject of the message: “Auguri di buone feste”.');
+    const it = await cliVerify(receipt.bytes, 'CONSEGNA-ricorso-4521.eml', 'it');
+    expect(it).toContain(
+      '    certificato: EXAMPLE PEC S.p.A. ha consegnato il messaggio di mario.rossi@pec.example.it',
+    );
+    expect(it).toContain('Oggetto del messaggio: «Auguri di buone feste».');
+  });
+
+  it('words the signer and the signing time of an INVALID message as claims', async () => {
+    const forged = await syntheticPec({ kind: 'avvenuta-consegna', signer: await forgerSigner() });
+    const en = await cliVerify(forged.bytes, 'forged.eml', 'en');
+    const line = en.split('\n').find((l) => l.startsWith('INVALID')) ?? '';
+    expect(line).toContain('certificate of posta-certificata@pec.example.it claimed signing time 2025-03-14');
+    expect(line).not.toMatch(/ by | signed /);
+    expect(en).not.toContain('certified:');
+    const it = await cliVerify(forged.bytes, 'forged.eml', 'it');
+    const riga = it.split('\n').find((l) => l.startsWith('NON VALIDO')) ?? '';
+    expect(riga).toContain(
+      'certificato di posta-certificata@pec.example.it ora di firma dichiarata 2025-03-14',
+    );
+    expect(riga).not.toMatch(/ da | firmato /);
+
+    const report = await verify(forged.bytes);
+    expect(report.valid).toBe(false);
+    const text = formatReport(report, 'it');
+    expect(text).toContain('Certificato della firma (non verificato): CN=');
+    expect(text).toContain('Ora di firma dichiarata (non verificata): ');
+    expect(text).not.toMatch(/^Firmato (da|il)/m);
+    const english = formatReport(report, 'en');
+    expect(english).toContain('Certificate of the signature (not verified): CN=');
+    expect(english).not.toMatch(/^Signed (by|at)/m);
+    const genuine = formatReport(await verify((await syntheticPec({ kind: 'accettazione' })).bytes), 'it');
+    expect(genuine).toMatch(/^Firmato da: CN=/m);
   });
 });

@@ -228,6 +228,8 @@ export interface ReportText {
   note: string;
   /** Why it is not authentic (`summarize().authentic`); null when it is. */
   reason: string | null;
+  /** Who certified what and when (`summarize().certified`); null unless authentic. */
+  certified: string | null;
   /** The findings to print, each with its tag, its meaning in the language and its run-time detail. */
   issues: {
     severity: SummaryIssue['severity'];
@@ -261,6 +263,7 @@ export function reportText(report: VerificationReport, lang: Lang): ReportText {
   return {
     note: `${trust}${outcome}`,
     reason: a.authentic ? null : a.summary.authentic,
+    certified: a.authentic ? a.summary.certified : null,
     issues: a.summary.issues.map((i) => ({
       severity: i.severity,
       code: i.code,

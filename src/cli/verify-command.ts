@@ -146,6 +146,9 @@ const TEXT = {
       `${v} valid, ${i} invalid, ${n} not a message, ${u} unreadable`,
     by: 'by',
     signed: 'signed',
+    claimedBy: 'certificate of',
+    claimedSigned: 'claimed signing time',
+    certified: 'certified',
     nothingFound: 'nothing verified: no file was found under the PATHs given',
     nothingFiltered: (n: number) => `nothing verified: all ${n} files were left out by --include/--exclude`,
     nothingMessage: (n: number) =>
@@ -176,6 +179,9 @@ const TEXT = {
       `${v} validi, ${i} non validi, ${n} non messaggi, ${u} illeggibili`,
     by: 'da',
     signed: 'firmato',
+    claimedBy: 'certificato di',
+    claimedSigned: 'ora di firma dichiarata',
+    certified: 'certificato',
     nothingFound: 'nessuna verifica: nessun file trovato nei PATH indicati',
     nothingFiltered: (n: number) => `nessuna verifica: tutti i ${n} file sono esclusi da --include/--exclude`,
     nothingMessage: (n: number) =>
@@ -347,12 +353,20 @@ function printText(
         : style.green(w.status.valid)
       : style.red(w.status.invalid);
   const t = reportText({ ...r, kind: r.kind! } as VerificationReport, lang);
-  const when = r.signature.signingTime ? ` ${w.signed} ${r.signature.signingTime}` : '';
-  const by = r.signature.signer ? ` ${w.by} ${r.signature.signer.email ?? r.signature.signer.subject}` : '';
+  // Signer and signing time are facts only when the message is valid; otherwise they are what
+  // the (untrusted or broken) signature claims, and worded so.
+  const valid = r.status === 'valid';
+  const signer = r.signature.signer;
+  const when = r.signature.signingTime
+    ? ` ${valid ? w.signed : w.claimedSigned} ${r.signature.signingTime}`
+    : '';
+  const by = signer ? ` ${valid ? w.by : w.claimedBy} ${signer.email ?? signer.subject}` : '';
   // The file's name and the signer's are anyone's choice: shown, never obeyed (the summary's
   // sentences below are already safe).
   io.out(`${verdict} ${displayText(r.file)}  ${style.dim(displayText(`${r.kind}${by}${when}${t.note}`))}`);
   if (t.reason) io.out(`    ${t.reason}`);
+  // What was certified, in words: the file's name and the mail client's subject are not.
+  if (t.certified && !quiet) io.out(`    ${w.certified}: ${t.certified}`);
   for (const i of t.issues) {
     if (quiet && i.severity !== 'error' && !(strictWarned && i.severity === 'warning')) continue;
     const tag =

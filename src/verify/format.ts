@@ -40,6 +40,8 @@ const TEXT = {
     lfNote: ' (matched after CRLF canonicalisation)',
     signer: 'Signed by',
     signedAt: 'Signed at',
+    claimedSigner: 'Certificate of the signature (not verified)',
+    claimedSignedAt: 'Signing time it claims (not verified)',
     chain: 'Chain',
     trustedPec: 'trusted: an accredited PEC provider',
     trustedCaller: 'trusted by your configuration (a certificate you added, not a PEC anchor)',
@@ -66,6 +68,8 @@ const TEXT = {
     lfNote: ' (verificata dopo la normalizzazione CRLF)',
     signer: 'Firmato da',
     signedAt: 'Firmato il',
+    claimedSigner: 'Certificato della firma (non verificato)',
+    claimedSignedAt: 'Ora di firma dichiarata (non verificata)',
     chain: 'Catena',
     trustedPec: 'attendibile: un gestore PEC accreditato',
     trustedCaller:
@@ -120,8 +124,12 @@ function render(
         ? `${t.intact}${s.canonicalized ? t.lfNote : ''}`
         : t.altered;
   lines.push(`${t.signature}: ${sig}${s.digestAlgorithm ? ` (${s.digestAlgorithm})` : ''}`);
-  if (s.signer) lines.push(`${t.signer}: ${s.signer.subject}${s.signer.email ? ` <${s.signer.email}>` : ''}`);
-  if (s.signingTime) lines.push(`${t.signedAt}: ${when(s.signingTime, language)}`);
+  // Who signed and when are facts of a valid report only; otherwise what the signature claims.
+  const signerLabel = report.valid ? t.signer : t.claimedSigner;
+  const signedAtLabel = report.valid ? t.signedAt : t.claimedSignedAt;
+  if (s.signer)
+    lines.push(`${signerLabel}: ${s.signer.subject}${s.signer.email ? ` <${s.signer.email}>` : ''}`);
+  if (s.signingTime) lines.push(`${signedAtLabel}: ${when(s.signingTime, language)}`);
   if (c.trusted === null) lines.push(`${t.chain}: ${t.notJudged}`);
   else {
     const verdict = !c.trusted
