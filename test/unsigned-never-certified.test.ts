@@ -8,9 +8,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Io } from '../src/cli/io.js';
 import { run } from '../src/cli/main.js';
+import { parsePec } from '../src/reading/parse.js';
 import { formatReport } from '../src/verify/format.js';
+import { issueText } from '../src/verify/messages-it.js';
 import { createVerifier } from '../src/verify/verify.js';
-import { forgerSigner, pkiPem, syntheticPec, TEST_TRUST } from './helpers/synthetic.js';
+import { cat, forgerSigner, outerFields, pkiPem, syntheticPec, TEST_TRUST } from './helpers/synthetic.js';
 
 const verify = createVerifier({ trust: TEST_TRUST() });
 
@@ -144,5 +146,30 @@ describe('pec-kit verify says what was certified, and what is only claimed', () 
     expect(english).not.toMatch(/^Signed (by|at)/m);
     const genuine = formatReport(await verify((await syntheticPec({ kind: 'accettazione' })).bytes), 'it');
     expect(genuine).toMatch(/^Firmato da: CN=/m);
+  });
+});
+
+describe('findings about the daticert of a message nobody signed', () => {
+  it('never call it signed, in English or Italian', async () => {
+    const s = await syntheticPec({
+      kind: 'avvenuta-consegna',
+      headers: [
+        ['X-Ricevuta', 'errore-consegna'],
+        ['X-Riferimento-Message-ID', '<other@client.example.it>'],
+        ['Subject', 'CONSEGNA: Altro oggetto'],
+      ],
+    });
+    // The signed multipart/mixed alone under the outer header fields: a PEC-looking message
+    // without any signature.
+    const unsigned = cat(outerFields(s).replace(/^MIME-Version:[^\r]*\r\n/im, ''), s.signed);
+    const pec = parsePec(unsigned);
+    expect(pec.signature).toBeNull();
+    const codes = ['KIND_HEADER_MISMATCH', 'RIFERIMENTO_MISMATCH', 'SUBJECT_MISMATCH'];
+    const found = pec.issues.filter((i) => codes.includes(i.code));
+    expect(found.map((i) => i.code).sort()).toEqual([...codes].sort());
+    for (const i of found) {
+      expect(i.message, i.code).not.toMatch(/\bsigned\b/);
+      expect(issueText(i.code, 'it')?.replace(/non firmat[aeio]/g, ''), i.code).not.toMatch(/firmat/);
+    }
   });
 });

@@ -326,7 +326,7 @@ function corroborate(kind: PecKind, d: Daticert, h: PecHeaders, issues: Issue[])
     issues.push(
       issue(
         'KIND_HEADER_MISMATCH',
-        `headers say ${h.xTrasporto ? `X-Trasporto: ${h.xTrasporto}` : `X-Ricevuta: ${h.xRicevuta}`}, the signed daticert says tipo="${kind}"`,
+        `headers say ${h.xTrasporto ? `X-Trasporto: ${h.xTrasporto}` : `X-Ricevuta: ${h.xRicevuta}`}, the daticert says tipo="${kind}"`,
       ),
     );
   }
@@ -334,7 +334,7 @@ function corroborate(kind: PecKind, d: Daticert, h: PecHeaders, issues: Issue[])
     issues.push(
       issue(
         'MESSAGE_ID_MISMATCH',
-        `Message-ID ${h.messageId} differs from the signed identificativo ${d.identificativo}`,
+        `Message-ID ${h.messageId} differs from the daticert identificativo ${d.identificativo}`,
       ),
     );
   }
@@ -346,7 +346,7 @@ function corroborate(kind: PecKind, d: Daticert, h: PecHeaders, issues: Issue[])
     issues.push(
       issue(
         'RIFERIMENTO_MISMATCH',
-        `X-Riferimento-Message-ID ${h.xRiferimentoMessageId} differs from the signed msgid ${d.msgid}`,
+        `X-Riferimento-Message-ID ${h.xRiferimentoMessageId} differs from the daticert msgid ${d.msgid}`,
       ),
     );
   }
@@ -362,7 +362,7 @@ function corroborate(kind: PecKind, d: Daticert, h: PecHeaders, issues: Issue[])
       );
     } else if (d.oggetto !== null && normalizeSpaces(rest) !== normalizeSpaces(d.oggetto)) {
       issues.push(
-        issue('SUBJECT_MISMATCH', `the Subject "${rest}" differs from the signed oggetto "${d.oggetto}"`),
+        issue('SUBJECT_MISMATCH', `the Subject "${rest}" differs from the daticert oggetto "${d.oggetto}"`),
       );
     }
   }
@@ -370,7 +370,7 @@ function corroborate(kind: PecKind, d: Daticert, h: PecHeaders, issues: Issue[])
     const m = /per conto di:?\s*(\S+@\S+)/i.exec(h.fromName);
     if (m && m[1]!.toLowerCase() !== d.mittente.toLowerCase()) {
       issues.push(
-        issue('SENDER_MISMATCH', `From says "Per conto di: ${m[1]}", the signed mittente is ${d.mittente}`),
+        issue('SENDER_MISMATCH', `From says "Per conto di: ${m[1]}", the daticert mittente is ${d.mittente}`),
       );
     }
   }
