@@ -43,6 +43,18 @@ describe('displayText', () => {
     expect(displayText('\ud800\ufe0f')).toBe('<U+D800><U+FE0F>');
   });
 
+  it('shows a run of four or more blanks as one counted mark, so no text is pushed to a line of its own', () => {
+    expect(displayText(`Fattura${' '.repeat(80)}VALID notice.eml`)).toBe('Fattura␠×80VALID notice.eml');
+    expect(displayText(`a\u00a0\u2003\u3000\u202fb`)).toBe('a␠×4b');
+    expect(displayText('\t\t\t\tx')).toBe('␠×4x');
+    expect(displayText(`${' '.repeat(6)}lead`)).toBe('␠×6lead');
+    // Up to three, as people type them, stay; the blank braille pattern is never a space.
+    expect(displayText('Fattura   n. 1')).toBe('Fattura   n. 1');
+    expect(displayText('a\u2800\u2800b')).toBe('a<U+2800><U+2800>b');
+    const once = displayText(`x${' '.repeat(9)}\u00a0y`);
+    expect(displayText(once)).toBe(once);
+  });
+
   it('marks lone surrogates and keeps pairs', () => {
     expect(displayText('a\ud800b')).toBe('a<U+D800>b');
     expect(displayText('\udc00')).toBe('<U+DC00>');

@@ -9,11 +9,11 @@
 // direction controls (marks, embeddings, overrides, isolates) and every other Unicode
 // Default_Ignorable_Code_Point (DerivedCoreProperties.txt: the soft hyphen, the combining grapheme
 // joiner, zero-width characters, Hangul fillers, invisible operators, the BOM, the tag characters
-// of ASCII smuggling...), plus the interlinear annotation marks. Each is drawn as nothing or
+// of ASCII smuggling...), plus the interlinear annotation marks and the blank braille pattern. Each is drawn as nothing or
 // nearly nothing, so `mario.rossi@pec.it` and `mario.rossi\u00ad@pec.it` would look the same.
 const INVISIBLE =
   '\\u0000-\\u001f\\u007f-\\u009f\\u00ad\\u034f\\u061c\\u115f\\u1160\\u17b4\\u17b5\\u180b-\\u180f' +
-  '\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u206f\\u3164\\ufeff\\uffa0\\ufff0-\\ufffb' +
+  '\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u206f\\u2800\\u3164\\ufeff\\uffa0\\ufff0-\\ufffb' +
   '\\u{1bca0}-\\u{1bca3}\\u{1d173}-\\u{1d17a}\\u{e0000}-\\u{e00ff}\\u{e01f0}-\\u{e0fff}';
 // Variation selectors are default-ignorable too, but after an emoji or an ideograph they choose
 // how it is drawn (❤️ is U+2764 U+FE0F): kept there, marked after ASCII (where they change
@@ -26,7 +26,13 @@ const UNSAFE = new RegExp(
   'gu',
 );
 
-function mark(c: string): string {
+// Four or more blanks in a row (spaces, no-break and typographic spaces): enough of them push
+// what follows to the start of the next line of a terminal, where it would pose as a line of our
+// own. Shown as one mark with the count, `␠×80`; a leading run too (callers indent outside).
+const BLANKS = /[ \u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]{4,}/g;
+
+/** The visible mark that stands for one character (code point) that may not be shown as it is. */
+export function mark(c: string): string {
   const code = c.codePointAt(0) ?? 0;
   if (code === 0x09) return ' '; // a tab left by header unfolding is only a space to the reader
   // Control Pictures (U+2400–U+241F, U+2421): one visible glyph for each C0 control and DEL.
@@ -43,7 +49,8 @@ function mark(c: string): string {
  * addresses, a certificate's name, an attachment's or a file's name) cannot add lines, move the
  * cursor, recolour or reorder what is shown around it, nor hide a character from the reader.
  * C0 controls and DEL become their Control Pictures (`␊`, `␛`, `␡`), a tab a space, anything
- * else `<U+XXXX>`; other text is returned as it is (the same string when nothing needed a mark).
+ * else `<U+XXXX>`; four or more blanks in a row (which could push text to a line of its own)
+ * become `␠×N`. Other text is returned as it is (the same string when nothing needed a mark).
  * {@link summarize}, {@link formatReport} and the CLI pass every such value through it; use it
  * wherever an app shows a report's or a message's fields to people. Machine output (JSON) keeps
  * the values exactly as read.
@@ -57,5 +64,7 @@ function mark(c: string): string {
  */
 export function displayText(text: string): string {
   UNSAFE.lastIndex = 0;
-  return UNSAFE.test(text) ? text.replace(UNSAFE, mark) : text;
+  const marked = UNSAFE.test(text) ? text.replace(UNSAFE, mark) : text;
+  BLANKS.lastIndex = 0;
+  return BLANKS.test(marked) ? marked.replace(BLANKS, (run) => `\u2420\u00d7${run.length}`) : marked;
 }

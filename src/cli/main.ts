@@ -119,7 +119,11 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
       return 2;
     }
     const trace = (e as Error).stack ?? String(e);
-    io.err(`pec-kit ${name}: ${trace.split('\n').map(displayText).join('\n')}`);
+    // Each line of the trace shown, never obeyed; its "    at" indentation kept.
+    const shown = trace
+      .split('\n')
+      .map((l) => l.slice(0, l.length - l.trimStart().length) + displayText(l.trimStart()));
+    io.err(`pec-kit ${name}: ${shown.join('\n')}`);
     return 2;
   }
 }

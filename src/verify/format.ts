@@ -157,7 +157,10 @@ function render(
   }
   // Each line is shown, never obeyed: a signer's name or a finding that quotes the message cannot
   // add a line of its own (the summary's sentences are already safe; displayText is idempotent).
-  const own = lines.map((l) => indent + displayText(l));
+  const own = lines.map((l) => {
+    const lead = l.length - l.trimStart().length; // our own indentation, kept as it is
+    return indent + l.slice(0, lead) + displayText(l.slice(lead));
+  });
   for (const n of report.nested) {
     own.push(`${indent}${t.nested}:`);
     own.push(render(n, language, details, `${indent}  `));

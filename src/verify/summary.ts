@@ -4,7 +4,7 @@
 // ICU would otherwise print another zone or an English month.
 
 import type { Daticert } from '../daticert/schema.js';
-import { displayText } from '../display.js';
+import { displayText, mark } from '../display.js';
 import type { Severity } from '../issues.js';
 import { KINDS, type PecKind } from '../kinds.js';
 import { italianTime } from '../provider/time.js';
@@ -242,10 +242,6 @@ export function outcomeWords(status: OutcomeStatus, language: ReportLanguage): s
   return OUTCOME[language === 'en' ? 'en' : 'it'][status];
 }
 
-// A quotation mark inside quoted text, shown as displayText shows an invisible character.
-const unicodeMark = (c: string): string =>
-  `<U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}>`;
-
 const T = {
   it: {
     validPec: 'VALIDO: messaggio PEC autentico, firmato da un gestore PEC accreditato',
@@ -275,7 +271,8 @@ const T = {
     claimedWhat: (o: string) => ` e dichiara: ${o}`,
     severity: { error: 'errore', warning: 'avviso', info: 'nota' } as Record<Severity, string>,
     subject: (s: string | null) =>
-      s ? `Oggetto del messaggio: «${s.replace(/[«»]/g, unicodeMark)}».` : 'Il messaggio non ha oggetto.',
+      // A quote inside the subject is shown as displayText shows an invisible character.
+      s ? `Oggetto del messaggio: «${s.replace(/[«»]/g, mark)}».` : 'Il messaggio non ha oggetto.',
     unknown: '(sconosciuto)',
   },
   en: {
@@ -307,7 +304,7 @@ const T = {
     claimedWhat: (o: string) => ` and claims: ${o}`,
     severity: { error: 'error', warning: 'warning', info: 'note' } as Record<Severity, string>,
     subject: (s: string | null) =>
-      s ? `Subject of the message: “${s.replace(/[“”]/g, unicodeMark)}”.` : 'The message has no subject.',
+      s ? `Subject of the message: “${s.replace(/[“”]/g, mark)}”.` : 'The message has no subject.',
     unknown: '(unknown)',
   },
 } as const;
