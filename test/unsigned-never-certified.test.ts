@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Io } from '../src/cli/io.js';
 import { run } from '../src/cli/main.js';
+import { writeEntity } from '../src/mime/write.js';
 import { parsePec } from '../src/reading/parse.js';
 import { formatReport } from '../src/verify/format.js';
 import { issueText } from '../src/verify/messages-it.js';
@@ -171,5 +172,41 @@ describe('findings about the daticert of a message nobody signed', () => {
       expect(i.message, i.code).not.toMatch(/\bsigned\b/);
       expect(issueText(i.code, 'it')?.replace(/non firmat[aeio]/g, ''), i.code).not.toMatch(/firmat/);
     }
+  });
+});
+
+describe('a PEC message carried in ordinary mail, in the CLI', () => {
+  it('names its part and says what it certifies, apart from the wrapper', async () => {
+    const receipt = await syntheticPec({ kind: 'avvenuta-consegna', oggetto: 'Auguri di buone feste' });
+    // Someone forwards the genuine receipt under a subject of their own.
+    const mail = writeEntity({
+      kind: 'multipart',
+      subtype: 'mixed',
+      boundary: 'fwd-boundary-01',
+      headers: [
+        ['From', 'someone@example.com'],
+        ['To', 'ufficio@example.org'],
+        ['Subject', 'Fwd: CONSEGNA: Diffida ad adempiere'],
+        ['MIME-Version', '1.0'],
+      ],
+      parts: [
+        { kind: 'text', text: 'Ecco la ricevuta della diffida.\n', charset: 'us-ascii' },
+        { kind: 'message', message: receipt.bytes, filename: 'ricevuta-diffida.eml' },
+      ],
+    });
+    const en = await cliVerify(mail, 'fwd.eml', 'en');
+    expect(en).toMatch(/^INVALID /m); // ordinary mail is not PEC: its own verdict stands
+    expect(en).toContain(
+      '    contains ricevuta-diffida.eml: VALID avvenuta-consegna; trusted by your configuration',
+    );
+    expect(en).toContain(
+      '        certified: EXAMPLE PEC S.p.A. delivered the message from mario.rossi@pec.example.it',
+    );
+    expect(en).toContain('Subject of the message: “Auguri di buone feste”.');
+    const it = await cliVerify(mail, 'fwd.eml', 'it');
+    expect(it).toContain(
+      '    contiene ricevuta-diffida.eml: VALIDO avvenuta-consegna; attendibile per la tua configurazione',
+    );
+    expect(it).toContain('Oggetto del messaggio: «Auguri di buone feste».');
   });
 });

@@ -149,6 +149,8 @@ const TEXT = {
     claimedBy: 'certificate of',
     claimedSigned: 'claimed signing time',
     certified: 'certified',
+    contains: 'contains',
+    part: 'part',
     nothingFound: 'nothing verified: no file was found under the PATHs given',
     nothingFiltered: (n: number) => `nothing verified: all ${n} files were left out by --include/--exclude`,
     nothingMessage: (n: number) =>
@@ -182,6 +184,8 @@ const TEXT = {
     claimedBy: 'certificato di',
     claimedSigned: 'ora di firma dichiarata',
     certified: 'certificato',
+    contains: 'contiene',
+    part: 'parte',
     nothingFound: 'nessuna verifica: nessun file trovato nei PATH indicati',
     nothingFiltered: (n: number) => `nessuna verifica: tutti i ${n} file sono esclusi da --include/--exclude`,
     nothingMessage: (n: number) =>
@@ -377,5 +381,19 @@ function printText(
           : style.dim(i.tag);
     io.out(`    ${tag} ${i.code}: ${i.text}`);
     if (i.detail) io.out(`        ${style.dim(i.detail)}`);
+  }
+  if (quiet) return;
+  // A PEC message carried inside this one (a forwarded receipt, an attached .eml): which part it
+  // is, its own verdict and what it certifies, so that the forwarder's words are not taken for it.
+  for (const n of r.nested) {
+    const where =
+      n.location?.filename ?? (n.location?.path ? `${w.part} ${n.location.path}` : 'postacert.eml');
+    const inner = reportText(n, lang);
+    const status = n.valid ? style.green(w.status.valid.trim()) : style.red(w.status.invalid.trim());
+    io.out(
+      `    ${w.contains} ${displayText(where)}: ${status} ${style.dim(displayText(`${n.kind}${inner.note}`))}`,
+    );
+    if (inner.certified) io.out(`        ${w.certified}: ${inner.certified}`);
+    if (inner.reason) io.out(`        ${inner.reason}`);
   }
 }
