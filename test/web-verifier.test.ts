@@ -285,6 +285,17 @@ describe.skipIf(!HAVE_CHROMIUM)('web verifier page', () => {
     expect(await confirm.textContent()).toContain('Non è certificato e potrebbe essere stato alterato');
     await tampered.locator('details.technical > summary').click();
     await valid.locator('details.technical > summary').click();
+    // Signer and signing time are facts of the authentic message only; on the tampered copy, claims.
+    const rowNames = (card: typeof valid) => card.locator('table.signature th').allTextContents();
+    expect(await rowNames(valid)).toEqual(expect.arrayContaining(['firmatario', 'firmato il']));
+    const claimed = await rowNames(tampered);
+    expect(claimed).toEqual(
+      expect.arrayContaining([
+        'certificato della firma (non verificato)',
+        'ora di firma dichiarata (non verificata)',
+      ]),
+    );
+    expect(claimed).not.toContain('firmatario');
     await page.screenshot({ path: shot('screenshot.png'), fullPage: true });
     await tampered.screenshot({ path: shot('screenshot-manomesso.png') });
     await failed.screenshot({ path: shot('screenshot-mancata-consegna.png') });

@@ -127,6 +127,8 @@ const UI = {
     sigNotChecked: 'non controllata',
     rowSigner: 'firmatario',
     rowSignedAt: 'firmato il',
+    rowClaimedSigner: 'certificato della firma (non verificato)',
+    rowClaimedSignedAt: 'ora di firma dichiarata (non verificata)',
     rowDigest: 'impronta',
     canonical: ' (dopo normalizzazione CRLF)',
     rowChain: 'catena',
@@ -228,6 +230,8 @@ const UI = {
     sigNotChecked: 'not checked',
     rowSigner: 'signer',
     rowSignedAt: 'signed at',
+    rowClaimedSigner: 'certificate of the signature (not verified)',
+    rowClaimedSignedAt: 'signing time it claims (not verified)',
     rowDigest: 'digest',
     canonical: ' (after CRLF canonicalisation)',
     rowChain: 'chain',
@@ -489,8 +493,15 @@ function technicalSection(r: VerificationReport, a: Assessment): HTMLElement {
                 ? u.sigBroken
                 : u.sigNotChecked,
         ),
-        s.signer && row(u.rowSigner, s.signer.email ?? '—', h('br'), h('small', {}, s.signer.subject)),
-        s.signingTime && row(u.rowSignedAt, when(s.signingTime)),
+        // Who signed and when are facts only of an authentic message; otherwise claims.
+        s.signer &&
+          row(
+            a.authentic ? u.rowSigner : u.rowClaimedSigner,
+            s.signer.email ?? '—',
+            h('br'),
+            h('small', {}, s.signer.subject),
+          ),
+        s.signingTime && row(a.authentic ? u.rowSignedAt : u.rowClaimedSignedAt, when(s.signingTime)),
         s.digestAlgorithm && row(u.rowDigest, s.digestAlgorithm, s.canonicalized ? u.canonical : ''),
         row(
           u.rowChain,
