@@ -2,15 +2,17 @@
 // a file name is the sender's (or anyone's) choice, and a control character in it would let that
 // choice rewrite what the reader sees around it. A line feed forges a line of our output ("VALIDO
 // …" under a NON VALIDO message), ESC sequences move the cursor and erase our verdict, and the
-// Unicode direction controls reorder the rest of a line in a page. Each of them is shown instead
-// of obeyed, as a visible mark; nothing else changes.
+// Unicode direction controls reorder the rest of a line in a page, invisible characters make two
+// different addresses look alike, and a long run of blanks pushes text to a line of its own. Each
+// of them is shown instead of obeyed, as a visible mark; nothing else changes.
 
 // Marked wherever they are: C0 and C1 controls, DEL, the line and paragraph separators, the
 // direction controls (marks, embeddings, overrides, isolates) and every other Unicode
 // Default_Ignorable_Code_Point (DerivedCoreProperties.txt: the soft hyphen, the combining grapheme
 // joiner, zero-width characters, Hangul fillers, invisible operators, the BOM, the tag characters
-// of ASCII smuggling...), plus the interlinear annotation marks and the blank braille pattern. Each is drawn as nothing or
-// nearly nothing, so `mario.rossi@pec.it` and `mario.rossi\u00ad@pec.it` would look the same.
+// of ASCII smuggling...), plus the interlinear annotation marks and the blank braille pattern.
+// Each is drawn as nothing or nearly nothing, so `mario.rossi@pec.it` and
+// `mario.rossi\u00ad@pec.it` would look the same.
 const INVISIBLE =
   '\\u0000-\\u001f\\u007f-\\u009f\\u00ad\\u034f\\u061c\\u115f\\u1160\\u17b4\\u17b5\\u180b-\\u180f' +
   '\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u206f\\u2800\\u3164\\ufeff\\uffa0\\ufff0-\\ufffb' +
