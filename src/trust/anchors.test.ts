@@ -17,6 +17,18 @@ import {
 const docs = readFileSync(new URL('../../docs/trust-anchors.md', import.meta.url), 'utf8');
 
 describe('embedded trust anchors', () => {
+  it('are exported as ordinary PEM text: 64-column base64 between the BEGIN and END lines', () => {
+    const shape =
+      /^-----BEGIN CERTIFICATE-----\n(?:[A-Za-z0-9+/]{64}\n)*[A-Za-z0-9+/]{1,63}={0,2}\n-----END CERTIFICATE-----\n$|^-----BEGIN CERTIFICATE-----\n(?:[A-Za-z0-9+/]{64}\n)+-----END CERTIFICATE-----\n$/;
+    for (const name of [
+      'AGID_CA1_PEM',
+      'AGID_CA1_2018_PEM',
+      'AGID_CA1_2018_07_PEM',
+      'DIGITPA_CA1_PEM',
+    ] as const)
+      expect(anchors[name], name).toMatch(shape);
+  });
+
   it('are the PEMs listed, each described correctly', async () => {
     expect(DEFAULT_TRUST_ANCHORS).toHaveLength(DEFAULT_TRUST_ANCHOR_INFO.length);
     for (const [i, info] of DEFAULT_TRUST_ANCHOR_INFO.entries()) {
