@@ -137,6 +137,10 @@ export const MESSAGE_ISSUES = {
     'error',
     'Several top-level Content-Type fields: readers disagree on what the message is (signed or not, which structure).',
   ],
+  CONTENT_TYPE_PARAM_DUPLICATE: [
+    'error',
+    'The top-level Content-Type names its boundary or protocol twice: readers disagree on which parts the message has.',
+  ],
   SIGNATURE_PART_TYPE: [
     'error',
     'The signature part of the multipart/signed is not application/pkcs7-signature or application/x-pkcs7-signature (OpenSSL refuses it).',

@@ -13,7 +13,17 @@ import { parsePec } from '../src/reading/parse.js';
 import { formatReport } from '../src/verify/format.js';
 import { issueText } from '../src/verify/messages-it.js';
 import { createVerifier } from '../src/verify/verify.js';
-import { cat, forgerSigner, outerFields, pkiPem, syntheticPec, TEST_TRUST } from './helpers/synthetic.js';
+import {
+  assemble,
+  b64,
+  cat,
+  forgerSigner,
+  outerFields,
+  pkiPem,
+  signaturePart,
+  syntheticPec,
+  TEST_TRUST,
+} from './helpers/synthetic.js';
 
 const verify = createVerifier({ trust: TEST_TRUST() });
 
@@ -208,5 +218,47 @@ describe('a PEC message carried in ordinary mail, in the CLI', () => {
       '    contiene ricevuta-diffida.eml: VALIDO avvenuta-consegna; attendibile per la tua configurazione',
     );
     expect(it).toContain('Oggetto del messaggio: «Auguri di buone feste».');
+  });
+});
+
+describe('a top-level Content-Type that names its boundary twice', () => {
+  // A genuine signed part and signature framed by SIGB, under an unsigned Content-Type that also
+  // names another boundary: a reader that takes the other one splits the body elsewhere and can
+  // be shown parts planted around the signed one.
+  async function framed(param: string): Promise<Uint8Array> {
+    const s = await syntheticPec({ kind: 'avvenuta-consegna' });
+    return assemble({
+      fields: outerFields(s),
+      boundary: 'SIGB',
+      boundaryParam: param,
+      parts: [s.signed, signaturePart(b64(s.der))],
+    });
+  }
+
+  it('is an error, whichever form comes first', async () => {
+    for (const param of [
+      'boundary="FAKE"; boundary*0="SIGB"',
+      'boundary*0="SIGB"; boundary="FAKE"',
+      'boundary="SIGB"; boundary="FAKE"',
+      'boundary*0="SI"; boundary*0="FAKE"; boundary*1="GB"',
+    ]) {
+      const r = await verify(await framed(param));
+      expect(
+        r.issues.map((i) => i.code),
+        param,
+      ).toContain('CONTENT_TYPE_PARAM_DUPLICATE');
+      expect(r.valid, param).toBe(false);
+    }
+  });
+
+  it('is not reported for one boundary, plain or in RFC 2231 sections', async () => {
+    for (const param of ['boundary="SIGB"', 'boundary*0="SI"; boundary*1="GB"']) {
+      const r = await verify(await framed(param));
+      expect(
+        r.issues.map((i) => i.code),
+        param,
+      ).not.toContain('CONTENT_TYPE_PARAM_DUPLICATE');
+      expect(r.valid, param).toBe(true);
+    }
   });
 });

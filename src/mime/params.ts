@@ -157,6 +157,33 @@ export function parseParams(input: string): ParsedValue {
 }
 
 /**
+ * The parameters `input` names more than once: twice plainly, both plainly and in RFC 2231 form
+ * (`boundary="A"; boundary*0="B"`), or one RFC 2231 section twice. Readers disagree on which one
+ * counts (pec-kit takes the RFC 2231 form, else the first; Python's email the plain one; OpenSSL
+ * refuses the message), so a repeated boundary can show each reader other parts.
+ */
+export function repeatedParams(input: string): string[] {
+  const plain = new Set<string>();
+  const starred = new Set<string>();
+  const sections = new Set<string>();
+  const repeated = new Set<string>();
+  for (const [name] of tokenize(input).pairs) {
+    const m = name.includes('*') ? RFC2231_NAME.exec(name) : null;
+    if (m) {
+      const base = m[1]!;
+      const section = `${base}*${m[2] ?? 0}`;
+      if (sections.has(section) || plain.has(base)) repeated.add(base);
+      sections.add(section);
+      starred.add(base);
+    } else {
+      if (plain.has(name) || starred.has(name)) repeated.add(name);
+      plain.add(name);
+    }
+  }
+  return [...repeated];
+}
+
+/**
  * A parsed Content-Type with the RFC 2045 default (`text/plain; charset=us-ascii`).
  *
  * @example

@@ -18,7 +18,7 @@ import { enforce, type Limits, resolveLimits } from '../limits.js';
 import { type AddressAmbiguity, addressAmbiguities, parseDate, readMailboxes } from '../mime/address.js';
 import { decodeBase64 } from '../mime/base64.js';
 import { type Headers, parseHeaderBlock, splitHeaderBody } from '../mime/headers.js';
-import { parseContentType } from '../mime/params.js';
+import { parseContentType, repeatedParams } from '../mime/params.js';
 import { decodeTextOrNull, type MimeEntity, readMimeWith, walk } from '../mime/read.js';
 import { countSignedParts, SIGNATURE_PROTOCOLS, type SignedParts, splitSigned } from '../mime/signed.js';
 import { decodeTransfer } from '../mime/transfer.js';
@@ -408,6 +408,15 @@ function identity(h: Headers, issues: Issue[]): void {
     found.set(
       'CONTENT_TYPE_DUPLICATE',
       `${types.length} top-level Content-Type fields (${types.map((f) => JSON.stringify(f.raw)).join(', ')}); pec-kit reads the first, other readers may read another`,
+    );
+  // One field, but its structure named twice: each reader may split the body at another boundary.
+  const twice = types[0]
+    ? repeatedParams(types[0].raw).filter((p) => p === 'boundary' || p === 'protocol')
+    : [];
+  if (twice.length > 0)
+    found.set(
+      'CONTENT_TYPE_PARAM_DUPLICATE',
+      `the top-level Content-Type names ${twice.join(' and ')} more than once (${JSON.stringify(types[0]!.raw)}); readers disagree on which counts`,
     );
   for (const [code, message] of found) issues.push(issue(code, message));
 }

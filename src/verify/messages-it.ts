@@ -73,6 +73,8 @@ export const ISSUE_TEXT_IT: Readonly<Partial<Record<IssueCode | keyof typeof ERR
     'Il nome visualizzato nel From contiene a sua volta un <indirizzo>: altri programmi di posta mostrano o usano quello.',
   CONTENT_TYPE_DUPLICATE:
     'Più campi Content-Type al livello principale: i programmi non concordano su cosa sia il messaggio (firmato o no, quale struttura).',
+  CONTENT_TYPE_PARAM_DUPLICATE:
+    'Il Content-Type del livello principale indica due volte il boundary o il protocol: i programmi non concordano su quali parti abbia il messaggio.',
   SIGNATURE_PART_TYPE:
     'La parte di firma del multipart/signed non è application/pkcs7-signature né application/x-pkcs7-signature (OpenSSL la rifiuta).',
   DATICERT_DUPLICATE:
