@@ -2,6 +2,7 @@
 // review (2026-12-04). Each case starts from a message a provider of the test PKI really signed and
 // changes only what is outside the signature, or puts the sender's own words where a reader would
 // take them for pec-kit's.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,9 +18,12 @@ import {
   assemble,
   b64,
   cat,
+  enc,
   forgerSigner,
+  latin1,
   outerFields,
   pkiPem,
+  reframe,
   signaturePart,
   syntheticPec,
   TEST_TRUST,
@@ -260,5 +264,56 @@ describe('a top-level Content-Type that names its boundary twice', () => {
       ).not.toContain('CONTENT_TYPE_PARAM_DUPLICATE');
       expect(r.valid, param).toBe(true);
     }
+  });
+});
+
+describe('a line that starts like the signed boundary but is not a delimiter', () => {
+  const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
+  // The genuine message with `extra` put into its preamble (or after its close delimiter).
+  async function withLines(extra: string, where: 'preamble' | 'epilogue'): Promise<Uint8Array> {
+    const s = await syntheticPec({ kind: 'avvenuta-consegna' });
+    const text = latin1(reframe(s, 'SIGB'));
+    const out =
+      where === 'preamble'
+        ? text.replace('This is an S/MIME signed message\r\n', `This is an S/MIME signed message\r\n${extra}`)
+        : `${text}${extra}`;
+    expect(out).not.toBe(text);
+    return enc(out);
+  }
+  const fake = 'Content-Type: text/plain\r\n\r\nAVVISO DI MANCATA CONSEGNA\r\n';
+
+  it('is reported in the preamble, where OpenSSL cuts the body and refuses the message', async () => {
+    for (const line of ['--SIGB-x', '--SIGB junk', '--SIGBB']) {
+      const bytes = await withLines(`${line}\r\n${fake}`, 'preamble');
+      const r = await verify(bytes);
+      const defect = r.issues.find((i) => i.code === 'MIME_DEFECT');
+      expect(defect?.message, line).toContain('starts like the delimiter "--SIGB"');
+      // The signed part is the same: the signature still holds, as for mail readers.
+      expect(r.signature.intact, line).toBe(true);
+      if (hasOpenssl) {
+        const dir = mkdtempSync(join(tmpdir(), 'pec-near-'));
+        try {
+          writeFileSync(join(dir, 'm.eml'), bytes);
+          const o = spawnSync(
+            'openssl',
+            ['smime', '-verify', '-noverify', '-in', join(dir, 'm.eml'), '-out', '/dev/null'],
+            {
+              encoding: 'utf8',
+            },
+          );
+          expect(o.status, line).not.toBe(0);
+          expect(o.stderr, line).toContain('no multipart body failure');
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+      }
+    }
+  });
+
+  it('is not reported after the close delimiter, where OpenSSL stops reading', async () => {
+    const r = await verify(await withLines(`--SIGB-x\r\n${fake}`, 'epilogue'));
+    expect(r.issues.map((i) => i.code)).not.toContain('MIME_DEFECT');
+    const plain = await verify((await syntheticPec({ kind: 'avvenuta-consegna' })).bytes);
+    expect(plain.issues.map((i) => i.code)).not.toContain('MIME_DEFECT');
   });
 });

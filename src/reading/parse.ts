@@ -20,7 +20,13 @@ import { decodeBase64 } from '../mime/base64.js';
 import { type Headers, parseHeaderBlock, splitHeaderBody } from '../mime/headers.js';
 import { parseContentType, repeatedParams } from '../mime/params.js';
 import { decodeTextOrNull, type MimeEntity, readMimeWith, walk } from '../mime/read.js';
-import { countSignedParts, SIGNATURE_PROTOCOLS, type SignedParts, splitSigned } from '../mime/signed.js';
+import {
+  countSignedParts,
+  nearDelimiter,
+  SIGNATURE_PROTOCOLS,
+  type SignedParts,
+  splitSigned,
+} from '../mime/signed.js';
 import { decodeTransfer } from '../mime/transfer.js';
 import { checkOptions, optionKeys } from '../options.js';
 import { findNestedPec, isAttachedMessageFile, looksPec, type NestedLocation } from './attached-pec.js';
@@ -510,6 +516,14 @@ function locate(b: Bytes, limits: Limits, depth: number): Located {
       issue(
         'MIME_EXTRA_PARTS',
         'the boundary of the multipart/signed occurs again after its close delimiter: a forward reader sees another signed part',
+      ),
+    );
+  const near = nearDelimiter(b, parts);
+  if (near !== -1)
+    issues.push(
+      issue(
+        'MIME_DEFECT',
+        `the line at offset ${near} starts like the delimiter "--${parts.boundary}" but is none: mail readers skip it, OpenSSL cuts the body there and refuses the message`,
       ),
     );
   // A bare CR is an ordinary byte to this reader and to the signature check (cms/verify.ts never
