@@ -31,6 +31,16 @@ describe('displayText', () => {
     // Tag characters (ASCII smuggling: "ok" followed by an invisible "hi"), musical format marks.
     expect(displayText('ok\u{e0068}\u{e0069}')).toBe('ok<U+E0068><U+E0069>');
     expect(displayText('\u{e0001}\u{1d173}\u{1bca0}')).toBe('<U+E0001><U+1D173><U+1BCA0>');
+    // Every other format character (Cf), such as the prepended number signs and the hieroglyph
+    // format controls, which change how their neighbours are drawn.
+    expect(displayText('1\u06002\u06dd3\u070f4\u08e25\u{110bd}6\u{13430}7')).toBe(
+      '1<U+0600>2<U+06DD>3<U+070F>4<U+08E2>5<U+110BD>6<U+13430>7',
+    );
+    for (let c = 0; c <= 0x10ffff; c++) {
+      if (c >= 0xd800 && c <= 0xdfff) continue;
+      const ch = String.fromCodePoint(c);
+      if (/\p{Cf}/u.test(ch)) expect(displayText(ch), c.toString(16)).toMatch(/^<U\+[0-9A-F]{4,6}>$/);
+    }
   });
 
   it('keeps a variation selector where it chooses a glyph, marks it where it hides', () => {

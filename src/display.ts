@@ -6,17 +6,17 @@
 // different addresses look alike, and a long run of blanks pushes text to a line of its own. Each
 // of them is shown instead of obeyed, as a visible mark; nothing else changes.
 
-// Marked wherever they are: C0 and C1 controls, DEL, the line and paragraph separators, the
-// direction controls (marks, embeddings, overrides, isolates) and every other Unicode
-// Default_Ignorable_Code_Point (DerivedCoreProperties.txt: the soft hyphen, the combining grapheme
-// joiner, zero-width characters, Hangul fillers, invisible operators, the BOM, the tag characters
-// of ASCII smuggling...), plus the interlinear annotation marks and the blank braille pattern.
-// Each is drawn as nothing or nearly nothing, so `mario.rossi@pec.it` and
-// `mario.rossi\u00ad@pec.it` would look the same.
+// Marked wherever they are: controls (Cc), format characters (Cf: the soft hyphen, zero-width
+// characters, direction marks, embeddings, overrides and isolates, the BOM, the tag characters of
+// ASCII smuggling, prepended number signs, interlinear annotation marks...), the line and
+// paragraph separators, and the rest of Unicode's Default_Ignorable_Code_Point
+// (DerivedCoreProperties.txt: the combining grapheme joiner, Hangul fillers, Khmer inherent
+// vowels, Mongolian selectors, unassigned reserved ranges), plus the blank braille pattern. Each is
+// drawn as nothing or nearly nothing, or changes how its neighbours are drawn, so
+// `mario.rossi@pec.it` and `mario.rossi\u00ad@pec.it` would look the same.
 const INVISIBLE =
-  '\\u0000-\\u001f\\u007f-\\u009f\\u00ad\\u034f\\u061c\\u115f\\u1160\\u17b4\\u17b5\\u180b-\\u180f' +
-  '\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u206f\\u2800\\u3164\\ufeff\\uffa0\\ufff0-\\ufffb' +
-  '\\u{1bca0}-\\u{1bca3}\\u{1d173}-\\u{1d17a}\\u{e0000}-\\u{e00ff}\\u{e01f0}-\\u{e0fff}';
+  '\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}\\u034f\\u115f\\u1160\\u17b4\\u17b5\\u180b-\\u180f\\u2065\\u2800\\u3164\\uffa0' +
+  '\\ufff0-\\ufff8\\u{e0000}-\\u{e00ff}\\u{e01f0}-\\u{e0fff}';
 // Variation selectors are default-ignorable too, but after an emoji or an ideograph they choose
 // how it is drawn (❤️ is U+2764 U+FE0F): kept there, marked after ASCII (where they change
 // nothing a reader sees), at the start, or after another selector or a marked character (so that
@@ -45,9 +45,9 @@ export function mark(c: string): string {
 
 /**
  * `text` made safe to show in a terminal or a page: every control character, line break, Unicode
- * direction control and invisible character (Unicode's default-ignorable code points: zero-width
- * characters, the soft hyphen, tag characters; a variation selector only where it changes nothing
- * a reader sees) becomes a visible mark, so that text taken from a message (its subject,
+ * direction control and invisible character (Unicode's format characters and default-ignorable
+ * code points: zero-width characters, the soft hyphen, tag characters; a variation selector only
+ * where it changes nothing a reader sees) becomes a visible mark, so that text taken from a message (its subject,
  * addresses, a certificate's name, an attachment's or a file's name) cannot add lines, move the
  * cursor, recolour or reorder what is shown around it, nor hide a character from the reader.
  * C0 controls and DEL become their Control Pictures (`␊`, `␛`, `␡`), a tab a space, anything
