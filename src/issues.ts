@@ -99,6 +99,10 @@ export const MESSAGE_ISSUES = {
   POSTACERT_MISSING: ['error', 'postacert.eml is missing where the kind and form require it.'],
   POSTACERT_UNEXPECTED: ['warning', 'postacert.eml is present in a kind that must not carry the original.'],
   POSTACERT_ID_MISMATCH: ['warning', 'The Message-ID of postacert.eml differs from the identificativo.'],
+  ORIGINAL_SENDER_MISMATCH: [
+    'warning',
+    'The From of postacert.eml is not the daticert mittente alone (another address, several, none): the certified sender is the mittente.',
+  ],
   DELIVERY_FORM_MISMATCH: [
     'warning',
     'The receipt form in daticert differs from what the receipt really contains.',

@@ -317,3 +317,21 @@ describe('a line that starts like the signed boundary but is not a delimiter', (
     expect(plain.issues.map((i) => i.code)).not.toContain('MIME_DEFECT');
   });
 });
+
+describe("the original's From against the certified sender", () => {
+  it('is reported when postacert.eml names another sender than the daticert mittente', async () => {
+    const other = await syntheticPec({
+      kind: 'avvenuta-consegna',
+      daticert: { mittente: 'giudice@pec.tribunale.example.it' },
+    });
+    const r = await verify(other.bytes);
+    const found = r.issues.find((i) => i.code === 'ORIGINAL_SENDER_MISMATCH');
+    expect(found?.severity).toBe('warning');
+    expect(found?.message).toContain('From: mario.rossi@pec.example.it');
+    expect(found?.message).toContain('the daticert mittente is giudice@pec.tribunale.example.it');
+    // The certified sender is the mittente, whatever the original's From says.
+    expect(r.certified?.sender).toBe('giudice@pec.tribunale.example.it');
+    const same = await verify((await syntheticPec({ kind: 'avvenuta-consegna' })).bytes);
+    expect(same.issues.map((i) => i.code)).not.toContain('ORIGINAL_SENDER_MISMATCH');
+  });
+});

@@ -785,6 +785,25 @@ function parseContent(
       ),
     );
   }
+  // The original's From is the sender's own header: the certified sender is the daticert's
+  // mittente, so a From that names another, several or none is worth a look (the original is
+  // shown with its From, and a reader may take that for the certified sender).
+  if (original && daticert && kind !== 'errore') {
+    const froms = original.entity.headers.getAll('from');
+    const raw = froms[0]?.raw ?? '';
+    const address = original.from?.toLowerCase() ?? '';
+    if (
+      froms.length !== 1 ||
+      addressAmbiguities(raw).length > 0 ||
+      address !== daticert.mittente.toLowerCase()
+    )
+      issues.push(
+        issue(
+          'ORIGINAL_SENDER_MISMATCH',
+          `postacert.eml has ${froms.length === 1 ? `From: ${raw}` : `${froms.length} From fields`}; the daticert mittente is ${daticert.mittente}`,
+        ),
+      );
+  }
   if (kind === 'avvenuta-consegna' && daticert?.ricevutaTipo && form && daticert.ricevutaTipo !== form) {
     // A Cc recipient of a completa/breve request gets a sintetica receipt whose daticert may still name the requested form.
     issues.push(

@@ -41,6 +41,8 @@ export const ISSUE_TEXT_IT: Readonly<Partial<Record<IssueCode | keyof typeof ERR
   POSTACERT_MISSING: 'Manca il messaggio originale (postacert.eml) dove tipo e formato lo richiedono.',
   POSTACERT_UNEXPECTED: "C'è un postacert.eml in un tipo di messaggio che non deve contenere l'originale.",
   POSTACERT_ID_MISMATCH: "Il Message-ID del postacert.eml è diverso dall'identificativo.",
+  ORIGINAL_SENDER_MISMATCH:
+    'Il From del postacert.eml non è il solo mittente del daticert (un altro indirizzo, più indirizzi, nessuno): il mittente certificato è quello del daticert.',
   DELIVERY_FORM_MISMATCH:
     'Il tipo di ricevuta indicato nel daticert è diverso da ciò che la ricevuta contiene davvero.',
   NESTED_PEC: "Dentro questo messaggio c'è un altro messaggio PEC (PEC inoltrata o busta incapsulata).",
