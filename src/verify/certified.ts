@@ -73,9 +73,14 @@ export interface CertifiedFacts {
   text: string | null;
   /** The whole signed daticert (null only for the anomaly envelope, which has none). */
   daticert: Daticert | null;
-  /** The original message (postacert.eml) inside the signed content, or null. */
+  /**
+   * The original message (postacert.eml) inside the signed content, or null. In an anomaly
+   * envelope (kind `errore`) it is the message the provider received and found not to be valid
+   * PEC: the provider vouches that it received these bytes, not for what they say; show it as
+   * not certified (the CLI and the web page do: `assess().originalCertified` is false).
+   */
   original: OriginalMessage | null;
-  /** The attachments of the original message. */
+  /** The attachments of the original message (of an anomaly envelope: not certified, see `original`). */
   attachments: Attachment[];
 }
 
