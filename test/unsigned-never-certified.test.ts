@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import type { Io } from '../src/cli/io.js';
 import { run } from '../src/cli/main.js';
 import { writeEntity } from '../src/mime/write.js';
+import { checkSubmission } from '../src/provider/checks.js';
 import { parsePec } from '../src/reading/parse.js';
 import { formatReport } from '../src/verify/format.js';
 import { issueText } from '../src/verify/messages-it.js';
@@ -333,5 +334,37 @@ describe("the original's From against the certified sender", () => {
     expect(r.certified?.sender).toBe('giudice@pec.tribunale.example.it');
     const same = await verify((await syntheticPec({ kind: 'avvenuta-consegna' })).bytes);
     expect(same.issues.map((i) => i.code)).not.toContain('ORIGINAL_SENDER_MISMATCH');
+  });
+
+  it('is reported when its display name reads as another address, which clients show', async () => {
+    const named = await syntheticPec({
+      kind: 'avvenuta-consegna',
+      originalFrom: '"giudice@pec.tribunale.example.it" <mario.rossi@pec.example.it>',
+    });
+    const r = await verify(named.bytes);
+    expect(r.valid).toBe(true);
+    expect(r.issues.map((i) => i.code)).toContain('ORIGINAL_SENDER_MISMATCH');
+    const plainName = await syntheticPec({
+      kind: 'avvenuta-consegna',
+      originalFrom: '"Mario Rossi" <mario.rossi@pec.example.it>',
+    });
+    expect((await verify(plainName.bytes)).issues.map((i) => i.code)).not.toContain(
+      'ORIGINAL_SENDER_MISMATCH',
+    );
+  });
+
+  it('is refused at submission by the provider side (checkSubmission)', () => {
+    const eml = (from: string) =>
+      `${[`From: ${from}`, 'To: ufficio@pec.example.org', 'Subject: Diffida', 'Date: Tue, 14 Jan 2025 10:15:00 +0100', 'Message-ID: <c1@client.example.it>', 'MIME-Version: 1.0', 'Content-Type: text/plain; charset=us-ascii', '', 'Testo.', ''].join('\r\n')}`;
+    const refused = checkSubmission(eml('"giudice@pec.tribunale.example.it" <mario.rossi@pec.example.it>'), {
+      domain: 'pec.example.it',
+    });
+    expect(refused.accepted).toBe(false);
+    expect(refused.reasons.map((x) => x.code)).toContain('FROM_INVALID');
+    for (const ok of [
+      '"Mario Rossi" <mario.rossi@pec.example.it>',
+      '"mario.rossi@pec.example.it" <mario.rossi@pec.example.it>',
+    ])
+      expect(checkSubmission(eml(ok), { domain: 'pec.example.it' }).accepted, ok).toBe(true);
   });
 });

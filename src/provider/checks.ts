@@ -251,6 +251,12 @@ export function checkSubmission(original: BytesInput, options: SubmissionOptions
   else if (from.length > 1) fail('FROM_MULTIPLE', `From holds ${from.length} addresses; PEC allows one`);
   else if (!isAddrSpec(from[0]!.address))
     fail('FROM_INVALID', `From ${JSON.stringify(from[0]!.address)} is not a valid address`);
+  // A display name that reads as another address is what the recipient's client shows as sender.
+  else if (
+    (/[^\s<>"]+@[^\s<>"]+/.exec(from[0]!.name)?.[0] ?? from[0]!.address).toLowerCase() !==
+    from[0]!.address.toLowerCase()
+  )
+    fail('FROM_INVALID', `From's display name ${JSON.stringify(from[0]!.name)} names another address`);
   else fromAddress = from[0]!.address;
   // Without MAIL FROM, the first usable From address is who gets the (non-)acceptance.
   const fallback = from.find((m) => isAddrSpec(m.address))?.address ?? null;

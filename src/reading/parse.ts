@@ -792,10 +792,14 @@ function parseContent(
     const froms = original.entity.headers.getAll('from');
     const raw = froms[0]?.raw ?? '';
     const address = original.from?.toLowerCase() ?? '';
+    // A display name that reads as another address (`"giudice@x" <mario@y>`) is what clients show.
+    const shown = /[^\s<>"]+@[^\s<>"]+/.exec(readMailboxes(raw)[0]?.name ?? '')?.[0].toLowerCase() ?? address;
+    const mittente = daticert.mittente.toLowerCase();
     if (
       froms.length !== 1 ||
       addressAmbiguities(raw).length > 0 ||
-      address !== daticert.mittente.toLowerCase()
+      address !== mittente ||
+      shown !== mittente
     )
       issues.push(
         issue(

@@ -78,6 +78,8 @@ export interface SyntheticOptions {
   signer?: Signer;
   /** daticert fields to change (a forged receipt). */
   daticert?: Partial<DaticertInput>;
+  /** The From line of postacert.eml (default: the sender's address alone). */
+  originalFrom?: string;
 }
 
 export interface Synthetic {
@@ -112,10 +114,10 @@ function daticertFor(kind: SyntheticKind, oggetto: string): DaticertInput {
   };
 }
 
-function original(oggetto: string): Uint8Array {
+function original(oggetto: string, from = SENDER): Uint8Array {
   return enc(
     [
-      `From: ${SENDER}`,
+      `From: ${from}`,
       `To: ${RECIPIENT}`,
       `Subject: ${oggetto}`,
       'Date: Fri, 14 Mar 2025 11:20:29 +0100',
@@ -170,7 +172,7 @@ export async function syntheticPec(options: SyntheticOptions = {}): Promise<Synt
   if (kind !== 'accettazione')
     parts.push({
       kind: 'message',
-      message: original(oggetto),
+      message: original(oggetto, options.originalFrom),
       filename: 'postacert.eml',
       disposition: 'inline',
     });
