@@ -107,7 +107,7 @@ export function cliParallelSection({ quick = false } = {}) {
       const script = `${shares[n]
         .map(
           (_, k) =>
-            `taskset -c ${cpus[k]} "$0" "$1" verify --jsonl --jobs 1 "$${k + 2}" > "$${k + 2}.jsonl" & p${k}=$!`,
+            `taskset -c ${cpus[k]} "$0" "$1" verify --jsonl --jobs 1 "\${${k + 2}}" > "\${${k + 2}}.jsonl" & p${k}=$!`,
         )
         .join('; ')}; ${shares[n].map((_, k) => `wait $p${k} || exit 1`).join('; ')}`;
       const t = performance.now();

@@ -63,6 +63,11 @@ describe('displayText', () => {
     expect(displayText('a\u2800\u2800b')).toBe('a<U+2800><U+2800>b');
     const once = displayText(`x${' '.repeat(9)}\u00a0y`);
     expect(displayText(once)).toBe(once);
+    // A selector after a run of blanks: marked at once, so a second pass has nothing to add.
+    for (const run of ['\u3000\u3000\u3000\u3000', '\u00a0\u00a0\u00a0\u00a0', '    ']) {
+      const first = displayText(`${run}\ufe0f${run}\u{e0100}`);
+      expect(displayText(first), JSON.stringify(run)).toBe(first);
+    }
   });
 
   it('marks lone surrogates and keeps pairs', () => {

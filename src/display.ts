@@ -17,21 +17,23 @@
 const INVISIBLE =
   '\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}\\u034f\\u115f\\u1160\\u17b4\\u17b5\\u180b-\\u180f\\u2065\\u2800\\u3164\\uffa0' +
   '\\ufff0-\\ufff8\\u{e0000}-\\u{e00ff}\\u{e01f0}-\\u{e0fff}';
+// Blanks: the space, no-break and typographic spaces (a run of them may become one mark, below).
+const BLANK = ' \\u00a0\\u1680\\u2000-\\u200a\\u202f\\u205f\\u3000';
 // Variation selectors are default-ignorable too, but after an emoji or an ideograph they choose
 // how it is drawn (❤️ is U+2764 U+FE0F): kept there, marked after ASCII (where they change
-// nothing a reader sees), at the start, or after another selector or a marked character (so that
-// a second pass marks nothing more).
+// nothing a reader sees), at the start, or after another selector, a blank or a marked character
+// (so that a second pass, where a run of blanks has become a mark, marks nothing more).
 const SELECTOR = '\\ufe00-\\ufe0f\\u{e0100}-\\u{e01ef}';
 // In Unicode mode a surrogate class matches only lone surrogates (pairs are one code point).
 const UNSAFE = new RegExp(
-  `[${INVISIBLE}]|(?<=^|[\\u0000-\\u007f${INVISIBLE}${SELECTOR}\\ud800-\\udfff])[${SELECTOR}]|[\\ud800-\\udfff]`,
+  `[${INVISIBLE}]|(?<=^|[\\u0000-\\u007f${INVISIBLE}${SELECTOR}${BLANK}\\ud800-\\udfff])[${SELECTOR}]|[\\ud800-\\udfff]`,
   'gu',
 );
 
 // Four or more blanks in a row (spaces, no-break and typographic spaces): enough of them push
 // what follows to the start of the next line of a terminal, where it would pose as a line of our
 // own. Shown as one mark with the count, `␠×80`; a leading run too (callers indent outside).
-const BLANKS = /[ \u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]{4,}/g;
+const BLANKS = new RegExp(`[${BLANK}]{4,}`, 'g');
 
 /** The visible mark that stands for one character (code point) that may not be shown as it is. */
 export function mark(c: string): string {

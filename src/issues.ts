@@ -101,7 +101,7 @@ export const MESSAGE_ISSUES = {
   POSTACERT_ID_MISMATCH: ['warning', 'The Message-ID of postacert.eml differs from the identificativo.'],
   ORIGINAL_SENDER_MISMATCH: [
     'warning',
-    'The From of postacert.eml is not the daticert mittente alone (another address, several, none): the certified sender is the mittente.',
+    'The From of postacert.eml is not just the daticert mittente, the certified sender.',
   ],
   DELIVERY_FORM_MISMATCH: [
     'warning',
@@ -143,7 +143,7 @@ export const MESSAGE_ISSUES = {
   ],
   CONTENT_TYPE_PARAM_DUPLICATE: [
     'error',
-    'The top-level Content-Type names its boundary or protocol twice: readers disagree on which parts the message has.',
+    'The top-level Content-Type names its boundary or protocol twice: readers split the message differently.',
   ],
   SIGNATURE_PART_TYPE: [
     'error',

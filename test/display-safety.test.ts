@@ -179,6 +179,12 @@ describe('the CLI shows a message, never obeys it', () => {
     expect(s.status).toBe(0);
     expectShownNotObeyed(s.stdout);
     expect(s.stdout).toContain('out\u241b]0;x\u2407');
+    // A failure whose message quotes the path (mkdir under a file): one line for the message.
+    const under = cli(['simulate', 'original.eml', '--out', `original.eml/x\n${FORGED}`]);
+    expect(under.status).toBe(2);
+    expectShownNotObeyed(under.stderr);
+    expect(under.stderr).toContain(`original.eml/x\u240a${FORGED}`);
+    for (const line of under.stderr.trim().split('\n').slice(1)) expect(line).toMatch(/^ {4}at /);
   });
 
   it('JSON output keeps the values exactly as read (machines get the bytes, people the marks)', () => {

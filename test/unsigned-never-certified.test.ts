@@ -147,7 +147,7 @@ describe('pec-kit verify says what was certified, and what is only claimed', () 
     const it = await cliVerify(forged.bytes, 'forged.eml', 'it');
     const riga = it.split('\n').find((l) => l.startsWith('NON VALIDO')) ?? '';
     expect(riga).toContain(
-      'certificato di posta-certificata@pec.example.it ora di firma dichiarata 2025-03-14',
+      'firmatario dichiarato posta-certificata@pec.example.it ora di firma dichiarata 2025-03-14',
     );
     expect(riga).not.toMatch(/ da | firmato /);
 
@@ -246,6 +246,7 @@ describe('a top-level Content-Type that names its boundary twice', () => {
       'boundary*0="SIGB"; boundary="FAKE"',
       'boundary="SIGB"; boundary="FAKE"',
       'boundary*0="SI"; boundary*0="FAKE"; boundary*1="GB"',
+      'boundary*0="FAKE"; boundary*00="SIGB"', // one section, by number, as the parameters are joined
     ]) {
       const r = await verify(await framed(param));
       expect(
@@ -353,17 +354,47 @@ describe("the original's From against the certified sender", () => {
     );
   });
 
+  it('reads the display name as the address it shows, whatever its quotes, punctuation or encoding', async () => {
+    const { nameAddress } = await import('../src/mime/address.js');
+    const address = 'mario.rossi@pec.example.it';
+    for (const same of [
+      `"'${address}'" <${address}>`,
+      `"Mario Rossi (${address})" <${address}>`,
+      `"Mario Rossi [${address}]." <${address}>`,
+      `"Rossi, Mario" <${address}>`,
+      `Mario <${address}>`,
+      `${address}`,
+    ])
+      expect(nameAddress(same) ?? address, same).toBe(address);
+    for (const other of [
+      `"giudice@tribunale.it" <${address}>`,
+      `giudice@tribunale.it <${address}>`,
+      `=?utf-8?Q?giudice=40tribunale.it?= <${address}>`,
+      `=?utf-8?B?${Buffer.from('giudice@tribunale.it').toString('base64')}?= <${address}>`,
+    ])
+      expect(nameAddress(other), other).toBe('giudice@tribunale.it');
+    // A long name without any address is read once, not once per position.
+    expect(nameAddress(`"${'a'.repeat(250_000)}" <${address}>`)).toBeNull();
+  });
+
   it('is refused at submission by the provider side (checkSubmission)', () => {
     const eml = (from: string) =>
       `${[`From: ${from}`, 'To: ufficio@pec.example.org', 'Subject: Diffida', 'Date: Tue, 14 Jan 2025 10:15:00 +0100', 'Message-ID: <c1@client.example.it>', 'MIME-Version: 1.0', 'Content-Type: text/plain; charset=us-ascii', '', 'Testo.', ''].join('\r\n')}`;
-    const refused = checkSubmission(eml('"giudice@pec.tribunale.example.it" <mario.rossi@pec.example.it>'), {
-      domain: 'pec.example.it',
-    });
-    expect(refused.accepted).toBe(false);
-    expect(refused.reasons.map((x) => x.code)).toContain('FROM_INVALID');
+    for (const bad of [
+      '"giudice@pec.tribunale.example.it" <mario.rossi@pec.example.it>',
+      '=?utf-8?Q?giudice=40tribunale.it?= <mario.rossi@pec.example.it>',
+    ]) {
+      const refused = checkSubmission(eml(bad), { domain: 'pec.example.it' });
+      expect(refused.accepted, bad).toBe(false);
+      expect(
+        refused.reasons.map((x) => x.code),
+        bad,
+      ).toContain('FROM_INVALID');
+    }
     for (const ok of [
       '"Mario Rossi" <mario.rossi@pec.example.it>',
       '"mario.rossi@pec.example.it" <mario.rossi@pec.example.it>',
+      `"'mario.rossi@pec.example.it'" <mario.rossi@pec.example.it>`,
     ])
       expect(checkSubmission(eml(ok), { domain: 'pec.example.it' }).accepted, ok).toBe(true);
   });

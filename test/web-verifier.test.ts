@@ -276,7 +276,11 @@ describe.skipIf(!HAVE_CHROMIUM)('web verifier page', () => {
     expect(digest).toBe(
       `errore SIGNATURE_DIGEST_MISMATCH ${ISSUE_TEXT_IT.SIGNATURE_DIGEST_MISMATCH} (the signed content was altered: its digest does not match the signed messageDigest)`,
     );
-    expect(await tampered.locator('.original pre.body').textContent()).toContain('fattura n. 43');
+    const body = (await tampered.locator('.original pre.body').textContent()) ?? '';
+    expect(body).toContain('fattura n. 43');
+    // The body keeps its lines: marked characters, never its own line breaks as marks.
+    expect(body).toContain('\n');
+    expect(body).not.toMatch(/[\u240a\u240d]/);
     // Downloads of its parts warn first: no direct link, a confirm step, then the bytes.
     expect(await tampered.locator('.attachments a[download]').count()).toBe(0);
     expect(await tampered.locator('a[download="postacert.eml"]').count()).toBe(0);

@@ -327,6 +327,16 @@ function row(label: string, ...value: Child[]): HTMLTableRowElement {
   return h('tr', {}, h('th', { scope: 'row' }, label), h('td', {}, ...value));
 }
 
+// A message body keeps its lines and their indentation: each line is shown, never obeyed, with
+// its leading blanks as they are (the box of the page holds them; a pre shows them as written).
+function bodyText(text: string): Text {
+  const lines = text.split(/\r?\n/).map((l) => {
+    const lead = l.length - l.replace(/^[ \t]+/, '').length;
+    return l.slice(0, lead).replace(/\t/g, '    ') + displayText(l.slice(lead));
+  });
+  return document.createTextNode(lines.join('\n'));
+}
+
 /** One date format, the library's: Italian local time with its offset, and UTC. */
 function whenText(iso: string): string {
   try {
@@ -431,7 +441,8 @@ async function originalSection(pec: PecMessage, certified: boolean): Promise<HTM
         o.xRiferimentoMessageId && row(u.rows.clientId, o.xRiferimentoMessageId),
       ),
     ),
-    text !== null && h('pre', { class: 'body' }, text.length > 4000 ? `${text.slice(0, 4000)}…` : text),
+    text !== null &&
+      h('pre', { class: 'body' }, bodyText(text.length > 4000 ? `${text.slice(0, 4000)}…` : text)),
     h('p', {}, partLink(o.raw, 'postacert.eml', 'message/rfc822', u.downloadOriginal, certified)),
     attachments.length > 0 && h('h4', {}, u.attachments(attachments.length)),
     attachments.length > 0 && h('ul', { class: 'attachments' }, ...attachments),

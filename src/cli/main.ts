@@ -119,11 +119,15 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
       return 2;
     }
     const trace = (e as Error).stack ?? String(e);
-    // Each line of the trace shown, never obeyed; its "    at" indentation kept.
-    const shown = trace
+    // The message shown as one text (a line break in it, such as a path given on the command
+    // line, is marked, never obeyed), then only the trace's own "    at" frames.
+    const err = e as Partial<Error> | null;
+    const head = err instanceof Error ? `${err.name}: ${err.message}` : String(e);
+    const frames = (err instanceof Error ? (err.stack ?? '') : '')
       .split('\n')
-      .map((l) => l.slice(0, l.length - l.trimStart().length) + displayText(l.trimStart()));
-    io.err(`pec-kit ${name}: ${shown.join('\n')}`);
+      .filter((l) => l.startsWith('    at '))
+      .map((l) => `    ${displayText(l.slice(4))}`);
+    io.err([`pec-kit ${name}: ${displayText(head)}`, ...frames].join('\n'));
     return 2;
   }
 }

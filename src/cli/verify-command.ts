@@ -181,7 +181,7 @@ const TEXT = {
       `${v} validi, ${i} non validi, ${n} non messaggi, ${u} illeggibili`,
     by: 'da',
     signed: 'firmato',
-    claimedBy: 'certificato di',
+    claimedBy: 'firmatario dichiarato',
     claimedSigned: 'ora di firma dichiarata',
     certified: 'certificato',
     contains: 'contiene',

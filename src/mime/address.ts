@@ -163,6 +163,30 @@ export function addressAmbiguities(raw: string): AddressAmbiguity[] {
   return out;
 }
 
+const NAME_SEPARATORS = /[\s<>"'()[\]{},;:]+/;
+
+/**
+ * The address a From's display name reads as (`"giudice@x" <mario@y>`, `giudice@x <mario@y>`,
+ * an encoded word that decodes to one), lower-cased, or null. What precedes the last `<` is the
+ * name; it is decoded and cut at blanks and punctuation, without a regular expression that could
+ * backtrack over a long name.
+ */
+export function nameAddress(raw: string): string | null {
+  const lt = raw.lastIndexOf('<');
+  if (lt <= 0) return null;
+  const name = decodeValue(raw.slice(0, lt));
+  if (!name.includes('@')) return null;
+  for (const token of name.split(NAME_SEPARATORS)) {
+    let a = 0;
+    let b = token.length;
+    while (a < b && token[a] === '.') a++;
+    while (b > a && token[b - 1] === '.') b--;
+    const at = token.indexOf('@', a);
+    if (at > a && at < b - 1) return token.slice(a, b).toLowerCase();
+  }
+  return null;
+}
+
 /** Angle-bracketed parts outside quotes and comments. */
 function angleAddrs(s: string): number {
   let n = 0;

@@ -171,7 +171,8 @@ export function repeatedParams(input: string): string[] {
     const m = name.includes('*') ? RFC2231_NAME.exec(name) : null;
     if (m) {
       const base = m[1]!;
-      const section = `${base}*${m[2] ?? 0}`;
+      // By number, as parseParams joins them: `*0` and `*00` are one section.
+      const section = `${base}*${Number(m[2] ?? 0)}`;
       if (sections.has(section) || plain.has(base)) repeated.add(base);
       sections.add(section);
       starred.add(base);

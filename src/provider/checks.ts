@@ -6,7 +6,7 @@ import { type BytesInput, describe, toBytes } from '../bytes.js';
 import { invalidArgument, PecError } from '../errors.js';
 import type { DeliveryForm } from '../kinds.js';
 import { type Limits, resolveLimits } from '../limits.js';
-import { parseAddressList } from '../mime/address.js';
+import { nameAddress, parseAddressList } from '../mime/address.js';
 import { readMimeWith } from '../mime/read.js';
 import { assertAddrSpec, type RandomSource } from '../mime/write.js';
 import { checkOptions, optionKeys } from '../options.js';
@@ -253,10 +253,12 @@ export function checkSubmission(original: BytesInput, options: SubmissionOptions
     fail('FROM_INVALID', `From ${JSON.stringify(from[0]!.address)} is not a valid address`);
   // A display name that reads as another address is what the recipient's client shows as sender.
   else if (
-    (/[^\s<>"]+@[^\s<>"]+/.exec(from[0]!.name)?.[0] ?? from[0]!.address).toLowerCase() !==
-    from[0]!.address.toLowerCase()
+    (nameAddress(fromFields[0]!.raw) ?? from[0]!.address.toLowerCase()) !== from[0]!.address.toLowerCase()
   )
-    fail('FROM_INVALID', `From's display name ${JSON.stringify(from[0]!.name)} names another address`);
+    fail(
+      'FROM_INVALID',
+      `From's display name in ${JSON.stringify(fromFields[0]!.raw)} reads as another address`,
+    );
   else fromAddress = from[0]!.address;
   // Without MAIL FROM, the first usable From address is who gets the (non-)acceptance.
   const fallback = from.find((m) => isAddrSpec(m.address))?.address ?? null;

@@ -15,7 +15,13 @@ import {
   subjectPrefixFor,
 } from '../kinds.js';
 import { enforce, type Limits, resolveLimits } from '../limits.js';
-import { type AddressAmbiguity, addressAmbiguities, parseDate, readMailboxes } from '../mime/address.js';
+import {
+  type AddressAmbiguity,
+  addressAmbiguities,
+  nameAddress,
+  parseDate,
+  readMailboxes,
+} from '../mime/address.js';
 import { decodeBase64 } from '../mime/base64.js';
 import { type Headers, parseHeaderBlock, splitHeaderBody } from '../mime/headers.js';
 import { parseContentType, repeatedParams } from '../mime/params.js';
@@ -523,7 +529,7 @@ function locate(b: Bytes, limits: Limits, depth: number): Located {
     issues.push(
       issue(
         'MIME_DEFECT',
-        `the line at offset ${near} starts like the delimiter "--${parts.boundary}" but is none: mail readers skip it, OpenSSL cuts the body there and refuses the message`,
+        `line at offset ${near} starts like the delimiter "--${parts.boundary}" but is none: OpenSSL cuts the body there and refuses the message`,
       ),
     );
   // A bare CR is an ordinary byte to this reader and to the signature check (cms/verify.ts never
@@ -793,7 +799,7 @@ function parseContent(
     const raw = froms[0]?.raw ?? '';
     const address = original.from?.toLowerCase() ?? '';
     // A display name that reads as another address (`"giudice@x" <mario@y>`) is what clients show.
-    const shown = /[^\s<>"]+@[^\s<>"]+/.exec(readMailboxes(raw)[0]?.name ?? '')?.[0].toLowerCase() ?? address;
+    const shown = nameAddress(raw) ?? address;
     const mittente = daticert.mittente.toLowerCase();
     if (
       froms.length !== 1 ||

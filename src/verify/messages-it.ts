@@ -42,7 +42,7 @@ export const ISSUE_TEXT_IT: Readonly<Partial<Record<IssueCode | keyof typeof ERR
   POSTACERT_UNEXPECTED: "C'è un postacert.eml in un tipo di messaggio che non deve contenere l'originale.",
   POSTACERT_ID_MISMATCH: "Il Message-ID del postacert.eml è diverso dall'identificativo.",
   ORIGINAL_SENDER_MISMATCH:
-    'Il From del postacert.eml non è il solo mittente del daticert (un altro indirizzo, più indirizzi, nessuno): il mittente certificato è quello del daticert.',
+    'Il From del postacert.eml non è solo il mittente del daticert, quello certificato.',
   DELIVERY_FORM_MISMATCH:
     'Il tipo di ricevuta indicato nel daticert è diverso da ciò che la ricevuta contiene davvero.',
   NESTED_PEC: "Dentro questo messaggio c'è un altro messaggio PEC (PEC inoltrata o busta incapsulata).",
@@ -76,7 +76,7 @@ export const ISSUE_TEXT_IT: Readonly<Partial<Record<IssueCode | keyof typeof ERR
   CONTENT_TYPE_DUPLICATE:
     'Più campi Content-Type al livello principale: i programmi non concordano su cosa sia il messaggio (firmato o no, quale struttura).',
   CONTENT_TYPE_PARAM_DUPLICATE:
-    'Il Content-Type del livello principale indica due volte il boundary o il protocol: i programmi non concordano su quali parti abbia il messaggio.',
+    'Il Content-Type principale indica due volte il boundary o il protocol: i programmi dividono il messaggio in modo diverso.',
   SIGNATURE_PART_TYPE:
     'La parte di firma del multipart/signed non è application/pkcs7-signature né application/x-pkcs7-signature (OpenSSL la rifiuta).',
   DATICERT_DUPLICATE:
