@@ -371,6 +371,8 @@ describe.skipIf(!HAVE_CHROMIUM)('web verifier page', () => {
     expect(await card.locator('h2').textContent()).toBe('fattura<U+202E>lmx.eml');
     const text = (await card.textContent()) ?? '';
     expect(text).not.toMatch(/[\u0000-\u001f\u2028-\u202e\u2066-\u2069]/);
+    // The name a download is saved under is marked too (a save dialog would reverse it).
+    expect(await card.locator('.raw a').getAttribute('download')).toBe('fattura<U+202E>lmx.eml');
   });
 
   it('switches to English and back', async () => {

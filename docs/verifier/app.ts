@@ -289,7 +289,9 @@ let blobUrls: string[] = [];
 function blobLink(bytes: Uint8Array, filename: string, type: string, label = filename): HTMLAnchorElement {
   const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type }));
   blobUrls.push(url);
-  return h('a', { href: url, download: filename, class: 'download' }, label);
+  // The saved file's name is the sender's too: a direction override there would make
+  // `fattura<U+202E>fdp.exe` read as `fatturaexe.pdf` in the save dialog and the file manager.
+  return h('a', { href: url, download: displayText(filename), class: 'download' }, label);
 }
 
 /**
