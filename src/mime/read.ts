@@ -67,6 +67,12 @@ export interface MultipartSplit {
   closed: boolean;
   /** Offset of the first delimiter line, -1 if none. */
   firstDelimiter: number;
+  /**
+   * Offset of the first line before the close delimiter that starts with the delimiter but is
+   * none (`--B-x`, `--B junk`, `--BB`), -1 if none: skipped here, as RFC 2046 §5.1.1 says, while
+   * OpenSSL compares only the prefix and cuts the body there.
+   */
+  nearDelimiter: number;
 }
 
 function isLineEndAt(b: Uint8Array, i: number, end: number): boolean {
@@ -175,6 +181,7 @@ export function splitMultipart(
   const dash = ascii(`--${boundary}`);
   const parts: { start: number; end: number }[] = [];
   let firstDelimiter = -1;
+  let nearDelimiter = -1;
   let partStart = -1;
   let closed = false;
   let from = start;
@@ -186,7 +193,10 @@ export function splitMultipart(
     const isClose = b[k] === 0x2d && b[k + 1] === 0x2d;
     if (isClose) k += 2;
     while (k < end && (b[k] === 0x20 || b[k] === 0x09)) k++;
-    if (!isLineEndAt(b, k, end)) continue; // a longer boundary that merely starts with ours
+    if (!isLineEndAt(b, k, end)) {
+      if (nearDelimiter === -1) nearDelimiter = hit; // a longer boundary that merely starts with ours
+      continue;
+    }
     if (partStart !== -1) {
       parts.push({ start: partStart, end: Math.max(partStart, contentEndBefore(b, hit, partStart)) });
       if (parts.length > maxParts)
@@ -200,7 +210,7 @@ export function splitMultipart(
     from = partStart;
   }
   if (!closed && partStart !== -1) parts.push({ start: partStart, end });
-  return { parts, closed, firstDelimiter };
+  return { parts, closed, firstDelimiter, nearDelimiter };
 }
 
 interface Budget {

@@ -1,6 +1,6 @@
 // multipart/signed (RFC 1847, RFC 5751 §3.4.3): cut out the exact signed bytes and the signature.
 // Delimiters are searched from the end: the signature part is small, the signed part may be 30 MB.
-import { ascii, type Bytes, indexOf } from '../bytes.js';
+import { ascii, type Bytes } from '../bytes.js';
 import { PecError } from '../errors.js';
 import { enforce, type Limits } from '../limits.js';
 import { decodeBase64 } from './base64.js';
@@ -191,34 +191,24 @@ export function signatureDer(parts: SignedParts): Bytes {
 }
 
 /**
- * Counts the parts of the multipart/signed body with a forward scan. Used only to explain a
- * failure (an extra part after the signature, a second signature): the fast path never needs it.
+ * Reads the multipart/signed body forward, as OpenSSL and mail readers do, to compare with the
+ * backward search of {@link splitSigned}: how many parts, whether it is closed, where the first
+ * part ends (an extra part, a second signature), and the first line that starts like the
+ * delimiter but is none.
  */
 export function countSignedParts(
   b: Bytes,
   parts: SignedParts,
   maxParts: number,
-): { count: number; closed: boolean; firstEnd: number } {
+): { count: number; closed: boolean; firstEnd: number; nearDelimiter: number } {
   const split = splitMultipart(b, parts.bodyStart, b.length, parts.boundary, maxParts);
   // Where a forward reader (OpenSSL, mail clients) ends the first part; -1 when there is none.
-  return { count: split.parts.length, closed: split.closed, firstEnd: split.parts[0]?.end ?? -1 };
-}
-
-/**
- * Where the multipart/signed body has a line that begins with its delimiter but is no delimiter
- * (`--B-x`, `--B junk`) before the close delimiter; -1 when there is none. Mail readers skip such
- * a line (RFC 2046 §5.1.1), and so does pec-kit; OpenSSL compares only the prefix, cuts the body
- * there and refuses the message.
- */
-export function nearDelimiter(b: Bytes, parts: SignedParts): number {
-  const needle = ascii(`\n--${parts.boundary}`);
-  // From the LF that ends the header block, so a line at the very start of the body is seen.
-  for (let i = indexOf(b, needle, parts.bodyStart - 1); i !== -1; i = indexOf(b, needle, i + 1)) {
-    const k = i + needle.length;
-    if (isDelimiterLine(b, k, b.length, true)) return -1; // OpenSSL stops at the close delimiter
-    if (!isDelimiterLine(b, k, b.length, false)) return i + 1;
-  }
-  return -1;
+  return {
+    count: split.parts.length,
+    closed: split.closed,
+    firstEnd: split.parts[0]?.end ?? -1,
+    nearDelimiter: split.nearDelimiter,
+  };
 }
 
 function isDelimiterLine(b: Uint8Array, k: number, end: number, close: boolean): boolean {

@@ -26,13 +26,7 @@ import { decodeBase64 } from '../mime/base64.js';
 import { type Headers, parseHeaderBlock, splitHeaderBody } from '../mime/headers.js';
 import { parseContentType, repeatedParams } from '../mime/params.js';
 import { decodeTextOrNull, type MimeEntity, readMimeWith, walk } from '../mime/read.js';
-import {
-  countSignedParts,
-  nearDelimiter,
-  SIGNATURE_PROTOCOLS,
-  type SignedParts,
-  splitSigned,
-} from '../mime/signed.js';
+import { countSignedParts, SIGNATURE_PROTOCOLS, type SignedParts, splitSigned } from '../mime/signed.js';
 import { decodeTransfer } from '../mime/transfer.js';
 import { checkOptions, optionKeys } from '../options.js';
 import { findNestedPec, isAttachedMessageFile, looksPec, type NestedLocation } from './attached-pec.js';
@@ -524,7 +518,8 @@ function locate(b: Bytes, limits: Limits, depth: number): Located {
         'the boundary of the multipart/signed occurs again after its close delimiter: a forward reader sees another signed part',
       ),
     );
-  const near = nearDelimiter(b, parts);
+  // Found by the same forward scan: a line OpenSSL takes for a delimiter and mail readers skip.
+  const near = count.nearDelimiter;
   if (near !== -1)
     issues.push(
       issue(
