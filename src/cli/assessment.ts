@@ -240,7 +240,8 @@ export interface ReportText {
   }[];
 }
 
-const TAG: Record<Lang, Record<SummaryIssue['severity'], string>> = {
+/** The severity tag of a finding's line, padded to one width per language (verify, inspect). */
+export const SEVERITY_TAG: Record<Lang, Record<SummaryIssue['severity'], string>> = {
   en: { error: 'error', warning: 'warn ', info: 'info ' },
   it: { error: 'errore', warning: 'avviso', info: 'nota  ' },
 };
@@ -267,7 +268,7 @@ export function reportText(report: VerificationReport, lang: Lang): ReportText {
     issues: a.summary.issues.map((i) => ({
       severity: i.severity,
       code: i.code,
-      tag: TAG[lang][i.severity],
+      tag: SEVERITY_TAG[lang][i.severity],
       text: lang === 'it' ? i.text : i.detail,
       detail: lang === 'it' && i.detail ? i.detail : null,
     })),

@@ -2,10 +2,9 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { displayText } from '../display.js';
-import type { Severity } from '../issues.js';
 import { type PecMessage, parsePec } from '../reading/parse.js';
 import { issueText } from '../verify/messages-it.js';
-import { kindName, type Lang } from './assessment.js';
+import { kindName, type Lang, SEVERITY_TAG } from './assessment.js';
 import { expandTargets } from './files.js';
 import { type Io, pickLang, readAllStdin, UsageError } from './io.js';
 import { styleFor } from './style.js';
@@ -135,11 +134,6 @@ const LABEL_WIDTH: Record<Lang, number> = {
   it: Math.max(...LABELS.map((k) => TEXT.it[k].length)),
 };
 
-const TAG: Record<Lang, Record<Severity, string>> = {
-  en: { error: 'error', warning: 'warn ', info: 'info ' },
-  it: { error: 'errore', warning: 'avviso', info: 'nota  ' },
-};
-
 function human(file: string, pec: PecMessage, io: Io, lang: Lang): void {
   const s = styleFor(io.stdout);
   const t = TEXT[lang];
@@ -179,7 +173,7 @@ function human(file: string, pec: PecMessage, io: Io, lang: Lang): void {
     for (const h of pec.hashes) line(`  ${t.hash}`, `${h.filename}: ${h.sha1 ?? t.notSha1}`);
   for (const n of pec.nested) line(t.nested, `${n.kind} ${n.daticert?.identificativo ?? ''}`);
   for (const i of pec.issues) {
-    const tag = TAG[lang][i.severity];
+    const tag = SEVERITY_TAG[lang][i.severity];
     const styled =
       i.severity === 'error' ? s.red(tag) : i.severity === 'warning' ? s.yellow(tag) : s.dim(tag);
     const meaning = lang === 'it' ? issueText(i.code, 'it') : null;

@@ -118,12 +118,10 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
       io.err(`pec-kit ${name}: ${displayText((e as Error).message)}\n\n${command.help}`);
       return 2;
     }
-    const trace = (e as Error).stack ?? String(e);
     // The message shown as one text (a line break in it, such as a path given on the command
     // line, is marked, never obeyed), then only the trace's own "    at" frames.
-    const err = e as Partial<Error> | null;
-    const head = err instanceof Error ? `${err.name}: ${err.message}` : String(e);
-    const frames = (err instanceof Error ? (err.stack ?? '') : '')
+    const head = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    const frames = (e instanceof Error ? (e.stack ?? '') : '')
       .split('\n')
       .filter((l) => l.startsWith('    at '))
       .map((l) => `    ${displayText(l.slice(4))}`);
