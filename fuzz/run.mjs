@@ -53,7 +53,7 @@ for (const [name, v] of [
 }
 if (!Number.isSafeInteger(runs) || runs < 0) throw new Error('FUZZ_RUNS must be a non-negative integer');
 
-const DEPS = ['zod/mini', 'saxes', 'postal-mime'];
+const DEPS = ['zod/mini', 'postal-mime'];
 const shimName = (dep) => `dep-${dep.replace(/\W/g, '-')}.cjs`;
 
 async function build() {

@@ -179,7 +179,7 @@ describe('parseDaticert: encodings', () => {
         return e;
       }
     })();
-    // saxes refuses the declaration itself; what matters is that no encoding was taken from it.
+    // The reader refuses the declaration itself; what matters is that no encoding was taken from it.
     expect(isPecError(r, 'XML_MALFORMED')).toBe(true);
     const plain = doc({ decl: '<?xml version="1.0"?><!-- > encoding="ISO-8859-1" -->' }).replace(
       'Oggetto originale',
