@@ -442,5 +442,11 @@ describe('daticert XML reader: what no file can carry, and hostile sizes', () =>
     // No ']]>' and no '&' anywhere: each run must not search to the end again.
     const plain = `<a>${'<b/>t'.repeat(200_000)}</a>`;
     expect(parseXmlTree(plain).text.length).toBe(200_000);
+    // One tag, many attributes (each value checked for '<', each name for a repeat), namespaced too.
+    const wide = `<a xmlns:p="urn:p" ${Array.from({ length: 60_000 }, (_, k) => `p:a${k}="v"`).join(' ')}/>`;
+    expect(parseXmlTree(wide).attributes.length).toBe(120_002);
+    expect(ours(`<a ${Array.from({ length: 60_000 }, (_, k) => `a${k % 59_999}="v"`).join(' ')}/>`)).toBe(
+      'XML_MALFORMED',
+    );
   });
 });

@@ -120,6 +120,7 @@ class Reader {
   // text run that ran to the end of the text would make a long document quadratic.
   #amp = -2;
   #cdataEnd = -2;
+  #lt = -2;
 
   constructor(s: string) {
     this.s = s;
@@ -155,6 +156,12 @@ class Reader {
   nextAmp(from: number): number {
     if (this.#amp !== -1 && this.#amp < from) this.#amp = this.s.indexOf('&', from);
     return this.#amp;
+  }
+
+  /** The next "<" at or after `from` (-1: none), likewise (one tag may hold many attributes). */
+  nextLt(from: number): number {
+    if (this.#lt !== -1 && this.#lt < from) this.#lt = this.s.indexOf('<', from);
+    return this.#lt;
   }
 
   /** The next "]]>" at or after `from` (-1: none), likewise. */
@@ -212,9 +219,10 @@ class Reader {
         const hex = ref.charCodeAt(1) === 0x78;
         const digits = ref.slice(hex ? 2 : 1);
         if (!(hex ? /^[0-9A-Fa-f]+$/ : /^[0-9]+$/).test(digits))
-          this.fail(`malformed character reference &${ref};`, amp);
+          this.fail(`malformed character reference &${ref.slice(0, 40)};`, amp);
         const cp = Number.parseInt(digits, hex ? 16 : 10);
-        if (!isXmlChar(cp)) this.fail(`character reference &${ref}; is not an XML character`, amp);
+        if (!isXmlChar(cp))
+          this.fail(`character reference &${ref.slice(0, 40)}; is not an XML character`, amp);
         out += String.fromCodePoint(cp);
       } else {
         const v = PREDEFINED.get(ref);
@@ -280,6 +288,7 @@ class Reader {
     this.i++;
     const name = this.name('element name');
     const attributes: string[] = [];
+    let keys: Set<string> | undefined;
     let empty = false;
     for (;;) {
       const spaced = this.spaces();
@@ -304,10 +313,17 @@ class Reader {
       if (q !== 0x22 && q !== 0x27) this.fail(`quoted value expected for attribute ${key}`);
       const end = s.indexOf(q === 0x22 ? '"' : "'", this.i + 1);
       if (end === -1) this.fail(`unterminated value of attribute ${key}`);
-      const lt = s.indexOf('<', this.i + 1);
+      const lt = this.nextLt(this.i + 1);
       if (lt !== -1 && lt < end) this.fail(`"<" in the value of attribute ${key}`, lt);
-      for (let k = 0; k < attributes.length; k += 2)
-        if (attributes[k] === key) this.fail(`attribute ${key} repeated in <${name}>`);
+      // A scan while the tag is small (every real one), a set beyond: 100,000 attributes stay linear.
+      if (keys) {
+        if (keys.has(key)) this.fail(`attribute ${key} repeated in <${name}>`);
+        keys.add(key);
+      } else {
+        for (let k = 0; k < attributes.length; k += 2)
+          if (attributes[k] === key) this.fail(`attribute ${key} repeated in <${name}>`);
+        if (attributes.length >= 32) keys = new Set(attributes.filter((_, k) => k % 2 === 0).concat(key));
+      }
       attributes.push(key, this.decode(this.i + 1, end, true));
       this.i = end + 1;
     }
@@ -352,14 +368,13 @@ class Reader {
         return this.fail(`namespace prefix ${prefix} of ${qname} is not declared`, at);
       };
       if (name.includes(':')) uri(name);
-      const seen: string[] = [];
+      const seen = new Set<string>();
       for (let k = 0; k < attributes.length; k += 2) {
         const key = attributes[k]!;
         if (!key.includes(':') || key.startsWith('xmlns:')) continue;
         const expanded = `${uri(key)} ${key.slice(key.indexOf(':') + 1)}`;
-        if (seen.includes(expanded))
-          this.fail(`attribute ${key} repeated (same namespace and local name)`, at);
-        seen.push(expanded);
+        if (seen.has(expanded)) this.fail(`attribute ${key} repeated (same namespace and local name)`, at);
+        seen.add(expanded);
       }
     }
     // The default namespace: a URI reference, and neither reserved name.
