@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseXmlTree, type XmlElement } from '../src/daticert/xml-tree.js';
 import { isPecError } from '../src/errors.js';
+import { seeded } from './helpers/random.js';
 
 const hasXmllint = spawnSync('xmllint', ['--version']).status === 0;
 const hasExpat = spawnSync('python3', ['-c', 'import xml.parsers.expat']).status === 0;
@@ -128,18 +129,6 @@ const TOKENS = [
   ' b="<"',
   ' d="&amp;"',
 ];
-
-/** A small seeded generator (mulberry32), so every run tests the same documents. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function mutate(seed: string, rnd: () => number): string {
   let s = seed;
@@ -310,7 +299,7 @@ const SEED = Number(process.env.PEC_XML_SEED ?? 0x5eed);
 
 function cases(): string[] {
   const out = [...EDGE_CASES];
-  const rnd = random(SEED);
+  const rnd = seeded(SEED);
   for (let n = 0; n < COUNT; n++) out.push(mutate(SEEDS[n % SEEDS.length]!, rnd));
   // A DOCTYPE is refused before any reading (XML_FORBIDDEN), where libxml2 would read it.
   return out.filter((c) => !/<!doctype/i.test(c));
